@@ -1,0 +1,3 @@
+module example.com/startup-demo
+
+go 1.22

@@ -1,0 +1,137 @@
+//! The command line (clap derive). The flags in shared/DESIGN.md are a public contract.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::export::Format;
+
+#[derive(Debug, Parser)]
+#[command(name = "gostart", version, about = "Tune how Go programs are built: build a flag matrix, measure size and startup, rank the configurations.")]
+pub struct Cli {
+    /// Act as if started in DIR (like `go -C`).
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The go command to run [env: GOSTART_GO; default: `go` on PATH, or `go` in the user config].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub go: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build every configuration of the matrix, measure each build, and rank them.
+    Tune(TuneArgs),
+    /// Build the main package with a [profile.NAME] from gostart.toml.
+    Build(BuildArgs),
+    /// List the expanded configurations, one a line.
+    Matrix(MatrixArgs),
+    /// One JSON document describing the toolchain, module, resolved config and matrix.
+    Metadata(MetadataArgs),
+    /// Re-render a saved run without rebuilding or re-measuring.
+    Report(ReportArgs),
+}
+
+/// Where the config and the matrix come from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConfigArgs {
+    /// Read this file instead of gostart.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use the [matrix] of this file (e.g. one of the repo's matrix/*.toml).
+    #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+    pub matrix: Option<PathBuf>,
+    /// Use a built-in matrix: startup, size or release.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// The main package to tune (overrides [target] package).
+    #[arg(short, long, value_name = "PKG")]
+    pub package: Option<String>,
+    /// Refuse matrices with more configurations than this.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_configs: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct TuneArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Timed rounds (each runs every config once).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: Option<u32>,
+    /// Untimed runs per config before the first round.
+    #[arg(long, value_name = "N")]
+    pub warmup: Option<u32>,
+    /// Kill a probe run after this long, e.g. 10s or 500ms.
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+    /// Seed of the shuffled run order.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Concurrent builds.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Where runs are saved [default: .gostart in the module root].
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Progress as bars on stderr (human) or one JSON object a line on stdout (json).
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+    /// Print the go command of every config and stop.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The [profile.NAME] to build.
+    #[arg(long, value_name = "NAME")]
+    pub profile: String,
+    /// Write the binary here [default: .gostart/build/NAME/BIN in the module root].
+    #[arg(short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MetadataArgs {
+    /// The metadata format; only 1 exists.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1))]
+    pub format_version: u32,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// `last`, a run id, a run folder or a results.json file.
+    #[arg(default_value = "last")]
+    pub run: String,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Where runs are saved [default: .gostart in the module root].
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
+}

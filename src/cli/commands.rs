@@ -1,0 +1,142 @@
+//! One function per subcommand.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+
+use super::args::{BuildArgs, MatrixArgs, MessageFormat, MetadataArgs, ReportArgs, TuneArgs};
+use super::{EXIT_SOME_FAILED, emit, load};
+use crate::config::Overrides;
+use crate::go::{Go, command_line};
+use crate::progress::{Bars, JsonLines, Reporter};
+use crate::{export, rundir, target, tune as pipeline};
+
+pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
+    let config = load(base, &a.config, |o| {
+        o.runs = a.runs;
+        o.warmup = a.warmup;
+        o.timeout = a.timeout;
+        o.seed = a.seed;
+        o.jobs = a.jobs.map(|j| j as usize);
+    })?;
+    let prepared = pipeline::prepare(&config, a.target_dir.as_deref())?;
+    if a.dry_run {
+        let mut text = String::new();
+        for (c, argv) in pipeline::dry_run(&prepared) {
+            let baseline = if c.name == prepared.expanded.baseline { " (baseline)" } else { "" };
+            text.push_str(&format!("{} {}{baseline}\n", c.id, c.name));
+            text.push_str(&format!("  build: {}\n", command_line(&c.flags.env, &argv)));
+            if !c.flags.runenv.is_empty() {
+                let runenv: Vec<String> = c.flags.runenv.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                text.push_str(&format!("  run env: {}\n", runenv.join(" ")));
+            }
+        }
+        emit(text.as_bytes(), None, &config.dir)?;
+        return Ok(0);
+    }
+    let reporter: Box<dyn Reporter> = match a.message_format {
+        MessageFormat::Human => Box::new(Bars::default()),
+        MessageFormat::Json => Box::new(JsonLines),
+    };
+    let (run, _) = pipeline::tune(&config, &prepared, reporter.as_ref())?;
+    // With JSON messages stdout carries the event stream; the report goes only to --output.
+    if a.message_format == MessageFormat::Human || a.output.is_some() {
+        emit(&export::serialize(&run, a.format)?, a.output.as_deref(), &config.dir)?;
+    }
+    Ok(if run.configs.iter().all(|c| c.usable()) { 0 } else { EXIT_SOME_FAILED })
+}
+
+pub fn build(base: &Overrides, a: BuildArgs) -> Result<i32> {
+    let config = load(base, &a.config, |_| {})?;
+    let Some(flags) = config.profiles.get(&a.profile) else {
+        let file = config.file.as_ref().map_or("no gostart.toml found".to_owned(), |f| f.display().to_string());
+        let known: Vec<&str> = config.profiles.keys().map(String::as_str).collect();
+        bail!(
+            "there is no [profile.{}] in {file}; {}",
+            a.profile,
+            if known.is_empty() { "it defines no profiles".to_owned() } else { format!("profiles: {}", known.join(", ")) }
+        );
+    };
+    let go = Go::new(&config.go, &config.dir);
+    let env = go.env()?;
+    let ws = target::resolve(&go, &config.target.package, env.get("GOMOD").map(String::as_str).unwrap_or(""))?;
+    let out = match &a.output {
+        Some(o) => config.dir.join(o),
+        None => ws.root.join(rundir::DEFAULT_DIR).join("build").join(&a.profile).join(&ws.bin_name),
+    };
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let argv = Go::build_argv(&out, flags, &ws.package);
+    eprintln!("gostart: {}", command_line(&flags.env, &argv));
+    let outcome = go.build(&out, flags, &ws.package)?;
+    if !outcome.ok {
+        bail!("go build failed for [profile.{}]:\n{}", a.profile, outcome.error.unwrap_or_default());
+    }
+    println!("{}", out.display());
+    Ok(0)
+}
+
+pub fn matrix(base: &Overrides, a: MatrixArgs) -> Result<i32> {
+    let config = load(base, &a.config, |_| {})?;
+    let expanded = crate::matrix::expand(&config.matrix, config.rank.baseline.as_deref(), config.max_configs)?;
+    let mut text = String::new();
+    for c in &expanded.configs {
+        let mark = if c.name == expanded.baseline { "  (baseline)" } else { "" };
+        text.push_str(&format!("{}  {}{mark}\n", c.id, c.name));
+    }
+    emit(text.as_bytes(), None, &config.dir)?;
+    Ok(0)
+}
+
+pub fn metadata(base: &Overrides, a: MetadataArgs) -> Result<i32> {
+    let config = load(base, &a.config, |_| {})?;
+    let go = Go::new(&config.go, &config.dir);
+    let env = go.env()?;
+    let keep = ["GOVERSION", "GOROOT", "GOPATH", "GOOS", "GOARCH", "GOAMD64", "CGO_ENABLED", "GOTOOLCHAIN", "GOFLAGS", "GOMOD", "GOEXPERIMENT", "GOCACHE"];
+    let toolchain: BTreeMap<&str, &String> = keep.iter().filter_map(|k| Some((*k, env.get(*k)?))).collect();
+    let gomod = env.get("GOMOD").map(String::as_str).unwrap_or("");
+    let root = target::module_root(gomod);
+    let mains: Vec<_> = match &root {
+        Some(_) => go.list("./...")?.into_iter().filter(|p| p.is_main()).map(|p| json!({"import_path": p.import_path, "dir": p.dir})).collect(),
+        None => Vec::new(),
+    };
+    let target = match target::resolve(&go, &config.target.package, gomod) {
+        Ok(ws) => json!({"package": ws.package, "import_path": ws.import_path, "binary_name": ws.bin_name, "root": ws.root}),
+        Err(e) => json!({"package": config.target.package, "error": format!("{e:#}")}),
+    };
+    let matrix = crate::matrix::expand(&config.matrix, config.rank.baseline.as_deref(), config.max_configs)?;
+    let doc = json!({
+        "format_version": a.format_version,
+        "gostart_version": env!("CARGO_PKG_VERSION"),
+        "go": {"program": config.go, "env": toolchain},
+        "module": root.map(|r| json!({"root": r, "go_mod": gomod})),
+        "main_packages": mains,
+        "target": target,
+        "config": config,
+        "user_config": crate::config::user::path(),
+        "matrix": matrix,
+    });
+    let mut text = serde_json::to_vec_pretty(&doc).context("cannot serialize metadata")?;
+    text.push(b'\n');
+    emit(&text, None, &config.dir)?;
+    Ok(0)
+}
+
+pub fn report(base: &Overrides, a: ReportArgs) -> Result<i32> {
+    let target_dir = match &a.target_dir {
+        Some(d) => base.dir.join(d),
+        None => module_root_of(&base.dir).join(rundir::DEFAULT_DIR),
+    };
+    let path = rundir::locate(&target_dir, &a.run)?;
+    let run = rundir::load(&path)?;
+    emit(&export::serialize(&run, a.format)?, a.output.as_deref(), &base.dir)?;
+    Ok(0)
+}
+
+/// The nearest folder with a go.mod, else `dir` itself: where `.gostart/` lives.
+fn module_root_of(dir: &Path) -> PathBuf {
+    dir.ancestors().find(|d| d.join("go.mod").is_file()).unwrap_or(dir).to_owned()
+}

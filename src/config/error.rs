@@ -1,0 +1,61 @@
+//! Config errors that point at the file, line and column, as cargo's do.
+
+use std::ops::Range;
+use std::path::Path;
+
+/// 1-based line and column of a byte offset in `src`.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// `file:line:col: message` followed by the offending line with a caret under the span.
+pub fn at(path: &Path, src: &str, span: Option<Range<usize>>, message: &str) -> anyhow::Error {
+    let Some(span) = span else {
+        return anyhow::anyhow!("{}: {message}", path.display());
+    };
+    let (line, col) = line_col(src, span.start);
+    let text = src.lines().nth(line - 1).unwrap_or("");
+    let width = src[span.start.min(src.len())..span.end.min(src.len())]
+        .lines()
+        .next()
+        .map_or(1, |s| s.chars().count().max(1));
+    let gutter = " ".repeat(line.to_string().len());
+    anyhow::anyhow!(
+        "{}:{line}:{col}: {message}\n{gutter} |\n{line} | {text}\n{gutter} | {}{}",
+        path.display(),
+        " ".repeat(col - 1),
+        "^".repeat(width)
+    )
+}
+
+/// A toml/serde error, located.
+pub fn from_toml(path: &Path, src: &str, err: &toml::de::Error) -> anyhow::Error {
+    at(path, src, err.span(), err.message().trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_lines_and_columns_from_one() {
+        let src = "a = 1\nbb = 2\n";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 6), (2, 1));
+        assert_eq!(line_col(src, 9), (2, 4));
+    }
+
+    #[test]
+    fn message_points_at_the_span() {
+        let src = "[target]\npackage = 3\n";
+        let err = at(Path::new("gostart.toml"), src, Some(19..20), "expected a string");
+        assert_eq!(
+            err.to_string(),
+            "gostart.toml:2:11: expected a string\n  |\n2 | package = 3\n  |           ^"
+        );
+    }
+}

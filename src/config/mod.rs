@@ -1,0 +1,136 @@
+//! Configuration: built-in defaults < user-wide config < gostart.toml < command line,
+//! resolved into concrete values the rest of the pipeline uses without further defaulting.
+
+mod error;
+pub mod presets;
+mod resolve;
+mod toml;
+pub mod user;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::flags::Flags;
+use crate::matrix::MatrixSpec;
+
+pub use resolve::load;
+
+/// The name of the project config file.
+pub const FILE_NAME: &str = "gostart.toml";
+
+/// What the program under test is and how it is started.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Target {
+    /// A `go build` package argument naming one main package.
+    pub package: String,
+    /// Probe argv after the program name.
+    pub args: Vec<String>,
+    /// Probe environment added to gostart's own.
+    pub env: BTreeMap<String, String>,
+    /// The exit code a successful probe run returns.
+    pub expect_exit: i32,
+}
+
+/// How startup is measured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Measure {
+    /// Timed rounds: each runs every config once.
+    pub runs: u32,
+    /// Untimed runs per config before the first round.
+    pub warmup: u32,
+    /// A probe run longer than this is killed and recorded as failed.
+    #[serde(with = "humantime_serde_compat")]
+    pub timeout: Duration,
+    /// Seeds the shuffled order of every round.
+    pub seed: u64,
+}
+
+/// How configurations are compared.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rank {
+    /// Name or id of the baseline config; `None`: a plain `go build`.
+    pub baseline: Option<String>,
+    pub weights: Weights,
+}
+
+/// Weights of each figure's log-ratio in the score.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Weights {
+    pub startup: f64,
+    pub size: f64,
+    pub build: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights { startup: 1.0, size: 0.5, build: 0.0 }
+    }
+}
+
+/// The fully resolved configuration of one gostart invocation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// The directory gostart acts in (`-C`).
+    pub dir: PathBuf,
+    /// The gostart.toml read, if any.
+    pub file: Option<PathBuf>,
+    pub go: PathBuf,
+    pub jobs: usize,
+    pub max_configs: usize,
+    pub target: Target,
+    pub measure: Measure,
+    pub matrix: MatrixSpec,
+    pub rank: Rank,
+    pub profiles: BTreeMap<String, Flags>,
+    /// Where each setting's value came from: `default`, `user:PATH`, `project:PATH`, `cli`, `env:VAR`.
+    pub provenance: BTreeMap<String, String>,
+}
+
+/// What the command line says; `None` leaves the setting to the config files.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub dir: PathBuf,
+    pub config_file: Option<PathBuf>,
+    pub matrix_file: Option<PathBuf>,
+    pub preset: Option<String>,
+    pub go: Option<(PathBuf, String)>,
+    pub jobs: Option<usize>,
+    pub runs: Option<u32>,
+    pub warmup: Option<u32>,
+    pub timeout: Option<Duration>,
+    pub seed: Option<u64>,
+    pub max_configs: usize,
+}
+
+/// The gostart.toml that applies in `dir`: in `dir` or a parent, up to the module root.
+pub fn find_file(dir: &Path) -> Option<PathBuf> {
+    for d in dir.ancestors() {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if d.join("go.mod").is_file() {
+            break;
+        }
+    }
+    None
+}
+
+/// Durations in the resolved config serialize as human-readable text (`"10s"`).
+mod humantime_serde_compat {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer, de};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&humantime::format_duration(*d).to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let text = String::deserialize(d)?;
+        humantime::parse_duration(&text).map_err(de::Error::custom)
+    }
+}

@@ -1,0 +1,261 @@
+//! Turns the raw TOML layers and the command line into one resolved `Config`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use super::toml::{TomlConfig, TomlEntry, TomlMatrix};
+use super::{Config, Measure, Overrides, Rank, Target, Weights, error, presets, user};
+use crate::flags::Flags;
+use crate::matrix::{self, Axis, MatrixSpec, Point, Setting};
+
+const DEFAULT_RUNS: u32 = 30;
+const DEFAULT_WARMUP: u32 = 3;
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_SEED: u64 = 1;
+
+/// Reads every layer and resolves the configuration gostart runs with.
+pub fn load(cli: &Overrides) -> Result<Config> {
+    let mut provenance = BTreeMap::new();
+    let (user_path, user) = user::load()?;
+    let user_src = user_path.as_ref().map(|p| format!("user:{}", p.display()));
+
+    let file = match &cli.config_file {
+        Some(f) => Some(cli.dir.join(f)),
+        None => super::find_file(&cli.dir),
+    };
+    let project = match &file {
+        Some(path) => read_toml(path)?,
+        None => TomlConfig::default(),
+    };
+    let project_src = file.as_ref().map(|p| format!("project:{}", p.display()));
+
+    // One setting through the layers: the last that says something wins, and is recorded.
+    let mut pick = |key: &str, layers: [(Option<String>, Option<&str>); 3], default: &str| -> String {
+        let (value, source) = layers
+            .into_iter()
+            .filter_map(|(v, s)| Some((v?, s?.to_owned())))
+            .last()
+            .unwrap_or_else(|| (default.to_owned(), "default".to_owned()));
+        provenance.insert(key.to_owned(), source);
+        value
+    };
+
+    let user_measure = user.measure.clone().unwrap_or_default();
+    let project_measure = project.measure.clone().unwrap_or_default();
+    let cli_src = Some("cli");
+    let runs = pick(
+        "measure.runs",
+        [
+            (user_measure.runs.map(|r| r.0.to_string()), user_src.as_deref()),
+            (project_measure.runs.map(|r| r.0.to_string()), project_src.as_deref()),
+            (cli.runs.map(|r| r.to_string()), cli_src),
+        ],
+        &DEFAULT_RUNS.to_string(),
+    );
+    let warmup = pick(
+        "measure.warmup",
+        [
+            (user_measure.warmup.map(|r| r.to_string()), user_src.as_deref()),
+            (project_measure.warmup.map(|r| r.to_string()), project_src.as_deref()),
+            (cli.warmup.map(|r| r.to_string()), cli_src),
+        ],
+        &DEFAULT_WARMUP.to_string(),
+    );
+    let fmt_dur = |d: Duration| humantime::format_duration(d).to_string();
+    let timeout = pick(
+        "measure.timeout",
+        [
+            (user_measure.timeout.map(|t| fmt_dur(t.0)), user_src.as_deref()),
+            (project_measure.timeout.map(|t| fmt_dur(t.0)), project_src.as_deref()),
+            (cli.timeout.map(fmt_dur), cli_src),
+        ],
+        &fmt_dur(DEFAULT_TIMEOUT),
+    );
+    let seed = pick(
+        "measure.seed",
+        [
+            (user_measure.seed.map(|s| s.to_string()), user_src.as_deref()),
+            (project_measure.seed.map(|s| s.to_string()), project_src.as_deref()),
+            (cli.seed.map(|s| s.to_string()), cli_src),
+        ],
+        &DEFAULT_SEED.to_string(),
+    );
+    let default_jobs = std::thread::available_parallelism().map_or(1, |n| n.get()).to_string();
+    let jobs = pick(
+        "jobs",
+        [
+            (user.jobs.map(|j| j.0.to_string()), user_src.as_deref()),
+            (None, None),
+            (cli.jobs.map(|j| j.to_string()), cli_src),
+        ],
+        &default_jobs,
+    );
+    let go = pick(
+        "go",
+        [
+            (user.go.as_ref().map(|g| g.display().to_string()), user_src.as_deref()),
+            (None, None),
+            (cli.go.as_ref().map(|(g, _)| g.display().to_string()), cli.go.as_ref().map(|(_, s)| s.as_str())),
+        ],
+        "go",
+    );
+
+    let (matrix, matrix_src) = pick_matrix(cli, &project, file.as_deref())?;
+    provenance.insert("matrix".into(), matrix_src);
+
+    let target = project.target.unwrap_or_default();
+    provenance.insert(
+        "target".into(),
+        project_src.clone().unwrap_or_else(|| "default".into()),
+    );
+    let rank = project.rank.unwrap_or_default();
+    let w = rank.weights.unwrap_or_default();
+    let defaults = Weights::default();
+    let weights = Weights {
+        startup: w.startup.map_or(defaults.startup, |w| w.0),
+        size: w.size.map_or(defaults.size, |w| w.0),
+        build: w.build.map_or(defaults.build, |w| w.0),
+    };
+    let profiles = project
+        .profile
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, entry)| {
+            let mut flags = Flags::default();
+            matrix::apply(&mut flags, &entry_point(entry.get_ref()));
+            (name, flags)
+        })
+        .collect();
+
+    // Every value below was produced from a typed, validated layer or a default.
+    let parse_err = |what: &str| anyhow::anyhow!("internal: resolved {what} does not parse");
+    Ok(Config {
+        dir: cli.dir.clone(),
+        file,
+        go: PathBuf::from(go),
+        jobs: jobs.parse().map_err(|_| parse_err("jobs"))?,
+        max_configs: cli.max_configs,
+        target: Target {
+            package: target.package.unwrap_or_else(|| ".".into()),
+            args: target.args.unwrap_or_default(),
+            env: target.env.unwrap_or_default().into_iter().map(|(k, v)| (k.0, v)).collect(),
+            expect_exit: target.expect_exit.unwrap_or(0),
+        },
+        measure: Measure {
+            runs: runs.parse().map_err(|_| parse_err("runs"))?,
+            warmup: warmup.parse().map_err(|_| parse_err("warmup"))?,
+            timeout: humantime::parse_duration(&timeout).map_err(|_| parse_err("timeout"))?,
+            seed: seed.parse().map_err(|_| parse_err("seed"))?,
+        },
+        matrix,
+        rank: Rank {
+            baseline: rank.baseline.map(|b| b.into_inner()),
+            weights,
+        },
+        profiles,
+        provenance,
+    })
+}
+
+fn read_toml(path: &Path) -> Result<TomlConfig> {
+    let src = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    ::toml::from_str(&src).map_err(|e| error::from_toml(path, &src, &e))
+}
+
+/// The matrix: `--matrix FILE`, else `--preset NAME`, else gostart.toml's `[matrix]`, else the default preset.
+fn pick_matrix(cli: &Overrides, project: &TomlConfig, file: Option<&Path>) -> Result<(MatrixSpec, String)> {
+    if let Some(path) = &cli.matrix_file {
+        let path = cli.dir.join(path);
+        let src = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read the matrix file {}", path.display()))?;
+        let label = path.display().to_string();
+        return Ok((matrix_from_src(&path, &src, &label)?, format!("cli:{label}")));
+    }
+    if let Some(name) = &cli.preset {
+        let Some(src) = presets::get(name) else {
+            bail!("there is no preset `{name}`; the presets are: {}", presets::names().join(", "));
+        };
+        let label = format!("preset:{name}");
+        return Ok((matrix_from_src(Path::new(&format!("matrix/{name}.toml")), src, &label)?, "cli".into()));
+    }
+    if let (Some(m), Some(file)) = (&project.matrix, file) {
+        let label = file.display().to_string();
+        return Ok((spec_from(m, &label), format!("project:{label}")));
+    }
+    let name = presets::DEFAULT_PRESET;
+    let src = presets::get(name).unwrap_or_default();
+    let label = format!("preset:{name}");
+    Ok((matrix_from_src(Path::new(&format!("matrix/{name}.toml")), src, &label)?, "default".into()))
+}
+
+/// Reads a matrix file: a TOML file with one `[matrix]` table.
+fn matrix_from_src(path: &Path, src: &str, label: &str) -> Result<MatrixSpec> {
+    let parsed: TomlConfig = ::toml::from_str(src).map_err(|e| error::from_toml(path, src, &e))?;
+    if parsed.target.is_some() || parsed.measure.is_some() || parsed.rank.is_some() || parsed.profile.is_some() {
+        bail!("{}: a matrix file holds only a [matrix] table; move other tables to gostart.toml", path.display());
+    }
+    let Some(m) = parsed.matrix else {
+        bail!("{}: a matrix file needs a [matrix] table with at least one axis", path.display());
+    };
+    Ok(spec_from(&m, label))
+}
+
+fn spec_from(m: &TomlMatrix, source: &str) -> MatrixSpec {
+    let mut axes = Vec::new();
+    let mut push = |key: &str, values: Option<Vec<Setting>>| {
+        if let Some(values) = values {
+            axes.push(Axis { key: key.to_owned(), values });
+        }
+    };
+    let texts = |a: &Option<super::toml::Axis<String>>| {
+        a.as_ref().map(|a| a.0.iter().map(|s| Setting::Text(s.clone())).collect())
+    };
+    push("ldflags", texts(&m.ldflags));
+    push("gcflags", texts(&m.gcflags));
+    push("asmflags", texts(&m.asmflags));
+    push("trimpath", m.trimpath.as_ref().map(|a| a.0.iter().map(|b| Setting::Bool(*b)).collect()));
+    push("buildmode", m.buildmode.as_ref().map(|a| a.0.iter().map(|b| Setting::Text(b.0.clone())).collect()));
+    push("tags", m.tags.as_ref().map(|a| a.0.iter().map(|t| Setting::List(t.0.clone())).collect()));
+    push("pgo", texts(&m.pgo));
+    for (prefix, table) in [("env", &m.env), ("runenv", &m.runenv)] {
+        for (name, axis) in table.iter().flatten() {
+            push(&format!("{prefix}.{}", name.0), texts(&Some(axis.clone())));
+        }
+    }
+    MatrixSpec {
+        source: source.to_owned(),
+        axes,
+        include: m.include.iter().flatten().map(|e| entry_point(e.get_ref())).collect(),
+        exclude: m.exclude.iter().flatten().map(|e| entry_point(e.get_ref())).collect(),
+    }
+}
+
+/// The axis settings an include/exclude entry or a profile names.
+fn entry_point(e: &TomlEntry) -> Point {
+    let mut p = Point::new();
+    let mut text = |k: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            p.insert(k.to_owned(), Setting::Text(v.clone()));
+        }
+    };
+    text("ldflags", &e.ldflags);
+    text("gcflags", &e.gcflags);
+    text("asmflags", &e.asmflags);
+    text("pgo", &e.pgo);
+    text("buildmode", &e.buildmode.as_ref().map(|b| b.0.clone()));
+    if let Some(t) = e.trimpath {
+        p.insert("trimpath".into(), Setting::Bool(t));
+    }
+    if let Some(t) = &e.tags {
+        p.insert("tags".into(), Setting::List(t.0.clone()));
+    }
+    for (prefix, table) in [("env", &e.env), ("runenv", &e.runenv)] {
+        for (name, value) in table.iter().flatten() {
+            p.insert(format!("{prefix}.{}", name.0), Setting::Text(value.clone()));
+        }
+    }
+    p
+}

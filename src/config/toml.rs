@@ -1,0 +1,208 @@
+//! The raw shape of `gostart.toml` as serde reads it: every field optional, unknown keys rejected.
+//! Nothing outside `config/` sees these types; `config::resolve` turns them into a `Config`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, de};
+use toml::Spanned;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TomlConfig {
+    pub target: Option<TomlTarget>,
+    pub measure: Option<TomlMeasure>,
+    pub matrix: Option<TomlMatrix>,
+    pub rank: Option<TomlRank>,
+    pub profile: Option<BTreeMap<String, Spanned<TomlEntry>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TomlTarget {
+    pub package: Option<String>,
+    pub args: Option<Vec<String>>,
+    pub env: Option<BTreeMap<EnvName, String>>,
+    pub expect_exit: Option<i32>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TomlMeasure {
+    pub runs: Option<Positive>,
+    pub warmup: Option<u32>,
+    pub timeout: Option<Timeout>,
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TomlMatrix {
+    pub ldflags: Option<Axis<String>>,
+    pub gcflags: Option<Axis<String>>,
+    pub asmflags: Option<Axis<String>>,
+    pub trimpath: Option<Axis<bool>>,
+    pub buildmode: Option<Axis<BuildMode>>,
+    pub tags: Option<Axis<Tags>>,
+    pub pgo: Option<Axis<String>>,
+    pub env: Option<BTreeMap<EnvName, Axis<String>>>,
+    pub runenv: Option<BTreeMap<EnvName, Axis<String>>>,
+    pub include: Option<Vec<Spanned<TomlEntry>>>,
+    pub exclude: Option<Vec<Spanned<TomlEntry>>>,
+}
+
+/// One point of the matrix: an include/exclude entry or a `[profile.NAME]`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TomlEntry {
+    pub ldflags: Option<String>,
+    pub gcflags: Option<String>,
+    pub asmflags: Option<String>,
+    pub trimpath: Option<bool>,
+    pub buildmode: Option<BuildMode>,
+    pub tags: Option<Tags>,
+    pub pgo: Option<String>,
+    pub env: Option<BTreeMap<EnvName, String>>,
+    pub runenv: Option<BTreeMap<EnvName, String>>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TomlRank {
+    pub baseline: Option<Spanned<String>>,
+    pub weights: Option<TomlWeights>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TomlWeights {
+    pub startup: Option<Weight>,
+    pub size: Option<Weight>,
+    pub build: Option<Weight>,
+}
+
+/// The values of one matrix axis: a non-empty list.
+#[derive(Debug, Clone)]
+pub struct Axis<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Axis<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let values = Vec::<T>::deserialize(d)?;
+        if values.is_empty() {
+            return Err(de::Error::custom(
+                "an axis needs at least one value; remove the key to leave the flag at go's default",
+            ));
+        }
+        Ok(Axis(values))
+    }
+}
+
+/// Build tags: a list (`["netgo", "osusergo"]`) or go's comma-separated string (`"netgo,osusergo"`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tags(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Tags {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged, expecting = "a list of build tags or a comma-separated string")]
+        enum Raw {
+            One(String),
+            Many(Vec<String>),
+        }
+        let tags: Vec<String> = match Raw::deserialize(d)? {
+            Raw::One(s) => s.split(',').map(str::to_owned).collect(),
+            Raw::Many(v) => v,
+        };
+        let tags: Vec<String> = tags.into_iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+        if let Some(bad) = tags.iter().find(|t| !t.chars().all(|c| c.is_alphanumeric() || "_.-".contains(c))) {
+            return Err(de::Error::custom(format!("`{bad}` is not a build tag (letters, digits, `_`, `.`, `-`)")));
+        }
+        Ok(Tags(tags))
+    }
+}
+
+/// A `-buildmode` that makes a program gostart can run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildMode(pub String);
+
+impl<'de> Deserialize<'de> for BuildMode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mode = String::deserialize(d)?;
+        match mode.as_str() {
+            "exe" | "default" => Ok(BuildMode("exe".into())),
+            "pie" => Ok(BuildMode(mode)),
+            _ => Err(de::Error::custom(format!(
+                "buildmode `{mode}` does not make a program gostart can start; expected `exe` or `pie`"
+            ))),
+        }
+    }
+}
+
+/// An environment variable name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EnvName(pub String);
+
+impl<'de> Deserialize<'de> for EnvName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        let ok = !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ok {
+            return Err(de::Error::custom(format!(
+                "`{name}` is not an environment variable name (letters, digits and `_`)"
+            )));
+        }
+        Ok(EnvName(name))
+    }
+}
+
+/// A count of at least one.
+#[derive(Debug, Clone, Copy)]
+pub struct Positive(pub u32);
+
+impl<'de> Deserialize<'de> for Positive {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match u32::deserialize(d)? {
+            0 => Err(de::Error::custom("expected a count of at least 1")),
+            n => Ok(Positive(n)),
+        }
+    }
+}
+
+/// A duration written as `"10s"`, `"500ms"`, `"1m 30s"`.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeout(pub std::time::Duration);
+
+impl<'de> Deserialize<'de> for Timeout {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        match humantime::parse_duration(&text) {
+            Ok(t) if !t.is_zero() => Ok(Timeout(t)),
+            Ok(_) => Err(de::Error::custom("a timeout must be longer than zero")),
+            Err(e) => Err(de::Error::custom(format!("`{text}` is not a duration ({e}); write e.g. \"10s\" or \"500ms\""))),
+        }
+    }
+}
+
+/// A ranking weight: a finite number, zero or more.
+#[derive(Debug, Clone, Copy)]
+pub struct Weight(pub f64);
+
+impl<'de> Deserialize<'de> for Weight {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged, expecting = "a number (a weight such as 1.0 or 0.5)")]
+        enum Raw {
+            F(f64),
+            I(i64),
+        }
+        let w = match Raw::deserialize(d)? {
+            Raw::F(f) => f,
+            Raw::I(i) => i as f64,
+        };
+        if !w.is_finite() || w < 0.0 {
+            return Err(de::Error::custom(format!("a weight must be a finite number ≥ 0, not {w}")));
+        }
+        Ok(Weight(w))
+    }
+}

@@ -1,0 +1,28 @@
+//! A Markdown table and verdict, fit for a pull-request comment or a CI summary.
+
+use super::rows::rows;
+use crate::results::Run;
+
+pub fn serialize(run: &Run) -> String {
+    let esc = |s: &str| s.replace('|', "\\|");
+    let mut out = format!(
+        "### gostart: `{}` on {}\n\n| # | config | size | Δsize | startup | Δstartup | score | note |\n|--:|---|--:|--:|--:|--:|--:|---|\n",
+        run.target.import_path, run.go_version
+    );
+    for (i, r) in rows(run).iter().enumerate() {
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} |\n",
+            i + 1,
+            esc(&r.config.name),
+            r.size,
+            r.size_delta,
+            r.startup,
+            r.startup_delta,
+            r.score,
+            esc(&r.note)
+        ));
+    }
+    let verdict = run.verdict.recommended.as_deref().unwrap_or("none");
+    out.push_str(&format!("\n**Verdict:** `{}` — {}\n", esc(verdict), esc(&run.verdict.reason)));
+    out
+}

@@ -1,0 +1,108 @@
+//! The rows every tabular format shows: configs in rank order, figures formatted once.
+
+use crate::results::{ConfigResult, Run};
+
+/// One config's figures, formatted for display.
+pub struct Row<'a> {
+    pub config: &'a ConfigResult,
+    pub size: String,
+    pub size_delta: String,
+    pub startup: String,
+    pub startup_delta: String,
+    pub score: String,
+    pub note: String,
+}
+
+/// Usable configs by score (best first), then the ones that failed, in matrix order.
+pub fn ranked(run: &Run) -> Vec<&ConfigResult> {
+    let mut ok: Vec<&ConfigResult> = run.configs.iter().filter(|c| c.score.is_some()).collect();
+    ok.sort_by(|a, b| a.score.unwrap_or(0.0).total_cmp(&b.score.unwrap_or(0.0)).then(a.name.cmp(&b.name)));
+    ok.extend(run.configs.iter().filter(|c| c.score.is_none()));
+    ok
+}
+
+pub fn rows(run: &Run) -> Vec<Row<'_>> {
+    ranked(run).into_iter().map(|c| row(run, c)).collect()
+}
+
+fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
+    let dash = || "-".to_owned();
+    let size = c.size.as_ref().map_or_else(dash, |s| format_bytes(s.bytes));
+    let startup = c.startup.as_ref().map_or_else(dash, |s| {
+        let half = (s.ci95_ns[1] as f64 - s.ci95_ns[0] as f64) / 2.0;
+        format!("{} ±{}", format_ns(s.median_ns as f64), format_ns(half))
+    });
+    let (size_delta, startup_delta) = match &c.ratios {
+        Some(_) if c.name == run.baseline => ("base".into(), "base".into()),
+        Some(r) => (percent(r.size), if r.startup_noise { "~".into() } else { percent(r.startup) }),
+        None => (dash(), dash()),
+    };
+    let mut notes = Vec::new();
+    if run.verdict.recommended.as_deref() == Some(c.name.as_str()) {
+        notes.push("recommended".to_owned());
+    }
+    if c.pareto {
+        notes.push("pareto".to_owned());
+    }
+    if let Some(e) = &c.build.error {
+        notes.push(format!("build failed: {}", first_line(e)));
+    }
+    if let Some(f) = &c.probe_failure {
+        notes.push(format!("probe failed: {}", f.reason));
+    }
+    Row {
+        config: c,
+        size,
+        size_delta,
+        startup,
+        startup_delta,
+        score: c.score.map_or_else(dash, |s| format!("{s:+.3}")),
+        note: notes.join(", "),
+    }
+}
+
+/// The first line of a compiler message that says something (go prefixes `# pkg`).
+fn first_line(text: &str) -> &str {
+    text.lines().find(|l| !l.starts_with('#') && !l.trim().is_empty()).unwrap_or("").trim()
+}
+
+pub fn percent(ratio: f64) -> String {
+    format!("{:+.1}%", (ratio - 1.0) * 100.0)
+}
+
+pub fn format_bytes(b: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = b as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{b} B") } else { format!("{v:.2} {}", UNITS[unit]) }
+}
+
+pub fn format_ns(ns: f64) -> String {
+    if ns >= 1e9 {
+        format!("{:.2} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.0} µs", ns / 1e3)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units() {
+        assert_eq!(format_bytes(512), "512 B");
+        assert_eq!(format_bytes(1536), "1.50 KiB");
+        assert_eq!(format_bytes(5 * 1024 * 1024), "5.00 MiB");
+        assert_eq!(format_ns(1_234_567.0), "1.23 ms");
+        assert_eq!(format_ns(45_000.0), "45 µs");
+        assert_eq!(percent(0.75), "-25.0%");
+        assert_eq!(first_line("# fixture\nflag provided but not defined: -bogus\n"), "flag provided but not defined: -bogus");
+    }
+}

@@ -1,0 +1,46 @@
+//! The terminal table and the verdict under it.
+
+use comfy_table::{CellAlignment, Table, presets};
+
+use super::rows::rows;
+use crate::results::Run;
+
+pub fn serialize(run: &Run) -> String {
+    let mut table = Table::new();
+    table.load_preset(presets::UTF8_BORDERS_ONLY);
+    table.set_header(["#", "config", "id", "size", "Δsize", "startup (median ±95% CI)", "Δstartup", "score", "note"]);
+    for (i, r) in rows(run).iter().enumerate() {
+        table.add_row([
+            (i + 1).to_string(),
+            r.config.name.clone(),
+            r.config.id.clone(),
+            r.size.clone(),
+            r.size_delta.clone(),
+            r.startup.clone(),
+            r.startup_delta.clone(),
+            r.score.clone(),
+            r.note.clone(),
+        ]);
+    }
+    for col in [0, 3, 4, 5, 6, 7] {
+        if let Some(c) = table.column_mut(col) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let runs = run.configs.iter().filter_map(|c| c.startup.as_ref()).map(|s| s.runs).max().unwrap_or(0);
+    let mut out = format!(
+        "{} ({}) · {} · {} configs · {runs} runs each · baseline `{}`\n",
+        run.target.import_path,
+        run.target.package,
+        run.go_version,
+        run.configs.len(),
+        run.baseline
+    );
+    out.push_str(&table.to_string());
+    out.push('\n');
+    match &run.verdict.recommended {
+        Some(name) => out.push_str(&format!("verdict: {name} — {}\n", run.verdict.reason)),
+        None => out.push_str(&format!("verdict: none — {}\n", run.verdict.reason)),
+    }
+    out
+}

@@ -1,0 +1,79 @@
+//! Parsing `go list -json` output: a stream of JSON objects, one per package.
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Module {
+    pub path: String,
+    #[serde(default)]
+    pub dir: Option<String>,
+    #[serde(default)]
+    pub go_version: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Package {
+    pub import_path: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub dir: String,
+    #[serde(default)]
+    pub module: Option<Module>,
+    #[serde(default)]
+    pub error: Option<PackageError>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PackageError {
+    pub err: String,
+}
+
+impl Package {
+    pub fn is_main(&self) -> bool {
+        self.name == "main"
+    }
+}
+
+pub fn parse(text: &str) -> Result<Vec<Package>> {
+    serde_json::Deserializer::from_str(text)
+        .into_iter::<Package>()
+        .collect::<Result<_, _>>()
+        .context("cannot parse the output of `go list -json`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_stream_of_objects() {
+        // Captured from `go list -e -json=ImportPath,Name,Dir,Module,Error ./...` (go1.26.8).
+        let text = r#"{
+	"Dir": "/src/multi/cmd/a",
+	"ImportPath": "fixture.test/multi/cmd/a",
+	"Name": "main",
+	"Module": {
+		"Path": "fixture.test/multi",
+		"Main": true,
+		"Dir": "/src/multi",
+		"GoMod": "/src/multi/go.mod",
+		"GoVersion": "1.22"
+	}
+}
+{
+	"Dir": "/src/multi/lib",
+	"ImportPath": "fixture.test/multi/lib",
+	"Name": "lib"
+}
+"#;
+        let pkgs = parse(text).unwrap();
+        assert_eq!(pkgs.len(), 2);
+        assert!(pkgs[0].is_main() && !pkgs[1].is_main());
+        assert_eq!(pkgs[0].module.as_ref().unwrap().go_version.as_deref(), Some("1.22"));
+    }
+}

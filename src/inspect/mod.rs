@@ -1,0 +1,3 @@
+//! Inspection of built binaries without running them.
+
+pub mod size;

@@ -1,0 +1,19 @@
+//! gostart: build a Go program once per combination of build flags, measure every build,
+//! and rank the configurations. One module per pipeline stage (see shared/DESIGN.md):
+//! config → matrix → build (go) → inspect → measure → rank → export.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod export;
+pub mod flags;
+pub mod go;
+pub mod inspect;
+pub mod matrix;
+pub mod measure;
+pub mod progress;
+pub mod rank;
+pub mod results;
+pub mod rundir;
+pub mod target;
+pub mod tune;

@@ -1,0 +1,226 @@
+//! The probe runner: the only code that starts built binaries. One run = spawn with the exact
+//! argv and env (no shell), stdin from /dev/null, output drained and bounded, a per-run timeout,
+//! and the child's own rusage from `wait4`.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// Bytes of each output stream kept for error reports; the rest is read and dropped.
+const KEEP_BYTES: usize = 4096;
+
+/// What to start and what counts as success.
+#[derive(Debug, Clone)]
+pub struct Probe<'a> {
+    pub program: &'a Path,
+    pub args: &'a [String],
+    /// Added to (and overriding) gostart's own environment.
+    pub env: BTreeMap<String, String>,
+    pub expect_exit: i32,
+    pub timeout: Duration,
+}
+
+/// One timed run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    /// The round this run belongs to (pairs runs of different configs).
+    pub round: u32,
+    pub wall_ns: u64,
+    pub user_ns: u64,
+    pub sys_ns: u64,
+    pub max_rss_kib: u64,
+    pub minor_faults: u64,
+    pub major_faults: u64,
+    pub ctx_switches: u64,
+}
+
+/// A run that did not end the way the probe expects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    /// e.g. `exit status 3 (expected 0)`, `killed by SIGSEGV`, `timed out after 10s`.
+    pub reason: String,
+    pub stdout_head: String,
+    pub stderr_head: String,
+}
+
+/// Output of one run, kept up to `KEEP_BYTES` per stream.
+#[derive(Debug, Default)]
+struct Drained {
+    out: Vec<u8>,
+    err: Vec<u8>,
+}
+
+/// Runs the probe once; `Err` only when it cannot be started at all.
+pub fn run(probe: &Probe, round: u32) -> Result<std::result::Result<Sample, Failure>> {
+    let mut cmd = Command::new(probe.program);
+    cmd.args(probe.args)
+        .envs(&probe.env)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group, so a timeout also kills what the probe started.
+        .process_group(0);
+
+    let start = Instant::now();
+    let mut child = cmd.spawn().with_context(|| format!("cannot start {}", probe.program.display()))?;
+    let pid = child.id() as libc::pid_t;
+    let pidfd = pidfd_open(pid).with_context(|| format!("cannot watch process {pid}"))?;
+    let (mut out, mut err) = (child.stdout.take(), child.stderr.take());
+    for fd in [out.as_ref().map(|o| o.as_raw_fd()), err.as_ref().map(|e| e.as_raw_fd())].into_iter().flatten() {
+        set_nonblocking(fd);
+    }
+
+    let deadline = start + probe.timeout;
+    let mut drained = Drained::default();
+    let mut timed_out = false;
+    loop {
+        let now = Instant::now();
+        if now >= deadline {
+            timed_out = true;
+            kill_group(pid);
+            break;
+        }
+        let wait_ms = (deadline - now).as_millis().min(i32::MAX as u128) as i32;
+        let mut fds = vec![libc::pollfd { fd: pidfd.as_raw_fd(), events: libc::POLLIN, revents: 0 }];
+        for fd in [out.as_ref().map(|o| o.as_raw_fd()), err.as_ref().map(|e| e.as_raw_fd())].into_iter().flatten() {
+            fds.push(libc::pollfd { fd, events: libc::POLLIN, revents: 0 });
+        }
+        // SAFETY: `fds` is a valid, initialized array of pollfd for the duration of the call.
+        let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, wait_ms.max(1)) };
+        if ready < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            kill_group(pid);
+            return Err(e).context("poll on a probe failed");
+        }
+        if fds[0].revents != 0 {
+            break;
+        }
+        drain(&mut out, &mut drained.out);
+        drain(&mut err, &mut drained.err);
+    }
+
+    let mut status: libc::c_int = 0;
+    // SAFETY: rusage is plain data; zeroed is a valid value for it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our unreaped child; `status` and `usage` are valid for writes.
+    let reaped = loop {
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r >= 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            break r;
+        }
+    };
+    let wall = start.elapsed();
+    // Whatever the probe left running in its group dies with it.
+    kill_group(pid);
+    if reaped < 0 {
+        return Err(std::io::Error::last_os_error()).context("wait4 on a probe failed");
+    }
+    drain(&mut out, &mut drained.out);
+    drain(&mut err, &mut drained.err);
+
+    let reason = if timed_out {
+        Some(format!("timed out after {}", humantime::format_duration(probe.timeout)))
+    } else if libc::WIFSIGNALED(status) {
+        Some(format!("killed by {}", signal_name(libc::WTERMSIG(status))))
+    } else {
+        let code = libc::WEXITSTATUS(status);
+        (code != probe.expect_exit).then(|| format!("exit status {code} (expected {})", probe.expect_exit))
+    };
+    if let Some(reason) = reason {
+        return Ok(Err(Failure {
+            reason,
+            stdout_head: String::from_utf8_lossy(&drained.out).into_owned(),
+            stderr_head: String::from_utf8_lossy(&drained.err).into_owned(),
+        }));
+    }
+    let tv_ns = |tv: libc::timeval| tv.tv_sec as u64 * 1_000_000_000 + tv.tv_usec as u64 * 1000;
+    Ok(Ok(Sample {
+        round,
+        wall_ns: wall.as_nanos() as u64,
+        user_ns: tv_ns(usage.ru_utime),
+        sys_ns: tv_ns(usage.ru_stime),
+        max_rss_kib: usage.ru_maxrss as u64,
+        minor_faults: usage.ru_minflt as u64,
+        major_faults: usage.ru_majflt as u64,
+        ctx_switches: (usage.ru_nvcsw + usage.ru_nivcsw) as u64,
+    }))
+}
+
+/// Reads what is available now, keeps up to `KEEP_BYTES`, closes the stream at EOF.
+fn drain<R: Read>(stream: &mut Option<R>, keep: &mut Vec<u8>) {
+    let Some(r) = stream else { return };
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => {
+                *stream = None;
+                return;
+            }
+            Ok(n) => {
+                let room = KEEP_BYTES.saturating_sub(keep.len());
+                keep.extend_from_slice(&buf[..n.min(room)]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return, // WouldBlock: nothing more for now.
+        }
+    }
+}
+
+fn pidfd_open(pid: libc::pid_t) -> std::io::Result<OwnedFd> {
+    // SAFETY: a raw syscall with plain integer arguments.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: the kernel just returned this descriptor to us; nobody else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+fn set_nonblocking(fd: i32) {
+    // SAFETY: fcntl on a descriptor we own, with integer arguments.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags >= 0 {
+            libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+        }
+    }
+}
+
+fn kill_group(pgid: libc::pid_t) {
+    // SAFETY: sending a signal; ESRCH (group already gone) is fine.
+    unsafe {
+        libc::killpg(pgid, libc::SIGKILL);
+    }
+}
+
+/// `SIGSEGV`-style name of a signal number.
+pub fn signal_name(sig: i32) -> String {
+    let name = match sig {
+        libc::SIGHUP => "SIGHUP",
+        libc::SIGINT => "SIGINT",
+        libc::SIGQUIT => "SIGQUIT",
+        libc::SIGILL => "SIGILL",
+        libc::SIGTRAP => "SIGTRAP",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGPIPE => "SIGPIPE",
+        libc::SIGALRM => "SIGALRM",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGSYS => "SIGSYS",
+        _ => return format!("signal {sig}"),
+    };
+    name.to_owned()
+}

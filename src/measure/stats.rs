@@ -1,0 +1,146 @@
+//! Summary statistics of timing samples. Pure functions over plain numbers.
+
+use serde::{Deserialize, Serialize};
+
+/// The summary of one config's wall times.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub n: usize,
+    pub median: f64,
+    pub mean: f64,
+    pub stddev: f64,
+    /// Median absolute deviation from the median (unscaled).
+    pub mad: f64,
+    pub min: f64,
+    pub max: f64,
+    /// 95% confidence interval of the median (order statistics; distribution-free).
+    pub ci95: [f64; 2],
+}
+
+/// Median of a sample; the mean of the two middle values for an even count.
+pub fn median(xs: &[f64]) -> f64 {
+    let mut v = xs.to_vec();
+    sort(&mut v);
+    median_sorted(&v)
+}
+
+fn median_sorted(v: &[f64]) -> f64 {
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+fn sort(v: &mut [f64]) {
+    v.sort_by(f64::total_cmp);
+}
+
+/// Summarizes a non-empty sample (an empty one gives NaNs and `n == 0`).
+pub fn summarize(xs: &[f64]) -> Summary {
+    let mut v = xs.to_vec();
+    sort(&mut v);
+    let n = v.len();
+    if n == 0 {
+        return Summary { median: f64::NAN, mean: f64::NAN, ..Summary::default() };
+    }
+    let mean = v.iter().sum::<f64>() / n as f64;
+    let var = if n > 1 { v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64 } else { 0.0 };
+    let med = median_sorted(&v);
+    let mad = median(&v.iter().map(|x| (x - med).abs()).collect::<Vec<_>>());
+    let (lo, hi) = median_ci_ranks(n);
+    Summary {
+        n,
+        median: med,
+        mean,
+        stddev: var.sqrt(),
+        mad,
+        min: v[0],
+        max: v[n - 1],
+        ci95: [v[lo], v[hi]],
+    }
+}
+
+/// 0-based ranks bounding a ≥95% confidence interval for the median of `n` samples: the
+/// normal approximation to Binomial(n, ½), clamped to the sample.
+pub fn median_ci_ranks(n: usize) -> (usize, usize) {
+    if n == 0 {
+        return (0, 0);
+    }
+    let half = 1.96 * (n as f64).sqrt() / 2.0;
+    let lo = ((n as f64 / 2.0) - half).floor().max(1.0) as usize - 1;
+    let hi = ((n as f64 / 2.0) + half).ceil().min(n as f64) as usize - 1;
+    (lo, hi.max(lo))
+}
+
+/// The ratio of two configs' medians with a 95% percentile-bootstrap interval that keeps the
+/// round pairing: each resample draws whole rounds, so drift shared by a round cancels.
+pub fn paired_ratio_ci(pairs: &[(f64, f64)], resamples: usize, seed: u64) -> (f64, [f64; 2]) {
+    let (num, den): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
+    let ratio = median(&num) / median(&den);
+    if pairs.len() < 2 {
+        return (ratio, [ratio, ratio]);
+    }
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut ratios = Vec::with_capacity(resamples);
+    let (mut a, mut b) = (Vec::with_capacity(pairs.len()), Vec::with_capacity(pairs.len()));
+    for _ in 0..resamples {
+        a.clear();
+        b.clear();
+        for _ in 0..pairs.len() {
+            let (x, y) = pairs[rng.usize(..pairs.len())];
+            a.push(x);
+            b.push(y);
+        }
+        ratios.push(median(&a) / median(&b));
+    }
+    sort(&mut ratios);
+    let at = |q: f64| ratios[((q * (resamples - 1) as f64).round() as usize).min(resamples - 1)];
+    (ratio, [at(0.025), at(0.975)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_samples() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+    }
+
+    #[test]
+    fn summary_of_a_known_sample() {
+        let s = summarize(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]);
+        assert_eq!(s.n, 8);
+        assert_eq!(s.median, 4.5);
+        assert_eq!(s.mean, 5.0);
+        assert!((s.stddev - 2.138_089_935).abs() < 1e-6);
+        assert_eq!(s.mad, 0.5);
+        assert_eq!((s.min, s.max), (2.0, 9.0));
+    }
+
+    #[test]
+    fn median_interval_ranks() {
+        // n = 30: 15 ± 5.37 → the 9th and 21st smallest values (0-based 8 and 20).
+        assert_eq!(median_ci_ranks(30), (8, 20));
+        assert_eq!(median_ci_ranks(1), (0, 0));
+        let s = summarize(&(1..=30).map(f64::from).collect::<Vec<_>>());
+        assert_eq!(s.ci95, [9.0, 21.0]);
+    }
+
+    #[test]
+    fn identical_distributions_give_an_interval_around_one() {
+        let pairs: Vec<(f64, f64)> = (0..40).map(|i| (100.0 + (i * 7 % 13) as f64, 100.0 + (i * 5 % 13) as f64)).collect();
+        let (r, [lo, hi]) = paired_ratio_ci(&pairs, 2000, 1);
+        assert!(lo <= 1.0 && 1.0 <= hi, "{r} [{lo}, {hi}]");
+    }
+
+    #[test]
+    fn a_clear_shift_excludes_one() {
+        let pairs: Vec<(f64, f64)> = (0..40).map(|i| (110.0 + (i % 5) as f64, 100.0 + (i % 5) as f64)).collect();
+        let (r, [lo, hi]) = paired_ratio_ci(&pairs, 2000, 1);
+        assert!(lo > 1.05 && hi < 1.15, "{r} [{lo}, {hi}]");
+        assert!((r - 1.1).abs() < 0.01);
+    }
+}

@@ -1,0 +1,115 @@
+//! Progress is an interface: the pipeline reports events; one reporter draws indicatif bars on
+//! stderr (hidden when stderr is not a terminal), the other prints cargo-style JSON lines.
+
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+/// Something that happened during a run. Serialized with a `reason` field, as cargo does.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum Event {
+    RunStarted { run_id: String, run_dir: String, configs: usize, builds: usize },
+    BuildsStarted { builds: usize },
+    ConfigBuilt { build_id: String, configs: Vec<String>, ok: bool, wall_ns: u64, error: Option<String> },
+    MeasureStarted { runs: u64 },
+    ProbeFailed { id: String, failure: String },
+    /// One probe run finished (progress only).
+    RunDone,
+    /// A run of a config that already failed was skipped (progress only).
+    RunSkipped,
+    ConfigMeasured { id: String, name: String, median_ns: Option<u64>, failure: Option<String> },
+    RunFinished { results: String, recommended: Option<String>, failed: usize },
+}
+
+pub trait Reporter: Sync {
+    fn event(&self, event: &Event);
+}
+
+/// `--message-format human`: progress bars and warnings on stderr.
+#[derive(Default)]
+pub struct Bars {
+    bar: Mutex<Option<ProgressBar>>,
+}
+
+impl Bars {
+    fn start(&self, len: u64, what: &str) {
+        let style = ProgressStyle::with_template(&format!(
+            "{{spinner}} {what:>9} [{{bar:30}}] {{pos}}/{{len}} {{msg}} (ETA {{eta}})"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        let bar = ProgressBar::new(len).with_style(style);
+        bar.enable_steady_tick(Duration::from_millis(120));
+        if let Ok(mut slot) = self.bar.lock() {
+            if let Some(old) = slot.replace(bar) {
+                old.finish_and_clear();
+            }
+        }
+    }
+
+    fn with_bar(&self, f: impl FnOnce(&ProgressBar)) {
+        if let Ok(slot) = self.bar.lock() {
+            if let Some(bar) = slot.as_ref() {
+                f(bar);
+            }
+        }
+    }
+
+    /// A line on stderr that does not tear the bar.
+    fn say(&self, line: &str) {
+        let mut printed = false;
+        self.with_bar(|b| {
+            b.suspend(|| eprintln!("{line}"));
+            printed = true;
+        });
+        if !printed {
+            eprintln!("{line}");
+        }
+    }
+}
+
+impl Reporter for Bars {
+    fn event(&self, event: &Event) {
+        match event {
+            Event::RunStarted { run_dir, configs, builds, .. } => {
+                self.say(&format!("gostart: {configs} configurations ({builds} builds) → {run_dir}"))
+            }
+            Event::BuildsStarted { builds } => self.start(*builds as u64, "building"),
+            Event::ConfigBuilt { ok, configs, error, .. } => {
+                if !ok {
+                    let first = error.as_deref().unwrap_or("").lines().next().unwrap_or("");
+                    self.say(&format!("warning: build failed for {}: {first}", configs.join(", ")));
+                }
+                self.with_bar(|b| b.inc(1));
+            }
+            Event::MeasureStarted { runs } => self.start(*runs, "measuring"),
+            Event::ProbeFailed { id, failure } => self.say(&format!("warning: probe of {id} failed: {failure}")),
+            Event::RunDone | Event::RunSkipped => self.with_bar(|b| b.inc(1)),
+            Event::ConfigMeasured { .. } => {}
+            Event::RunFinished { results, .. } => {
+                self.with_bar(|b| b.finish_and_clear());
+                eprintln!("gostart: results saved to {results}");
+            }
+        }
+    }
+}
+
+/// `--message-format json`: one JSON object a line on stdout.
+pub struct JsonLines;
+
+impl Reporter for JsonLines {
+    fn event(&self, event: &Event) {
+        if matches!(event, Event::RunDone | Event::RunSkipped) {
+            return;
+        }
+        if let Ok(line) = serde_json::to_string(event) {
+            let mut out = std::io::stdout().lock();
+            // A closed stdout (e.g. `| head`) must not stop the run.
+            let _ = writeln!(out, "{line}");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! `results.json`, schema version 1: the public record of a run (see shared/DESIGN.md).
+//! Fields may be added; none may change meaning.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Measure;
+use crate::flags::Flags;
+use crate::go::BuildOutcome;
+use crate::inspect::size::Size;
+use crate::measure::{Failure, Sample, Startup};
+
+pub const SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Run {
+    pub schema: u32,
+    pub gostart_version: String,
+    pub run_id: String,
+    /// RFC 3339 time the run started.
+    pub started: String,
+    pub go_version: String,
+    pub target: TargetInfo,
+    pub measure: Measure,
+    pub baseline: String,
+    pub configs: Vec<ConfigResult>,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TargetInfo {
+    pub package: String,
+    pub import_path: String,
+    pub args: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub expect_exit: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConfigResult {
+    pub name: String,
+    pub id: String,
+    /// Configs that differ only in `runenv` share a build and so a `build_id`.
+    pub build_id: String,
+    pub flags: Flags,
+    /// The exact `go build` argv (the binary path relative to the run dir's parent is absolute).
+    pub argv: Vec<String>,
+    /// Build environment set on top of gostart's own.
+    pub env: BTreeMap<String, String>,
+    pub build: BuildOutcome,
+    pub size: Option<Size>,
+    /// Escape-analysis summary; `null` until collected (see the escape report).
+    pub escapes: Option<serde_json::Value>,
+    pub startup: Option<Startup>,
+    /// Why the probe failed, when it did.
+    pub probe_failure: Option<Failure>,
+    pub ratios: Option<Ratios>,
+    pub score: Option<f64>,
+    pub pareto: bool,
+    pub samples: Vec<Sample>,
+}
+
+impl ConfigResult {
+    /// Built and probed without failure: the config can be ranked.
+    pub fn usable(&self) -> bool {
+        self.build.ok && self.probe_failure.is_none() && self.startup.is_some() && self.size.is_some()
+    }
+}
+
+/// Each figure as a ratio to the baseline (below 1.0 is better).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ratios {
+    pub startup: f64,
+    pub startup_ci95: [f64; 2],
+    /// The startup interval contains 1.0: no difference gostart can tell from noise.
+    pub startup_noise: bool,
+    pub size: f64,
+    pub build: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Verdict {
+    pub recommended: Option<String>,
+    pub reason: String,
+}

@@ -1,0 +1,71 @@
+//! Which main package is tuned, where its module lives, and where runs are kept.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+
+use crate::go::{Go, Package};
+
+/// The resolved main package and its surroundings.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The package argument as written (passed to `go build` unchanged).
+    pub package: String,
+    pub import_path: String,
+    /// File name of the built binary.
+    pub bin_name: String,
+    /// The module root, or the working directory outside a module.
+    pub root: PathBuf,
+}
+
+/// Resolves `pattern` to exactly one main package, or explains what it names instead.
+/// `gomod` is `go env GOMOD` in the working directory.
+pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
+    let pkgs = go.list(pattern)?;
+    if let Some(bad) = pkgs.iter().find_map(|p| p.error.as_ref().map(|e| (p, e))) {
+        bail!("cannot use `{pattern}` as the target: {}\nset [target] package in gostart.toml or pass --package", bad.1.err);
+    }
+    let mains: Vec<&Package> = pkgs.iter().filter(|p| p.is_main()).collect();
+    let pkg = match mains.as_slice() {
+        [one] => *one,
+        [] => {
+            let named = match pkgs.as_slice() {
+                [p] => format!("is package `{}`, not a main package", p.name),
+                _ => "names no main package".to_owned(),
+            };
+            bail!("`{pattern}` {named}.{}", main_list_hint(go));
+        }
+        many => bail!(
+            "`{pattern}` matches {} main packages; name one with [target] package or --package:\n  {}",
+            many.len(),
+            many.iter().map(|p| p.import_path.as_str()).collect::<Vec<_>>().join("\n  ")
+        ),
+    };
+    let root = module_root(gomod).unwrap_or_else(|| go.dir.clone());
+    let bin_name = match pkg.import_path.rsplit('/').next() {
+        Some(last) if pkg.import_path != "command-line-arguments" => last.to_owned(),
+        _ => Path::new(&pkg.dir).file_name().map_or("main".into(), |n| n.to_string_lossy().into_owned()),
+    };
+    Ok(Workspace { package: pattern.to_owned(), import_path: pkg.import_path.clone(), bin_name, root })
+}
+
+/// The directory of `go env GOMOD`, or `None` outside a module.
+pub fn module_root(gomod: &str) -> Option<PathBuf> {
+    if gomod.is_empty() || gomod == "/dev/null" || gomod == "NUL" {
+        return None;
+    }
+    Path::new(gomod).parent().map(Path::to_owned)
+}
+
+/// The main packages of the current module, as a hint after a failed resolution.
+fn main_list_hint(go: &Go) -> String {
+    let mains: Vec<String> = match go.list("./...") {
+        Ok(pkgs) => pkgs.into_iter().filter(|p| p.is_main()).map(|p| p.import_path).collect(),
+        Err(_) => Vec::new(),
+    };
+    if mains.is_empty() {
+        " There is no main package in this directory tree; point gostart at one with -C DIR or --package PKG.".into()
+    } else {
+        format!(" Main packages here:\n  {}", mains.join("\n  "))
+    }
+}

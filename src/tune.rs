@@ -1,0 +1,150 @@
+//! `gostart tune`: the pipeline from resolved config to ranked, saved results.
+//! config → matrix → build → inspect → measure → rank → (export, in the CLI).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Result, bail};
+
+use crate::config::Config;
+use crate::go::Go;
+use crate::matrix::{self, ConfigSpec, Expanded};
+use crate::measure::{self, Startup, Subject};
+use crate::progress::{Event, Reporter};
+use crate::results::{ConfigResult, Run, TargetInfo, Verdict};
+use crate::target::{self, Workspace};
+use crate::{build, inspect, rank, rundir};
+
+/// Everything `tune` (and `matrix`, `build`, `metadata`) needs before building anything.
+pub struct Prepared {
+    pub go: Go,
+    pub go_env: BTreeMap<String, String>,
+    pub expanded: Expanded,
+    pub workspace: Workspace,
+    pub target_dir: PathBuf,
+}
+
+/// Checks the toolchain, expands the matrix and resolves the target package.
+pub fn prepare(config: &Config, target_dir: Option<&Path>) -> Result<Prepared> {
+    let go = Go::new(&config.go, &config.dir);
+    let go_env = go.env()?;
+    let expanded = matrix::expand(&config.matrix, config.rank.baseline.as_deref(), config.max_configs)?;
+    let gomod = go_env.get("GOMOD").map(String::as_str).unwrap_or("");
+    let workspace = target::resolve(&go, &config.target.package, gomod)?;
+    let target_dir = match target_dir {
+        Some(d) => config.dir.join(d),
+        None => workspace.root.join(rundir::DEFAULT_DIR),
+    };
+    Ok(Prepared { go, go_env, expanded, workspace, target_dir })
+}
+
+/// The `go build` argv of every config, with `RUN` standing for the run id; and the env.
+pub fn dry_run(p: &Prepared) -> Vec<(ConfigSpec, Vec<String>)> {
+    let run_dir = p.target_dir.join("runs").join("RUN");
+    p.expanded
+        .configs
+        .iter()
+        .map(|c| {
+            let out = run_dir.join(&c.build_id).join(&p.workspace.bin_name);
+            (c.clone(), Go::build_argv(&out, &c.flags, &p.workspace.package))
+        })
+        .collect()
+}
+
+/// Builds, measures, ranks and saves one run. Failed builds and probes are recorded, not fatal.
+pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
+    let run_id = rundir::new_run_id(SystemTime::now());
+    let run_dir = rundir::create(&p.target_dir, &run_id)?;
+    let plan = build::plan(&p.expanded.configs, &run_dir, &p.workspace.bin_name);
+    reporter.event(&Event::RunStarted {
+        run_id: run_id.clone(),
+        run_dir: run_dir.display().to_string(),
+        configs: p.expanded.configs.len(),
+        builds: plan.len(),
+    });
+
+    let mut run = Run {
+        schema: crate::results::SCHEMA,
+        gostart_version: env!("CARGO_PKG_VERSION").to_owned(),
+        run_id,
+        started: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        go_version: p.go_env.get("GOVERSION").cloned().unwrap_or_default(),
+        target: TargetInfo {
+            package: p.workspace.package.clone(),
+            import_path: p.workspace.import_path.clone(),
+            args: config.target.args.clone(),
+            env: config.target.env.clone(),
+            expect_exit: config.target.expect_exit,
+        },
+        measure: config.measure.clone(),
+        baseline: p.expanded.baseline.clone(),
+        configs: Vec::new(),
+        verdict: Verdict::default(),
+    };
+
+    let builds = build::run(&p.go, &plan, &p.workspace.package, config.jobs, reporter)?;
+    for c in &p.expanded.configs {
+        let job = plan.iter().find(|j| j.build_id == c.build_id);
+        let outcome = builds.get(&c.build_id).cloned().unwrap_or_default();
+        let binary = job.map(|j| j.output.clone()).unwrap_or_default();
+        let size = if outcome.ok { Some(inspect::size::measure(&binary)?) } else { None };
+        run.configs.push(ConfigResult {
+            name: c.name.clone(),
+            id: c.id.clone(),
+            build_id: c.build_id.clone(),
+            flags: c.flags.clone(),
+            argv: Go::build_argv(&binary, &c.flags, &p.workspace.package),
+            env: c.flags.env.clone(),
+            build: outcome,
+            size,
+            escapes: None,
+            startup: None,
+            probe_failure: None,
+            ratios: None,
+            score: None,
+            pareto: false,
+            samples: Vec::new(),
+        });
+    }
+    let results_path = rundir::save(&p.target_dir, &run_dir, &run)?;
+    if run.configs.iter().all(|c| !c.build.ok) {
+        let first = run.configs.first().and_then(|c| c.build.error.clone()).unwrap_or_default();
+        bail!(
+            "every build failed; the first failure said:\n{first}\n(results so far: {})",
+            results_path.display()
+        );
+    }
+
+    let built: Vec<usize> = (0..run.configs.len()).filter(|&i| run.configs[i].build.ok).collect();
+    let subjects: Vec<Subject> = built
+        .iter()
+        .map(|&i| {
+            let c = &run.configs[i];
+            let binary = plan.iter().find(|j| j.build_id == c.build_id).map(|j| j.output.clone()).unwrap_or_default();
+            Subject { id: c.id.clone(), binary, runenv: c.flags.runenv.clone() }
+        })
+        .collect();
+    let outcomes = measure::measure(&subjects, &config.target, &config.measure, reporter)?;
+    for (&i, outcome) in built.iter().zip(outcomes) {
+        let c = &mut run.configs[i];
+        c.startup = if outcome.failure.is_none() { Startup::from_samples(&outcome.samples) } else { None };
+        c.samples = outcome.samples;
+        c.probe_failure = outcome.failure;
+        reporter.event(&Event::ConfigMeasured {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            median_ns: c.startup.as_ref().map(|s| s.median_ns),
+            failure: c.probe_failure.as_ref().map(|f| f.reason.clone()),
+        });
+    }
+
+    run.verdict = rank::rank(&mut run.configs, &run.baseline, &config.rank.weights, config.measure.seed);
+    let results_path = rundir::save(&p.target_dir, &run_dir, &run)?;
+    reporter.event(&Event::RunFinished {
+        results: results_path.display().to_string(),
+        recommended: run.verdict.recommended.clone(),
+        failed: run.configs.iter().filter(|c| !c.usable()).count(),
+    });
+    Ok((run, results_path))
+}
