@@ -1,5 +1,5 @@
 //! Ranking: every figure as a ratio to the baseline, score = Σ weight × ln(ratio) (lower is
-//! better), the Pareto front over startup and size, and the verdict.
+//! better), the Pareto front over the weighted figures, and the verdict.
 
 use crate::config::Weights;
 use crate::measure::stats;
@@ -23,7 +23,7 @@ pub fn rank(configs: &mut [ConfigResult], baseline: &str, weights: &Weights, see
         c.ratios = ratios(c, &base, seed);
         c.score = c.ratios.as_ref().map(|r| score(r, weights));
     }
-    mark_pareto(configs);
+    mark_pareto(configs, weights);
     verdict(configs, baseline)
 }
 
@@ -62,20 +62,25 @@ pub fn score(r: &Ratios, w: &Weights) -> f64 {
     w.startup * startup + w.size * r.size.ln() + w.build * r.build.ln()
 }
 
-/// A usable config is on the front when no other is at least as good on startup and size and
-/// better on one.
-fn mark_pareto(configs: &mut [ConfigResult]) {
-    let points: Vec<Option<(u64, u64)>> = configs
-        .iter()
-        .map(|c| Some((c.startup.as_ref()?.median_ns, c.size.as_ref()?.bytes)).filter(|_| c.usable()))
-        .collect();
+/// The figures that enter the score, as the score sees them: a startup ratio within noise is 1.0.
+fn effective(r: &Ratios, w: &Weights) -> Vec<f64> {
+    let startup = if r.startup_noise { 1.0 } else { r.startup };
+    [(w.startup, startup), (w.size, r.size), (w.build, r.build)]
+        .into_iter()
+        .filter(|(weight, _)| *weight > 0.0)
+        .map(|(_, ratio)| ratio)
+        .collect()
+}
+
+/// A ranked config is on the Pareto front when no other is at least as good on every weighted
+/// figure and better on one. Noise is no difference, so the recommendation is always on the front.
+fn mark_pareto(configs: &mut [ConfigResult], w: &Weights) {
+    let points: Vec<Option<Vec<f64>>> = configs.iter().map(|c| c.ratios.as_ref().map(|r| effective(r, w))).collect();
+    let dominates = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x <= y) && a.iter().zip(b).any(|(x, y)| x < y);
     for (i, c) in configs.iter_mut().enumerate() {
-        c.pareto = match points[i] {
+        c.pareto = match &points[i] {
             None => false,
-            Some((t, s)) => !points
-                .iter()
-                .flatten()
-                .any(|&(t2, s2)| t2 <= t && s2 <= s && (t2 < t || s2 < s)),
+            Some(p) => !points.iter().flatten().any(|q| dominates(q, p)),
         };
     }
 }
@@ -111,4 +116,71 @@ fn verdict(configs: &[ConfigResult], baseline: &str) -> Verdict {
 /// `0.912× (95% CI 0.898–0.925)`.
 pub fn describe_ratio(ratio: f64, ci: [f64; 2]) -> String {
     format!("{ratio:.3}× (95% CI {:.3}–{:.3})", ci[0], ci[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flags::Flags;
+    use crate::go::BuildOutcome;
+    use crate::inspect::size::Size;
+    use crate::measure::{Sample, Startup};
+
+    /// A config whose runs take `ms` milliseconds (with a little spread) and whose binary has `bytes`.
+    fn config(name: &str, ms: f64, bytes: u64) -> ConfigResult {
+        let samples: Vec<Sample> = (0..30)
+            .map(|round| Sample { round, wall_ns: (ms * 1e6) as u64 + (round as u64 * 7919 % 50_000), ..Sample::default() })
+            .collect();
+        ConfigResult {
+            name: name.into(),
+            id: name.into(),
+            build_id: name.into(),
+            flags: Flags::default(),
+            argv: vec![],
+            env: Default::default(),
+            build: BuildOutcome { ok: true, wall_ns: 1_000_000_000, error: None },
+            size: Some(Size { bytes, sections: Default::default() }),
+            escapes: None,
+            startup: Startup::from_samples(&samples),
+            probe_failure: None,
+            ratios: None,
+            score: None,
+            pareto: false,
+            samples,
+        }
+    }
+
+    #[test]
+    fn faster_and_smaller_wins_and_noise_is_no_gain() {
+        let mut configs = vec![
+            config("default", 10.0, 1000),
+            config("fast", 9.0, 1000),
+            config("same", 10.0, 1000),
+            config("big", 10.0, 2000),
+        ];
+        let v = rank(&mut configs, "default", &Weights::default(), 1);
+        assert_eq!(v.recommended.as_deref(), Some("fast"));
+        assert!(v.reason.starts_with("startup 0.90"), "{}", v.reason);
+        let by = |n: &str| configs.iter().find(|c| c.name == n).unwrap().clone();
+        assert!(!by("fast").ratios.unwrap().startup_noise);
+        assert!(by("same").ratios.unwrap().startup_noise);
+        assert_eq!(by("same").score, Some(0.0));
+        assert!((by("big").score.unwrap() - 0.5 * 2f64.ln()).abs() < 1e-9);
+        assert!(by("fast").pareto && !by("same").pareto && !by("big").pareto && !by("default").pareto);
+    }
+
+    #[test]
+    fn nothing_better_means_the_baseline_and_a_failed_baseline_means_no_verdict() {
+        let mut configs = vec![config("default", 10.0, 1000), config("slow", 12.0, 1000)];
+        let v = rank(&mut configs, "default", &Weights::default(), 1);
+        assert_eq!(v.recommended.as_deref(), Some("default"));
+        assert!(v.reason.contains("no configuration beats the baseline"));
+
+        let mut configs = vec![config("default", 10.0, 1000), config("fast", 9.0, 1000)];
+        configs[0].build = BuildOutcome { ok: false, wall_ns: 0, error: Some("boom".into()) };
+        let v = rank(&mut configs, "default", &Weights::default(), 1);
+        assert_eq!(v.recommended, None);
+        assert!(v.reason.contains("failed"));
+        assert!(configs.iter().all(|c| c.score.is_none()));
+    }
 }

@@ -4,6 +4,8 @@
 mod error;
 pub mod presets;
 mod resolve;
+#[cfg(test)]
+mod tests;
 mod toml;
 pub mod user;
 

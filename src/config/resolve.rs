@@ -18,8 +18,13 @@ const DEFAULT_SEED: u64 = 1;
 
 /// Reads every layer and resolves the configuration gostart runs with.
 pub fn load(cli: &Overrides) -> Result<Config> {
-    let mut provenance = BTreeMap::new();
     let (user_path, user) = user::load()?;
+    load_with_user(cli, user_path, user)
+}
+
+/// `load` with the user-wide layer given (tests pass their own).
+pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: user::UserConfig) -> Result<Config> {
+    let mut provenance = BTreeMap::new();
     let user_src = user_path.as_ref().map(|p| format!("user:{}", p.display()));
 
     let file = match &cli.config_file {

@@ -1,0 +1,182 @@
+//! Parsing and resolution of gostart.toml, including the errors people will see.
+
+use std::path::Path;
+
+use super::resolve::load_with_user;
+use super::user::UserConfig;
+use super::{Config, Overrides};
+use crate::matrix::Setting;
+
+fn load_src(src: &str) -> anyhow::Result<Config> {
+    let dir = tempfile::tempdir()?;
+    std::fs::write(dir.path().join("gostart.toml"), src)?;
+    let o = Overrides { dir: dir.path().to_owned(), max_configs: 256, ..Overrides::default() };
+    load_with_user(&o, None, UserConfig::default())
+}
+
+fn error_of(src: &str) -> String {
+    let e = load_src(src).expect_err("config should be rejected");
+    // The temp dir differs per test: keep the part after the file name.
+    let text = format!("{e:#}");
+    text.split_once("gostart.toml").map_or(text.clone(), |(_, rest)| format!("gostart.toml{rest}"))
+}
+
+#[test]
+fn a_full_config_resolves() {
+    let c = load_src(
+        r#"
+[target]
+package = "./cmd/app"
+args = ["--version"]
+env = { APP_MODE = "probe" }
+expect_exit = 0
+
+[measure]
+runs = 12
+warmup = 2
+timeout = "2s"
+seed = 7
+
+[matrix]
+ldflags = ["", "-s -w"]
+tags = ["", ["netgo", "osusergo"], "timetzdata"]
+buildmode = ["exe", "pie"]
+[matrix.env]
+GOAMD64 = ["v1", "v3"]
+[matrix.runenv]
+GOGC = ["100", "off"]
+[[matrix.exclude]]
+buildmode = "pie"
+env = { GOAMD64 = "v3" }
+[[matrix.include]]
+ldflags = "-s -w"
+gcflags = "all=-B"
+
+[rank]
+baseline = "default"
+weights = { startup = 2, size = 0.25 }
+
+[profile.release]
+ldflags = "-s -w"
+trimpath = true
+env = { CGO_ENABLED = "0" }
+"#,
+    )
+    .unwrap();
+    assert_eq!(c.target.package, "./cmd/app");
+    assert_eq!(c.target.env["APP_MODE"], "probe");
+    assert_eq!((c.measure.runs, c.measure.warmup, c.measure.seed), (12, 2, 7));
+    assert_eq!(c.measure.timeout, std::time::Duration::from_secs(2));
+    let keys: Vec<&str> = c.matrix.axes.iter().map(|a| a.key.as_str()).collect();
+    assert_eq!(keys, ["ldflags", "buildmode", "tags", "env.GOAMD64", "runenv.GOGC"]);
+    assert_eq!(
+        c.matrix.axes[2].values,
+        [
+            Setting::List(vec![]),
+            Setting::List(vec!["netgo".into(), "osusergo".into()]),
+            Setting::List(vec!["timetzdata".into()])
+        ]
+    );
+    assert_eq!(c.matrix.exclude.len(), 1);
+    assert_eq!(c.matrix.include.len(), 1);
+    assert_eq!((c.rank.weights.startup, c.rank.weights.size, c.rank.weights.build), (2.0, 0.25, 0.0));
+    let release = &c.profiles["release"];
+    assert_eq!(release.ldflags, "-s -w");
+    assert!(release.trimpath);
+    assert_eq!(release.env["CGO_ENABLED"], "0");
+    assert!(c.provenance["measure.runs"].starts_with("project:"));
+    assert_eq!(c.provenance["measure.seed"], c.provenance["measure.runs"]);
+    assert!(c.provenance["matrix"].starts_with("project:"));
+}
+
+#[test]
+fn no_file_means_the_default_preset_and_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Overrides { dir: dir.path().to_owned(), max_configs: 256, ..Overrides::default() };
+    let c = load_with_user(&o, None, UserConfig::default()).unwrap();
+    assert_eq!(c.file, None);
+    assert_eq!(c.matrix.source, "preset:startup");
+    assert_eq!(c.target.package, ".");
+    assert_eq!(c.provenance["measure.runs"], "default");
+    assert_eq!(c.provenance["matrix"], "default");
+}
+
+#[test]
+fn layers_override_in_order_user_project_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("gostart.toml"), "[measure]\nwarmup = 5\n").unwrap();
+    let user: UserConfig = toml::from_str("jobs = 1\n[measure]\nruns = 7\nwarmup = 9\n").unwrap();
+    let o = Overrides { dir: dir.path().to_owned(), max_configs: 256, seed: Some(42), ..Overrides::default() };
+    let c = load_with_user(&o, Some(Path::new("/u/config.toml").to_owned()), user).unwrap();
+    assert_eq!((c.measure.runs, c.measure.warmup, c.measure.seed, c.jobs), (7, 5, 42, 1));
+    assert_eq!(c.provenance["measure.runs"], "user:/u/config.toml");
+    assert!(c.provenance["measure.warmup"].starts_with("project:"));
+    assert_eq!(c.provenance["measure.seed"], "cli");
+    assert_eq!(c.provenance["jobs"], "user:/u/config.toml");
+}
+
+#[test]
+fn unknown_key_names_line_and_column() {
+    assert_eq!(
+        error_of("[measure]\nrunz = 3\n"),
+        "gostart.toml:2:1: unknown field `runz`, expected one of `runs`, `warmup`, `timeout`, `seed`\n  |\n2 | runz = 3\n  | ^^^^"
+    );
+}
+
+#[test]
+fn malformed_toml_names_line_and_column() {
+    let e = error_of("[matrix]\nldflags = [\"\", \"-s -w\"\n");
+    assert!(e.starts_with("gostart.toml:2:"), "{e}");
+}
+
+#[test]
+fn wrong_types_and_bad_values_point_at_the_value() {
+    let e = error_of("[target]\npackage = 3\n");
+    assert!(e.starts_with("gostart.toml:2:11: invalid type: integer `3`, expected a string"), "{e}");
+    let e = error_of("[matrix]\nldflags = []\n");
+    assert!(e.starts_with("gostart.toml:2:11: an axis needs at least one value"), "{e}");
+    let e = error_of("[matrix]\nldflags = \"-s -w\"\n");
+    assert!(e.starts_with("gostart.toml:2:11: invalid type: string \"-s -w\", expected a sequence"), "{e}");
+    let e = error_of("[matrix]\nbuildmode = [\"exe\", \"c-shared\"]\n");
+    assert!(e.starts_with("gostart.toml:2:") && e.contains("buildmode `c-shared` does not make a program"), "{e}");
+    let e = error_of("[measure]\ntimeout = \"soon\"\n");
+    assert!(e.starts_with("gostart.toml:2:11: `soon` is not a duration"), "{e}");
+    let e = error_of("[measure]\nruns = 0\n");
+    assert!(e.starts_with("gostart.toml:2:8: expected a count of at least 1"), "{e}");
+    let e = error_of("[rank]\nweights = { size = -1 }\n");
+    assert!(e.contains("a weight must be a finite number ≥ 0, not -1"), "{e}");
+    let e = error_of("[rank]\nweights = { size = \"big\" }\n");
+    assert!(e.contains("a number (a weight such as 1.0 or 0.5)"), "{e}");
+    let e = error_of("[matrix.env]\n\"GO AMD64\" = [\"v3\"]\n");
+    assert!(e.starts_with("gostart.toml:2:1: `GO AMD64` is not an environment variable name"), "{e}");
+    let e = error_of("[matrix]\ntags = [\"a b\"]\n");
+    assert!(e.contains("`a b` is not a build tag"), "{e}");
+}
+
+#[test]
+fn unknown_sections_and_entry_keys_are_errors() {
+    let e = error_of("[matirx]\nldflags = [\"\"]\n");
+    assert!(e.starts_with("gostart.toml:1:2: unknown field `matirx`"), "{e}");
+    let e = error_of("[[matrix.include]]\nldflag = \"-s\"\n");
+    assert!(e.starts_with("gostart.toml:2:1: unknown field `ldflag`"), "{e}");
+}
+
+#[test]
+fn the_example_file_documents_valid_keys() {
+    let c = load_src(include_str!("../../gostart.toml.example")).unwrap();
+    let expanded = crate::matrix::expand(&c.matrix, c.rank.baseline.as_deref(), 1024).unwrap();
+    assert!(expanded.configs.iter().any(|c| c.name == "default"));
+    assert!(c.profiles.contains_key("release"));
+}
+
+#[test]
+fn every_preset_parses_and_includes_the_baseline() {
+    for name in super::presets::names() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = Overrides { dir: dir.path().to_owned(), max_configs: 256, preset: Some(name.into()), ..Overrides::default() };
+        let c = load_with_user(&o, None, UserConfig::default()).unwrap();
+        let e = crate::matrix::expand(&c.matrix, None, 256).unwrap();
+        assert!(e.configs.len() >= 4, "{name}");
+        assert_eq!(e.configs[0].name, "default", "{name}");
+    }
+}
