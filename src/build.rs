@@ -40,7 +40,13 @@ pub fn plan(configs: &[ConfigSpec], run_dir: &Path, bin_name: &str) -> Vec<Build
 
 /// Runs the builds, `jobs` at once. A failed compile is recorded; only a `go` that cannot be
 /// run at all stops the stage.
-pub fn run(go: &Go, plan: &[BuildJob], package: &str, jobs: usize, reporter: &dyn Reporter) -> Result<BTreeMap<String, BuildOutcome>> {
+pub fn run(
+    go: &Go,
+    plan: &[BuildJob],
+    package: &str,
+    jobs: usize,
+    reporter: &dyn Reporter,
+) -> Result<BTreeMap<String, BuildOutcome>> {
     reporter.event(&Event::BuildsStarted { builds: plan.len() });
     let next = AtomicUsize::new(0);
     let results = Mutex::new(BTreeMap::new());

@@ -72,10 +72,7 @@ impl Flags {
 
     /// The part of the flags that decides the binary: configs equal here share one build.
     pub fn build_part(&self) -> Flags {
-        Flags {
-            runenv: BTreeMap::new(),
-            ..self.clone()
-        }
+        Flags { runenv: BTreeMap::new(), ..self.clone() }
     }
 
     /// Readable name made of the values that differ from a plain `go build`,
@@ -106,11 +103,7 @@ impl Flags {
         }
         parts.extend(self.env.iter().map(|(k, v)| format!("{k}={v}")));
         parts.extend(self.runenv.iter().map(|(k, v)| format!("{k}={v}")));
-        if parts.is_empty() {
-            "default".into()
-        } else {
-            parts.join(",")
-        }
+        if parts.is_empty() { "default".into() } else { parts.join(",") }
     }
 
     /// Short content hash: stable across runs and machines for the same flags.
@@ -154,14 +147,8 @@ mod tests {
         };
         f.env.insert("GOAMD64".into(), "v3".into());
         f.runenv.insert("GOGC".into(), "off".into());
-        assert_eq!(
-            f.name(),
-            "ldflags=-s -w,trimpath,buildmode=pie,tags=netgo+osusergo,GOAMD64=v3,GOGC=off"
-        );
-        assert_eq!(
-            f.build_args(),
-            ["-ldflags=-s -w", "-trimpath", "-buildmode=pie", "-tags=netgo,osusergo"]
-        );
+        assert_eq!(f.name(), "ldflags=-s -w,trimpath,buildmode=pie,tags=netgo+osusergo,GOAMD64=v3,GOGC=off");
+        assert_eq!(f.build_args(), ["-ldflags=-s -w", "-trimpath", "-buildmode=pie", "-tags=netgo,osusergo"]);
     }
 
     #[test]

@@ -55,12 +55,7 @@ pub struct ConfigSpec {
 
 impl ConfigSpec {
     pub fn new(flags: Flags) -> Self {
-        ConfigSpec {
-            name: flags.name(),
-            id: flags.id(),
-            build_id: flags.build_id(),
-            flags,
-        }
+        ConfigSpec { name: flags.name(), id: flags.id(), build_id: flags.build_id(), flags }
     }
 }
 
@@ -69,6 +64,14 @@ impl ConfigSpec {
 pub struct Expanded {
     pub configs: Vec<ConfigSpec>,
     pub baseline: String,
+}
+
+/// `[rank] baseline` names no configuration of the matrix.
+#[derive(Debug, thiserror::Error)]
+#[error("[rank] baseline = \"{wanted}\" names no configuration of the matrix; it has:\n  {}", names.join("\n  "))]
+pub struct UnknownBaseline {
+    pub wanted: String,
+    pub names: Vec<String>,
 }
 
 /// Applies a point's settings over `flags`.
@@ -157,10 +160,8 @@ pub fn expand(spec: &MatrixSpec, baseline: Option<&str>, max_configs: usize) -> 
 
     let original = combos.len();
     for entry in &spec.include {
-        let (fixed, extra): (Point, Point) = entry
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .partition(|(k, _)| axis_keys.contains(k.as_str()));
+        let (fixed, extra): (Point, Point) =
+            entry.iter().map(|(k, v)| (k.clone(), v.clone())).partition(|(k, _)| axis_keys.contains(k.as_str()));
         let mut matched = false;
         for combo in combos.iter_mut().take(original) {
             if matches(combo, &fixed) {
@@ -202,10 +203,10 @@ pub fn expand(spec: &MatrixSpec, baseline: Option<&str>, max_configs: usize) -> 
         }
         Some(wanted) => match configs.iter().find(|c| c.name == wanted || c.id == wanted) {
             Some(c) => c.name.clone(),
-            None => bail!(
-                "[rank] baseline = \"{wanted}\" names no configuration of the matrix; it has:\n  {}",
-                configs.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("\n  ")
-            ),
+            None => {
+                let names = configs.iter().map(|c| c.name.clone()).collect();
+                return Err(UnknownBaseline { wanted: wanted.to_owned(), names }.into());
+            }
         },
     };
     Ok(Expanded { configs, baseline })

@@ -12,17 +12,44 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum Event {
-    RunStarted { run_id: String, run_dir: String, configs: usize, builds: usize },
-    BuildsStarted { builds: usize },
-    ConfigBuilt { build_id: String, configs: Vec<String>, ok: bool, wall_ns: u64, error: Option<String> },
-    MeasureStarted { runs: u64 },
-    ProbeFailed { id: String, failure: String },
+    RunStarted {
+        run_id: String,
+        run_dir: String,
+        configs: usize,
+        builds: usize,
+    },
+    BuildsStarted {
+        builds: usize,
+    },
+    ConfigBuilt {
+        build_id: String,
+        configs: Vec<String>,
+        ok: bool,
+        wall_ns: u64,
+        error: Option<String>,
+    },
+    MeasureStarted {
+        runs: u64,
+    },
+    ProbeFailed {
+        id: String,
+        failure: String,
+    },
     /// One probe run finished (progress only).
     RunDone,
     /// A run of a config that already failed was skipped (progress only).
     RunSkipped,
-    ConfigMeasured { id: String, name: String, median_ns: Option<u64>, failure: Option<String> },
-    RunFinished { results: String, recommended: Option<String>, failed: usize },
+    ConfigMeasured {
+        id: String,
+        name: String,
+        median_ns: Option<u64>,
+        failure: Option<String>,
+    },
+    RunFinished {
+        results: String,
+        recommended: Option<String>,
+        failed: usize,
+    },
 }
 
 pub trait Reporter: Sync {
@@ -81,7 +108,7 @@ impl Reporter for Bars {
             Event::BuildsStarted { builds } => self.start(*builds as u64, "building"),
             Event::ConfigBuilt { ok, configs, error, .. } => {
                 if !ok {
-                    let first = error.as_deref().unwrap_or("").lines().next().unwrap_or("");
+                    let first = crate::export::first_line(error.as_deref().unwrap_or(""));
                     self.say(&format!("warning: build failed for {}: {first}", configs.join(", ")));
                 }
                 self.with_bar(|b| b.inc(1));

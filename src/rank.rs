@@ -40,20 +40,11 @@ fn ratios(c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratios> {
             Some((s.wall_ns as f64, b.wall_ns as f64))
         })
         .collect();
-    let (startup, ci) = if c.name == base.name {
-        (1.0, [1.0, 1.0])
-    } else {
-        stats::paired_ratio_ci(&pairs, RESAMPLES, seed)
-    };
+    let (startup, ci) =
+        if c.name == base.name { (1.0, [1.0, 1.0]) } else { stats::paired_ratio_ci(&pairs, RESAMPLES, seed) };
     let size = c.size.as_ref()?.bytes as f64 / base.size.as_ref()?.bytes.max(1) as f64;
     let build = c.build.wall_ns as f64 / base.build.wall_ns.max(1) as f64;
-    Some(Ratios {
-        startup,
-        startup_ci95: ci,
-        startup_noise: ci[0] <= 1.0 && 1.0 <= ci[1],
-        size,
-        build,
-    })
+    Some(Ratios { startup, startup_ci95: ci, startup_noise: ci[0] <= 1.0 && 1.0 <= ci[1], size, build })
 }
 
 /// Σ weight × ln(ratio); a startup difference within noise counts as none.
@@ -129,7 +120,11 @@ mod tests {
     /// A config whose runs take `ms` milliseconds (with a little spread) and whose binary has `bytes`.
     fn config(name: &str, ms: f64, bytes: u64) -> ConfigResult {
         let samples: Vec<Sample> = (0..30)
-            .map(|round| Sample { round, wall_ns: (ms * 1e6) as u64 + (round as u64 * 7919 % 50_000), ..Sample::default() })
+            .map(|round| Sample {
+                round,
+                wall_ns: (ms * 1e6) as u64 + (round as u64 * 7919 % 50_000),
+                ..Sample::default()
+            })
             .collect();
         ConfigResult {
             name: name.into(),

@@ -14,7 +14,7 @@ const RESULTS: &str = "results.json";
 /// A new run id: the UTC start time to the millisecond, e.g. `20261127-043012-123`.
 pub fn new_run_id(now: SystemTime) -> String {
     let stamp = humantime::format_rfc3339_millis(now).to_string();
-    stamp.replace(['-', ':'], "").replace('T', "-").replace('.', "-").trim_end_matches('Z').to_owned()
+    stamp.replace(['-', ':'], "").replace(['T', '.'], "-").trim_end_matches('Z').to_owned()
 }
 
 /// Creates the target dir (ignoring itself for git) and the run's folder inside it.
@@ -55,11 +55,8 @@ pub fn locate(target_dir: &Path, which: &str) -> Result<PathBuf> {
     } else {
         which.to_owned()
     };
-    let candidates = [
-        target_dir.join("runs").join(&id).join(RESULTS),
-        PathBuf::from(&id).join(RESULTS),
-        PathBuf::from(&id),
-    ];
+    let candidates =
+        [target_dir.join("runs").join(&id).join(RESULTS), PathBuf::from(&id).join(RESULTS), PathBuf::from(&id)];
     match candidates.into_iter().find(|p| p.is_file()) {
         Some(p) => Ok(p),
         None => bail!(
@@ -72,9 +69,15 @@ pub fn locate(target_dir: &Path, which: &str) -> Result<PathBuf> {
 
 pub fn load(path: &Path) -> Result<Run> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let run: Run = serde_json::from_str(&text).with_context(|| format!("{} is not a gostart results file", path.display()))?;
+    let run: Run =
+        serde_json::from_str(&text).with_context(|| format!("{} is not a gostart results file", path.display()))?;
     if run.schema != crate::results::SCHEMA {
-        bail!("{} has results schema {}, this gostart reads schema {}", path.display(), run.schema, crate::results::SCHEMA);
+        bail!(
+            "{} has results schema {}, this gostart reads schema {}",
+            path.display(),
+            run.schema,
+            crate::results::SCHEMA
+        );
     }
     Ok(run)
 }

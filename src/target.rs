@@ -23,7 +23,11 @@ pub struct Workspace {
 pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
     let pkgs = go.list(pattern)?;
     if let Some(bad) = pkgs.iter().find_map(|p| p.error.as_ref().map(|e| (p, e))) {
-        bail!("cannot use `{pattern}` as the target: {}\nset [target] package in gostart.toml or pass --package", bad.1.err);
+        bail!(
+            "cannot use `{pattern}` as the target: {}\nset [target] package in gostart.toml or pass --package.{}",
+            bad.1.err,
+            main_list_hint(go)
+        );
     }
     let mains: Vec<&Package> = pkgs.iter().filter(|p| p.is_main()).collect();
     let pkg = match mains.as_slice() {

@@ -9,7 +9,7 @@ use anyhow::{Result, bail};
 
 use crate::config::Config;
 use crate::go::Go;
-use crate::matrix::{self, ConfigSpec, Expanded};
+use crate::matrix::{ConfigSpec, Expanded};
 use crate::measure::{self, Startup, Subject};
 use crate::progress::{Event, Reporter};
 use crate::results::{ConfigResult, Run, TargetInfo, Verdict};
@@ -29,7 +29,7 @@ pub struct Prepared {
 pub fn prepare(config: &Config, target_dir: Option<&Path>) -> Result<Prepared> {
     let go = Go::new(&config.go, &config.dir);
     let go_env = go.env()?;
-    let expanded = matrix::expand(&config.matrix, config.rank.baseline.as_deref(), config.max_configs)?;
+    let expanded = config.expand()?;
     let gomod = go_env.get("GOMOD").map(String::as_str).unwrap_or("");
     let workspace = target::resolve(&go, &config.target.package, gomod)?;
     let target_dir = match target_dir {
@@ -110,10 +110,7 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
     let results_path = rundir::save(&p.target_dir, &run_dir, &run)?;
     if run.configs.iter().all(|c| !c.build.ok) {
         let first = run.configs.first().and_then(|c| c.build.error.clone()).unwrap_or_default();
-        bail!(
-            "every build failed; the first failure said:\n{first}\n(results so far: {})",
-            results_path.display()
-        );
+        bail!("every build failed; the first failure said:\n{first}\n(results so far: {})", results_path.display());
     }
 
     let built: Vec<usize> = (0..run.configs.len()).filter(|&i| run.configs[i].build.ok).collect();

@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::export::Format;
 
 #[derive(Debug, Parser)]
-#[command(name = "gostart", version, about = "Tune how Go programs are built: build a flag matrix, measure size and startup, rank the configurations.")]
+#[command(
+    name = "gostart",
+    version,
+    about = "Tune how Go programs are built: build a flag matrix, measure size and startup, rank the configurations."
+)]
 pub struct Cli {
     /// Act as if started in DIR (like `go -C`).
     #[arg(short = 'C', global = true, value_name = "DIR")]

@@ -25,8 +25,8 @@ pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
     if a.dry_run {
         let mut text = String::new();
         for (c, argv) in pipeline::dry_run(&prepared) {
-            let baseline = if c.name == prepared.expanded.baseline { " (baseline)" } else { "" };
-            text.push_str(&format!("{} {}{baseline}\n", c.id, c.name));
+            let baseline = if c.name == prepared.expanded.baseline { "  (baseline)" } else { "" };
+            text.push_str(&format!("{}  {}{baseline}\n", c.id, c.name));
             text.push_str(&format!("  build: {}\n", command_line(&c.flags.env, &argv)));
             if !c.flags.runenv.is_empty() {
                 let runenv: Vec<String> = c.flags.runenv.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -56,7 +56,11 @@ pub fn build(base: &Overrides, a: BuildArgs) -> Result<i32> {
         bail!(
             "there is no [profile.{}] in {file}; {}",
             a.profile,
-            if known.is_empty() { "it defines no profiles".to_owned() } else { format!("profiles: {}", known.join(", ")) }
+            if known.is_empty() {
+                "it defines no profiles".to_owned()
+            } else {
+                format!("profiles: {}", known.join(", "))
+            }
         );
     };
     let go = Go::new(&config.go, &config.dir);
@@ -81,7 +85,7 @@ pub fn build(base: &Overrides, a: BuildArgs) -> Result<i32> {
 
 pub fn matrix(base: &Overrides, a: MatrixArgs) -> Result<i32> {
     let config = load(base, &a.config, |_| {})?;
-    let expanded = crate::matrix::expand(&config.matrix, config.rank.baseline.as_deref(), config.max_configs)?;
+    let expanded = config.expand()?;
     let mut text = String::new();
     for c in &expanded.configs {
         let mark = if c.name == expanded.baseline { "  (baseline)" } else { "" };
@@ -95,19 +99,39 @@ pub fn metadata(base: &Overrides, a: MetadataArgs) -> Result<i32> {
     let config = load(base, &a.config, |_| {})?;
     let go = Go::new(&config.go, &config.dir);
     let env = go.env()?;
-    let keep = ["GOVERSION", "GOROOT", "GOPATH", "GOOS", "GOARCH", "GOAMD64", "CGO_ENABLED", "GOTOOLCHAIN", "GOFLAGS", "GOMOD", "GOEXPERIMENT", "GOCACHE"];
+    let keep = [
+        "GOVERSION",
+        "GOROOT",
+        "GOPATH",
+        "GOOS",
+        "GOARCH",
+        "GOAMD64",
+        "CGO_ENABLED",
+        "GOTOOLCHAIN",
+        "GOFLAGS",
+        "GOMOD",
+        "GOEXPERIMENT",
+        "GOCACHE",
+    ];
     let toolchain: BTreeMap<&str, &String> = keep.iter().filter_map(|k| Some((*k, env.get(*k)?))).collect();
     let gomod = env.get("GOMOD").map(String::as_str).unwrap_or("");
     let root = target::module_root(gomod);
     let mains: Vec<_> = match &root {
-        Some(_) => go.list("./...")?.into_iter().filter(|p| p.is_main()).map(|p| json!({"import_path": p.import_path, "dir": p.dir})).collect(),
+        Some(_) => go
+            .list("./...")?
+            .into_iter()
+            .filter(|p| p.is_main())
+            .map(|p| json!({"import_path": p.import_path, "dir": p.dir}))
+            .collect(),
         None => Vec::new(),
     };
     let target = match target::resolve(&go, &config.target.package, gomod) {
-        Ok(ws) => json!({"package": ws.package, "import_path": ws.import_path, "binary_name": ws.bin_name, "root": ws.root}),
+        Ok(ws) => {
+            json!({"package": ws.package, "import_path": ws.import_path, "binary_name": ws.bin_name, "root": ws.root})
+        }
         Err(e) => json!({"package": config.target.package, "error": format!("{e:#}")}),
     };
-    let matrix = crate::matrix::expand(&config.matrix, config.rank.baseline.as_deref(), config.max_configs)?;
+    let matrix = config.expand()?;
     let doc = json!({
         "format_version": a.format_version,
         "gostart_version": env!("CARGO_PKG_VERSION"),

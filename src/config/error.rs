@@ -12,24 +12,35 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The path as a person would type it: relative to the current directory when inside it.
+fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let relative = cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok());
+    relative.unwrap_or(path).display().to_string()
+}
+
 /// `file:line:col: message` followed by the offending line with a caret under the span.
 pub fn at(path: &Path, src: &str, span: Option<Range<usize>>, message: &str) -> anyhow::Error {
     let Some(span) = span else {
-        return anyhow::anyhow!("{}: {message}", path.display());
+        return anyhow::anyhow!("{}: {message}", shown(path));
     };
     let (line, col) = line_col(src, span.start);
     let text = src.lines().nth(line - 1).unwrap_or("");
-    let width = src[span.start.min(src.len())..span.end.min(src.len())]
-        .lines()
-        .next()
-        .map_or(1, |s| s.chars().count().max(1));
+    let width =
+        src[span.start.min(src.len())..span.end.min(src.len())].lines().next().map_or(1, |s| s.chars().count().max(1));
     let gutter = " ".repeat(line.to_string().len());
     anyhow::anyhow!(
         "{}:{line}:{col}: {message}\n{gutter} |\n{line} | {text}\n{gutter} | {}{}",
-        path.display(),
+        shown(path),
         " ".repeat(col - 1),
         "^".repeat(width)
     )
+}
+
+/// `file:line:col` of a byte offset, for messages raised after parsing.
+pub fn position(path: &Path, src: &str, offset: usize) -> String {
+    let (line, col) = line_col(src, offset);
+    format!("{}:{line}:{col}", shown(path))
 }
 
 /// A toml/serde error, located.
@@ -53,9 +64,6 @@ mod tests {
     fn message_points_at_the_span() {
         let src = "[target]\npackage = 3\n";
         let err = at(Path::new("gostart.toml"), src, Some(19..20), "expected a string");
-        assert_eq!(
-            err.to_string(),
-            "gostart.toml:2:11: expected a string\n  |\n2 | package = 3\n  |           ^"
-        );
+        assert_eq!(err.to_string(), "gostart.toml:2:11: expected a string\n  |\n2 | package = 3\n  |           ^");
     }
 }

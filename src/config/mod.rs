@@ -55,6 +55,8 @@ pub struct Measure {
 pub struct Rank {
     /// Name or id of the baseline config; `None`: a plain `go build`.
     pub baseline: Option<String>,
+    /// `file:line:col` of the baseline setting, for error messages.
+    pub baseline_at: Option<String>,
     pub weights: Weights,
 }
 
@@ -89,6 +91,18 @@ pub struct Config {
     pub profiles: BTreeMap<String, Flags>,
     /// Where each setting's value came from: `default`, `user:PATH`, `project:PATH`, `cli`, `env:VAR`.
     pub provenance: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// The expanded matrix; an unknown baseline is reported at its place in gostart.toml.
+    pub fn expand(&self) -> anyhow::Result<crate::matrix::Expanded> {
+        crate::matrix::expand(&self.matrix, self.rank.baseline.as_deref(), self.max_configs).map_err(|e| {
+            match (e.downcast_ref::<crate::matrix::UnknownBaseline>(), &self.rank.baseline_at) {
+                (Some(_), Some(at)) => anyhow::anyhow!("{at}: {e}"),
+                _ => e,
+            }
+        })
+    }
 }
 
 /// What the command line says; `None` leaves the setting to the config files.

@@ -31,9 +31,13 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
         Some(f) => Some(cli.dir.join(f)),
         None => super::find_file(&cli.dir),
     };
-    let project = match &file {
-        Some(path) => read_toml(path)?,
-        None => TomlConfig::default(),
+    let project_src_text = match &file {
+        Some(path) => Some(std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?),
+        None => None,
+    };
+    let project = match (&file, &project_src_text) {
+        (Some(path), Some(src)) => ::toml::from_str(src).map_err(|e| error::from_toml(path, src, &e))?,
+        _ => TomlConfig::default(),
     };
     let project_src = file.as_ref().map(|p| format!("project:{}", p.display()));
 
@@ -42,7 +46,7 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
         let (value, source) = layers
             .into_iter()
             .filter_map(|(v, s)| Some((v?, s?.to_owned())))
-            .last()
+            .next_back()
             .unwrap_or_else(|| (default.to_owned(), "default".to_owned()));
         provenance.insert(key.to_owned(), source);
         value
@@ -111,11 +115,12 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
     let (matrix, matrix_src) = pick_matrix(cli, &project, file.as_deref())?;
     provenance.insert("matrix".into(), matrix_src);
 
+    let target_src = match (&project.target, &project_src) {
+        (Some(_), Some(src)) => src.clone(),
+        _ => "default".to_owned(),
+    };
+    provenance.insert("target".into(), target_src);
     let target = project.target.unwrap_or_default();
-    provenance.insert(
-        "target".into(),
-        project_src.clone().unwrap_or_else(|| "default".into()),
-    );
     let rank = project.rank.unwrap_or_default();
     let w = rank.weights.unwrap_or_default();
     let defaults = Weights::default();
@@ -137,6 +142,10 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
 
     // Every value below was produced from a typed, validated layer or a default.
     let parse_err = |what: &str| anyhow::anyhow!("internal: resolved {what} does not parse");
+    let baseline_at = match (&rank.baseline, &file, &project_src_text) {
+        (Some(b), Some(f), Some(src)) => Some(error::position(f, src, b.span().start)),
+        _ => None,
+    };
     Ok(Config {
         dir: cli.dir.clone(),
         file,
@@ -156,18 +165,10 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
             seed: seed.parse().map_err(|_| parse_err("seed"))?,
         },
         matrix,
-        rank: Rank {
-            baseline: rank.baseline.map(|b| b.into_inner()),
-            weights,
-        },
+        rank: Rank { baseline_at, baseline: rank.baseline.map(|b| b.into_inner()), weights },
         profiles,
         provenance,
     })
-}
-
-fn read_toml(path: &Path) -> Result<TomlConfig> {
-    let src = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    ::toml::from_str(&src).map_err(|e| error::from_toml(path, &src, &e))
 }
 
 /// The matrix: `--matrix FILE`, else `--preset NAME`, else gostart.toml's `[matrix]`, else the default preset.

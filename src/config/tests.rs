@@ -173,7 +173,12 @@ fn the_example_file_documents_valid_keys() {
 fn every_preset_parses_and_includes_the_baseline() {
     for name in super::presets::names() {
         let dir = tempfile::tempdir().unwrap();
-        let o = Overrides { dir: dir.path().to_owned(), max_configs: 256, preset: Some(name.into()), ..Overrides::default() };
+        let o = Overrides {
+            dir: dir.path().to_owned(),
+            max_configs: 256,
+            preset: Some(name.into()),
+            ..Overrides::default()
+        };
         let c = load_with_user(&o, None, UserConfig::default()).unwrap();
         let e = crate::matrix::expand(&c.matrix, None, 256).unwrap();
         assert!(e.configs.len() >= 4, "{name}");

@@ -179,7 +179,9 @@ impl<'de> Deserialize<'de> for Timeout {
         match humantime::parse_duration(&text) {
             Ok(t) if !t.is_zero() => Ok(Timeout(t)),
             Ok(_) => Err(de::Error::custom("a timeout must be longer than zero")),
-            Err(e) => Err(de::Error::custom(format!("`{text}` is not a duration ({e}); write e.g. \"10s\" or \"500ms\""))),
+            Err(e) => {
+                Err(de::Error::custom(format!("`{text}` is not a duration ({e}); write e.g. \"10s\" or \"500ms\"")))
+            }
         }
     }
 }

@@ -8,8 +8,20 @@ use crate::results::Run;
 pub fn serialize(run: &Run) -> Result<Vec<u8>> {
     let mut w = csv_writer();
     w.write_record([
-        "name", "id", "build_ok", "size_bytes", "startup_median_ns", "startup_ci95_lo_ns", "startup_ci95_hi_ns",
-        "ratio_size", "ratio_startup", "ratio_startup_ci95_lo", "ratio_startup_ci95_hi", "startup_noise", "score", "pareto",
+        "name",
+        "id",
+        "build_ok",
+        "size_bytes",
+        "startup_median_ns",
+        "startup_ci95_lo_ns",
+        "startup_ci95_hi_ns",
+        "ratio_size",
+        "ratio_startup",
+        "ratio_startup_ci95_lo",
+        "ratio_startup_ci95_hi",
+        "startup_noise",
+        "score",
+        "pareto",
         "failure",
     ])?;
     let opt = |v: Option<String>| v.unwrap_or_default();

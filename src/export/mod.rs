@@ -6,6 +6,8 @@ mod markdown;
 mod rows;
 mod table;
 
+pub(crate) use rows::first_line;
+
 use anyhow::Result;
 use clap::ValueEnum;
 

@@ -62,7 +62,7 @@ fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
 }
 
 /// The first line of a compiler message that says something (go prefixes `# pkg`).
-fn first_line(text: &str) -> &str {
+pub(crate) fn first_line(text: &str) -> &str {
     text.lines().find(|l| !l.starts_with('#') && !l.trim().is_empty()).unwrap_or("").trim()
 }
 
@@ -103,6 +103,9 @@ mod tests {
         assert_eq!(format_ns(1_234_567.0), "1.23 ms");
         assert_eq!(format_ns(45_000.0), "45 µs");
         assert_eq!(percent(0.75), "-25.0%");
-        assert_eq!(first_line("# fixture\nflag provided but not defined: -bogus\n"), "flag provided but not defined: -bogus");
+        assert_eq!(
+            first_line("# fixture\nflag provided but not defined: -bogus\n"),
+            "flag provided but not defined: -bogus"
+        );
     }
 }

@@ -36,8 +36,7 @@ pub struct BuildOutcome {
 /// For display only; gostart never runs a command through a shell.
 pub fn command_line(env: &BTreeMap<String, String>, argv: &[String]) -> String {
     fn quote(word: &str) -> String {
-        let plain = !word.is_empty()
-            && word.chars().all(|c| c.is_ascii_alphanumeric() || "_@%+=:,./-".contains(c));
+        let plain = !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "_@%+=:,./-".contains(c));
         if plain { word.to_owned() } else { shell_words::quote(word).into_owned() }
     }
     env.iter()
@@ -52,6 +51,7 @@ impl Go {
         Go { program: program.to_owned(), dir: dir.to_owned() }
     }
 
+    #[allow(clippy::disallowed_methods)] // This is the one place that runs `go`.
     fn cmd(&self, args: &[String]) -> duct::Expression {
         // An OsStr, not a Path: duct would turn a bare `go` Path into `./go`.
         duct::cmd(self.program.as_os_str(), args).dir(&self.dir)

@@ -1,6 +1,7 @@
 //! Startup measurement: warmup, then rounds in which every config runs once in a seeded
 //! shuffled order, so that drift of the machine hits all configs alike.
 
+pub mod inittrace;
 pub mod probe;
 pub mod stats;
 
@@ -76,7 +77,12 @@ impl Startup {
 
 /// Runs every subject `warmup` times untimed, then `runs` timed rounds. A config whose probe
 /// fails once is dropped from later rounds with the failure recorded; the others go on.
-pub fn measure<'a>(subjects: &'a [Subject], target: &'a Target, m: &Measure, reporter: &dyn Reporter) -> Result<Vec<Outcome>> {
+pub fn measure<'a>(
+    subjects: &'a [Subject],
+    target: &'a Target,
+    m: &Measure,
+    reporter: &dyn Reporter,
+) -> Result<Vec<Outcome>> {
     let mut outcomes: Vec<Outcome> = vec![Outcome::default(); subjects.len()];
     let mut rng = fastrand::Rng::with_seed(m.seed);
     let total = (m.warmup as u64 + m.runs as u64) * subjects.len() as u64;
@@ -85,7 +91,13 @@ pub fn measure<'a>(subjects: &'a [Subject], target: &'a Target, m: &Measure, rep
     let probe_for = |s: &'a Subject| {
         let mut env = target.env.clone();
         env.extend(s.runenv.clone());
-        probe::Probe { program: &s.binary, args: &target.args, env, expect_exit: target.expect_exit, timeout: m.timeout }
+        probe::Probe {
+            program: &s.binary,
+            args: &target.args,
+            env,
+            expect_exit: target.expect_exit,
+            timeout: m.timeout,
+        }
     };
     let probes: Vec<_> = subjects.iter().map(probe_for).collect();
 

@@ -49,16 +49,7 @@ pub fn summarize(xs: &[f64]) -> Summary {
     let med = median_sorted(&v);
     let mad = median(&v.iter().map(|x| (x - med).abs()).collect::<Vec<_>>());
     let (lo, hi) = median_ci_ranks(n);
-    Summary {
-        n,
-        median: med,
-        mean,
-        stddev: var.sqrt(),
-        mad,
-        min: v[0],
-        max: v[n - 1],
-        ci95: [v[lo], v[hi]],
-    }
+    Summary { n, median: med, mean, stddev: var.sqrt(), mad, min: v[0], max: v[n - 1], ci95: [v[lo], v[hi]] }
 }
 
 /// 0-based ranks bounding a ≥95% confidence interval for the median of `n` samples: the
@@ -131,7 +122,8 @@ mod tests {
 
     #[test]
     fn identical_distributions_give_an_interval_around_one() {
-        let pairs: Vec<(f64, f64)> = (0..40).map(|i| (100.0 + (i * 7 % 13) as f64, 100.0 + (i * 5 % 13) as f64)).collect();
+        let pairs: Vec<(f64, f64)> =
+            (0..40).map(|i| (100.0 + (i * 7 % 13) as f64, 100.0 + (i * 5 % 13) as f64)).collect();
         let (r, [lo, hi]) = paired_ratio_ci(&pairs, 2000, 1);
         assert!(lo <= 1.0 && 1.0 <= hi, "{r} [{lo}, {hi}]");
     }

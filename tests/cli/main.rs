@@ -1,0 +1,15 @@
+//! Integration tests: the `gostart` binary, run with the real `go` on copies of the fixtures in
+//! `tests/fixtures/`. Nothing fakes `go` or the measurements.
+
+// A failed assertion is how a test reports; unwrap and expect are its plain form here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+// Tests check gostart's outputs with independent tools (`go version -m`, the built binary).
+#![allow(clippy::disallowed_methods)]
+
+mod build;
+mod config;
+mod matrix;
+mod metadata;
+mod project;
+mod target;
+mod tune;

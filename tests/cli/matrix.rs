@@ -1,0 +1,93 @@
+//! `gostart matrix` and `gostart tune --dry-run`: the expanded configurations, exactly.
+//! Config ids are content hashes of the flags, stable across runs and machines.
+
+use predicates::prelude::*;
+
+use crate::project::{Project, arg};
+
+#[test]
+fn matrix_lists_every_config_with_its_id_and_marks_the_baseline() {
+    Project::from_fixture("hello")
+        .file("gostart.toml", "[matrix]\nldflags = [\"\", \"-s -w\"]\ntrimpath = [false, true]\n")
+        .run(&["matrix"])
+        .success()
+        .stdout(
+            "efcaa24e  default  (baseline)\n\
+             c22b584c  trimpath\n\
+             3b209a57  ldflags=-s -w\n\
+             630815e4  ldflags=-s -w,trimpath\n",
+        );
+}
+
+#[test]
+fn matrix_applies_exclude_and_a_named_baseline() {
+    // A named baseline is not added as a plain `go build`; the exclude drops one of four.
+    Project::from_fixture("hello")
+        .file(
+            "gostart.toml",
+            r#"[matrix]
+ldflags = ["-s -w", "-w"]
+[matrix.env]
+GOAMD64 = ["v1", "v3"]
+[[matrix.exclude]]
+ldflags = "-w"
+env = { GOAMD64 = "v3" }
+[rank]
+baseline = "ldflags=-w,GOAMD64=v1"
+"#,
+        )
+        .run(&["matrix"])
+        .success()
+        .stdout(
+            "c0203a6b  ldflags=-s -w,GOAMD64=v1\n\
+             836654cb  ldflags=-s -w,GOAMD64=v3\n\
+             50fc151b  ldflags=-w,GOAMD64=v1  (baseline)\n",
+        );
+}
+
+#[test]
+fn dry_run_prints_each_go_build_and_its_run_env_and_builds_nothing() {
+    let p = Project::from_fixture("hello").file(
+        "gostart.toml",
+        r#"[matrix]
+ldflags = ["", "-s -w"]
+[matrix.env]
+GOAMD64 = ["", "v3"]
+[matrix.runenv]
+GOGC = ["", "off"]
+"#,
+    );
+    let target = p.outside("target");
+    let runs = target.join("runs").join("RUN");
+    let runs = runs.display();
+    // Configs that differ only in runenv share a binary (and its build id).
+    let expected = format!(
+        "efcaa24e  default  (baseline)
+  build: go build -o {runs}/efcaa24e/hello .
+060bc032  GOGC=off
+  build: go build -o {runs}/efcaa24e/hello .
+  run env: GOGC=off
+a3a7833a  GOAMD64=v3
+  build: GOAMD64=v3 go build -o {runs}/a3a7833a/hello .
+5f42f925  GOAMD64=v3,GOGC=off
+  build: GOAMD64=v3 go build -o {runs}/a3a7833a/hello .
+  run env: GOGC=off
+3b209a57  ldflags=-s -w
+  build: go build -o {runs}/3b209a57/hello '-ldflags=-s -w' .
+0355624a  ldflags=-s -w,GOGC=off
+  build: go build -o {runs}/3b209a57/hello '-ldflags=-s -w' .
+  run env: GOGC=off
+836654cb  ldflags=-s -w,GOAMD64=v3
+  build: GOAMD64=v3 go build -o {runs}/836654cb/hello '-ldflags=-s -w' .
+92e2e477  ldflags=-s -w,GOAMD64=v3,GOGC=off
+  build: GOAMD64=v3 go build -o {runs}/836654cb/hello '-ldflags=-s -w' .
+  run env: GOGC=off
+"
+    );
+    p.run(&["tune", "--dry-run", "--target-dir", arg(&target)])
+        .success()
+        .stdout(expected)
+        .stderr(predicate::str::is_empty());
+    assert!(!target.exists(), "a dry run created {}", target.display());
+    assert!(!p.path(".gostart").exists(), "a dry run created .gostart");
+}
