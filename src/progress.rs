@@ -31,6 +31,10 @@ pub enum Event {
     MeasureStarted {
         runs: u64,
     },
+    /// Rounds were added to reach the precision goal.
+    MeasureExtended {
+        runs: u64,
+    },
     ProbeFailed {
         id: String,
         failure: String,
@@ -114,6 +118,7 @@ impl Reporter for Bars {
                 self.with_bar(|b| b.inc(1));
             }
             Event::MeasureStarted { runs } => self.start(*runs, "measuring"),
+            Event::MeasureExtended { runs } => self.with_bar(|b| b.inc_length(*runs)),
             Event::ProbeFailed { id, failure } => self.say(&format!("warning: probe of {id} failed: {failure}")),
             Event::RunDone | Event::RunSkipped => self.with_bar(|b| b.inc(1)),
             Event::ConfigMeasured { .. } => {}

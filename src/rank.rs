@@ -44,7 +44,9 @@ fn ratios(c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratios> {
         if c.name == base.name { (1.0, [1.0, 1.0]) } else { stats::paired_ratio_ci(&pairs, RESAMPLES, seed) };
     let size = c.size.as_ref()?.bytes as f64 / base.size.as_ref()?.bytes.max(1) as f64;
     let build = c.build.wall_ns as f64 / base.build.wall_ns.max(1) as f64;
-    Some(Ratios { startup, startup_ci95: ci, startup_noise: ci[0] <= 1.0 && 1.0 <= ci[1], size, build })
+    let walls = |c: &ConfigResult| c.samples.iter().map(|s| s.wall_ns as f64).collect::<Vec<_>>();
+    let startup_p = if c.name == base.name { 1.0 } else { stats::mann_whitney_p(&walls(c), &walls(base)) };
+    Some(Ratios { startup, startup_ci95: ci, startup_noise: ci[0] <= 1.0 && 1.0 <= ci[1], startup_p, size, build })
 }
 
 /// Σ weight × ln(ratio); a startup difference within noise counts as none.
@@ -137,6 +139,7 @@ mod tests {
             size: Some(Size { bytes, sections: Default::default() }),
             escapes: None,
             startup: Startup::from_samples(&samples),
+            init: None,
             probe_failure: None,
             ratios: None,
             score: None,

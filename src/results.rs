@@ -9,7 +9,8 @@ use crate::config::Measure;
 use crate::flags::Flags;
 use crate::go::BuildOutcome;
 use crate::inspect::size::Size;
-use crate::measure::{Failure, Sample, Startup};
+use crate::measure::inittrace::InitProfile;
+use crate::measure::{Failure, Floor, Sample, Startup};
 
 pub const SCHEMA: u32 = 1;
 
@@ -25,6 +26,9 @@ pub struct Run {
     pub measure: Measure,
     pub baseline: String,
     pub configs: Vec<ConfigResult>,
+    /// The runner's own spawn-to-reap time for a program that does nothing: differences
+    /// near it are below what this machine can resolve.
+    pub floor: Option<Floor>,
     pub verdict: Verdict,
 }
 
@@ -53,6 +57,8 @@ pub struct ConfigResult {
     /// Escape-analysis summary; `null` until collected (see the escape report).
     pub escapes: Option<serde_json::Value>,
     pub startup: Option<Startup>,
+    /// Per-package init cost from GODEBUG=inittrace=1 runs.
+    pub init: Option<InitProfile>,
     /// Why the probe failed, when it did.
     pub probe_failure: Option<Failure>,
     pub ratios: Option<Ratios>,
@@ -75,6 +81,8 @@ pub struct Ratios {
     pub startup_ci95: [f64; 2],
     /// The startup interval contains 1.0: no difference gostart can tell from noise.
     pub startup_noise: bool,
+    /// Two-sided Mann-Whitney U p-value of the startup samples against the baseline's.
+    pub startup_p: f64,
     pub size: f64,
     pub build: f64,
 }

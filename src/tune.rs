@@ -80,6 +80,7 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
         measure: config.measure.clone(),
         baseline: p.expanded.baseline.clone(),
         configs: Vec::new(),
+        floor: None,
         verdict: Verdict::default(),
     };
 
@@ -100,6 +101,7 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
             size,
             escapes: None,
             startup: None,
+            init: None,
             probe_failure: None,
             ratios: None,
             score: None,
@@ -122,12 +124,14 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
             Subject { id: c.id.clone(), binary, runenv: c.flags.runenv.clone() }
         })
         .collect();
-    let outcomes = measure::measure(&subjects, &config.target, &config.measure, reporter)?;
-    for (&i, outcome) in built.iter().zip(outcomes) {
+    let measured = measure::measure(&subjects, &config.target, &config.measure, &run_dir.join("floor"), reporter)?;
+    run.floor = measured.floor;
+    for (&i, outcome) in built.iter().zip(measured.outcomes) {
         let c = &mut run.configs[i];
         c.startup = if outcome.failure.is_none() { Startup::from_samples(&outcome.samples) } else { None };
         c.samples = outcome.samples;
         c.probe_failure = outcome.failure;
+        c.init = outcome.init;
         reporter.event(&Event::ConfigMeasured {
             id: c.id.clone(),
             name: c.name.clone(),

@@ -73,6 +73,22 @@ pub struct TuneArgs {
     /// Seed of the shuffled run order.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Add rounds until each config's median is known within this fraction (e.g. 0.01 = ±1%,
+    /// 95% CI), after at least --runs and at most --max-runs rounds.
+    #[arg(long, value_name = "FRACTION", value_parser = parse_precision)]
+    pub precision: Option<f64>,
+    /// Cap on rounds when --precision is set [default: 300].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_runs: Option<u32>,
+    /// Evict each binary from the page cache before every run: a cold start.
+    #[arg(long)]
+    pub cold: bool,
+    /// Skip the GODEBUG=inittrace=1 runs that attribute init time to packages.
+    #[arg(long)]
+    pub no_inittrace: bool,
+    /// Run the probes on this CPU only.
+    #[arg(long, value_name = "CPU")]
+    pub pin: Option<usize>,
     /// Concurrent builds.
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub jobs: Option<u32>,
@@ -138,4 +154,11 @@ pub struct ReportArgs {
     /// Where runs are saved [default: .gostart in the module root].
     #[arg(long, value_name = "DIR")]
     pub target_dir: Option<PathBuf>,
+}
+
+fn parse_precision(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if p > 0.0 && p <= 0.5 => Ok(p),
+        _ => Err(format!("`{text}` is not a precision: give a fraction between 0 and 0.5, e.g. 0.01 for ±1%")),
+    }
 }

@@ -19,6 +19,11 @@ pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
         o.warmup = a.warmup;
         o.timeout = a.timeout;
         o.seed = a.seed;
+        o.precision = a.precision;
+        o.max_runs = a.max_runs;
+        o.cold = a.cold;
+        o.no_inittrace = a.no_inittrace;
+        o.pin = a.pin;
         o.jobs = a.jobs.map(|j| j as usize);
     })?;
     let prepared = pipeline::prepare(&config, a.target_dir.as_deref())?;

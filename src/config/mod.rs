@@ -48,6 +48,17 @@ pub struct Measure {
     pub timeout: Duration,
     /// Seeds the shuffled order of every round.
     pub seed: u64,
+    /// Keep adding rounds until every config's median is known within this fraction (95% CI
+    /// half-width / median), up to `max_runs`. `None`: exactly `runs` rounds.
+    pub precision: Option<f64>,
+    /// Cap on rounds when `precision` is set.
+    pub max_runs: u32,
+    /// Evict each binary from the page cache before every run.
+    pub cold: bool,
+    /// One extra run per config with GODEBUG=inittrace=1, for per-package init costs.
+    pub inittrace: bool,
+    /// Pin probe runs to this CPU.
+    pub pin: Option<usize>,
 }
 
 /// How configurations are compared.
@@ -118,6 +129,11 @@ pub struct Overrides {
     pub warmup: Option<u32>,
     pub timeout: Option<Duration>,
     pub seed: Option<u64>,
+    pub precision: Option<f64>,
+    pub max_runs: Option<u32>,
+    pub cold: bool,
+    pub no_inittrace: bool,
+    pub pin: Option<usize>,
     pub max_configs: usize,
 }
 

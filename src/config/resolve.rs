@@ -15,6 +15,28 @@ const DEFAULT_RUNS: u32 = 30;
 const DEFAULT_WARMUP: u32 = 3;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_SEED: u64 = 1;
+const DEFAULT_MAX_RUNS: u32 = 300;
+
+/// Resolves settings through the layers — default, user, project, command line — the last
+/// that says something winning, and records where each value came from.
+struct Layers<'a> {
+    user: Option<&'a str>,
+    project: Option<&'a str>,
+    provenance: &'a mut BTreeMap<String, String>,
+}
+
+impl Layers<'_> {
+    fn pick<T>(&mut self, key: &str, user: Option<T>, project: Option<T>, cli: Option<T>, default: T) -> T {
+        let (value, source) = match (cli, project, user) {
+            (Some(v), _, _) => (v, "cli".to_owned()),
+            (None, Some(v), _) => (v, self.project.unwrap_or("project").to_owned()),
+            (None, None, Some(v)) => (v, self.user.unwrap_or("user").to_owned()),
+            (None, None, None) => (default, "default".to_owned()),
+        };
+        self.provenance.insert(key.to_owned(), source);
+        value
+    }
+}
 
 /// Reads every layer and resolves the configuration gostart runs with.
 pub fn load(cli: &Overrides) -> Result<Config> {
@@ -41,76 +63,59 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
     };
     let project_src = file.as_ref().map(|p| format!("project:{}", p.display()));
 
-    // One setting through the layers: the last that says something wins, and is recorded.
-    let mut pick = |key: &str, layers: [(Option<String>, Option<&str>); 3], default: &str| -> String {
-        let (value, source) = layers
-            .into_iter()
-            .filter_map(|(v, s)| Some((v?, s?.to_owned())))
-            .next_back()
-            .unwrap_or_else(|| (default.to_owned(), "default".to_owned()));
-        provenance.insert(key.to_owned(), source);
-        value
+    let mut layers = Layers { user: user_src.as_deref(), project: project_src.as_deref(), provenance: &mut provenance };
+    let um = user.measure.clone().unwrap_or_default();
+    let pm = project.measure.clone().unwrap_or_default();
+    let measure = Measure {
+        runs: layers.pick("measure.runs", um.runs.map(|r| r.0), pm.runs.map(|r| r.0), cli.runs, DEFAULT_RUNS),
+        warmup: layers.pick("measure.warmup", um.warmup, pm.warmup, cli.warmup, DEFAULT_WARMUP),
+        timeout: layers.pick(
+            "measure.timeout",
+            um.timeout.map(|t| t.0),
+            pm.timeout.map(|t| t.0),
+            cli.timeout,
+            DEFAULT_TIMEOUT,
+        ),
+        seed: layers.pick("measure.seed", um.seed, pm.seed, cli.seed, DEFAULT_SEED),
+        precision: layers.pick(
+            "measure.precision",
+            um.precision.map(|p| Some(p.0)),
+            pm.precision.map(|p| Some(p.0)),
+            cli.precision.map(Some),
+            None,
+        ),
+        max_runs: layers.pick(
+            "measure.max_runs",
+            um.max_runs.map(|r| r.0),
+            pm.max_runs.map(|r| r.0),
+            cli.max_runs,
+            DEFAULT_MAX_RUNS,
+        ),
+        cold: layers.pick("measure.cold", um.cold, pm.cold, cli.cold.then_some(true), false),
+        inittrace: layers.pick(
+            "measure.inittrace",
+            um.inittrace,
+            pm.inittrace,
+            cli.no_inittrace.then_some(false),
+            true,
+        ),
+        pin: layers.pick("measure.pin", um.pin.map(Some), pm.pin.map(Some), cli.pin.map(Some), None),
     };
-
-    let user_measure = user.measure.clone().unwrap_or_default();
-    let project_measure = project.measure.clone().unwrap_or_default();
-    let cli_src = Some("cli");
-    let runs = pick(
-        "measure.runs",
-        [
-            (user_measure.runs.map(|r| r.0.to_string()), user_src.as_deref()),
-            (project_measure.runs.map(|r| r.0.to_string()), project_src.as_deref()),
-            (cli.runs.map(|r| r.to_string()), cli_src),
-        ],
-        &DEFAULT_RUNS.to_string(),
-    );
-    let warmup = pick(
-        "measure.warmup",
-        [
-            (user_measure.warmup.map(|r| r.to_string()), user_src.as_deref()),
-            (project_measure.warmup.map(|r| r.to_string()), project_src.as_deref()),
-            (cli.warmup.map(|r| r.to_string()), cli_src),
-        ],
-        &DEFAULT_WARMUP.to_string(),
-    );
-    let fmt_dur = |d: Duration| humantime::format_duration(d).to_string();
-    let timeout = pick(
-        "measure.timeout",
-        [
-            (user_measure.timeout.map(|t| fmt_dur(t.0)), user_src.as_deref()),
-            (project_measure.timeout.map(|t| fmt_dur(t.0)), project_src.as_deref()),
-            (cli.timeout.map(fmt_dur), cli_src),
-        ],
-        &fmt_dur(DEFAULT_TIMEOUT),
-    );
-    let seed = pick(
-        "measure.seed",
-        [
-            (user_measure.seed.map(|s| s.to_string()), user_src.as_deref()),
-            (project_measure.seed.map(|s| s.to_string()), project_src.as_deref()),
-            (cli.seed.map(|s| s.to_string()), cli_src),
-        ],
-        &DEFAULT_SEED.to_string(),
-    );
-    let default_jobs = std::thread::available_parallelism().map_or(1, |n| n.get()).to_string();
-    let jobs = pick(
-        "jobs",
-        [
-            (user.jobs.map(|j| j.0.to_string()), user_src.as_deref()),
-            (None, None),
-            (cli.jobs.map(|j| j.to_string()), cli_src),
-        ],
-        &default_jobs,
-    );
-    let go = pick(
-        "go",
-        [
-            (user.go.as_ref().map(|g| g.display().to_string()), user_src.as_deref()),
-            (None, None),
-            (cli.go.as_ref().map(|(g, _)| g.display().to_string()), cli.go.as_ref().map(|(_, s)| s.as_str())),
-        ],
-        "go",
-    );
+    let default_jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let jobs = layers.pick("jobs", user.jobs.map(|j| j.0 as usize), None, cli.jobs, default_jobs);
+    let go = match &cli.go {
+        Some((go, source)) => {
+            provenance.insert("go".into(), source.clone());
+            go.clone()
+        }
+        None => Layers { user: user_src.as_deref(), project: None, provenance: &mut provenance }.pick(
+            "go",
+            user.go.clone(),
+            None,
+            None,
+            PathBuf::from("go"),
+        ),
+    };
 
     let (matrix, matrix_src) = pick_matrix(cli, &project, file.as_deref())?;
     provenance.insert("matrix".into(), matrix_src);
@@ -140,8 +145,6 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
         })
         .collect();
 
-    // Every value below was produced from a typed, validated layer or a default.
-    let parse_err = |what: &str| anyhow::anyhow!("internal: resolved {what} does not parse");
     let baseline_at = match (&rank.baseline, &file, &project_src_text) {
         (Some(b), Some(f), Some(src)) => Some(error::position(f, src, b.span().start)),
         _ => None,
@@ -149,8 +152,8 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
     Ok(Config {
         dir: cli.dir.clone(),
         file,
-        go: PathBuf::from(go),
-        jobs: jobs.parse().map_err(|_| parse_err("jobs"))?,
+        go,
+        jobs,
         max_configs: cli.max_configs,
         target: Target {
             package: target.package.unwrap_or_else(|| ".".into()),
@@ -158,12 +161,7 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
             env: target.env.unwrap_or_default().into_iter().map(|(k, v)| (k.0, v)).collect(),
             expect_exit: target.expect_exit.unwrap_or(0),
         },
-        measure: Measure {
-            runs: runs.parse().map_err(|_| parse_err("runs"))?,
-            warmup: warmup.parse().map_err(|_| parse_err("warmup"))?,
-            timeout: humantime::parse_duration(&timeout).map_err(|_| parse_err("timeout"))?,
-            seed: seed.parse().map_err(|_| parse_err("seed"))?,
-        },
+        measure,
         matrix,
         rank: Rank { baseline_at, baseline: rank.baseline.map(|b| b.into_inner()), weights },
         profiles,

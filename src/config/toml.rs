@@ -32,6 +32,27 @@ pub struct TomlMeasure {
     pub warmup: Option<u32>,
     pub timeout: Option<Timeout>,
     pub seed: Option<u64>,
+    pub precision: Option<Precision>,
+    pub max_runs: Option<Positive>,
+    pub cold: Option<bool>,
+    pub inittrace: Option<bool>,
+    pub pin: Option<usize>,
+}
+
+/// A relative precision goal: a fraction in (0, 0.5], e.g. 0.01 for ±1%.
+#[derive(Debug, Clone, Copy)]
+pub struct Precision(pub f64);
+
+impl<'de> Deserialize<'de> for Precision {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let p = f64::deserialize(d)?;
+        if !(p > 0.0 && p <= 0.5) {
+            return Err(de::Error::custom(format!(
+                "a precision is a fraction of the median between 0 and 0.5 (0.01 = ±1%), not {p}"
+            )));
+        }
+        Ok(Precision(p))
+    }
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]

@@ -2,7 +2,7 @@
 
 use comfy_table::{CellAlignment, Table, presets};
 
-use super::rows::rows;
+use super::rows::{format_ns, rows};
 use crate::results::Run;
 
 pub fn serialize(run: &Run) -> String {
@@ -28,8 +28,12 @@ pub fn serialize(run: &Run) -> String {
         }
     }
     let runs = run.configs.iter().filter_map(|c| c.startup.as_ref()).map(|s| s.runs).max().unwrap_or(0);
+    let floor = run
+        .floor
+        .as_ref()
+        .map_or(String::new(), |f| format!(" · runner floor {}", format_ns(f.startup.median_ns as f64)));
     let mut out = format!(
-        "{} ({}) · {} · {} configs · {runs} runs each · baseline `{}`\n",
+        "{} ({}) · {} · {} configs · {runs} runs each · baseline `{}`{floor}\n",
         run.target.import_path,
         run.target.package,
         run.go_version,
@@ -38,6 +42,9 @@ pub fn serialize(run: &Run) -> String {
     );
     out.push_str(&table.to_string());
     out.push('\n');
+    if let Some(init) = super::init::section(run) {
+        out.push_str(&init);
+    }
     match &run.verdict.recommended {
         Some(name) => out.push_str(&format!("verdict: {name} — {}\n", run.verdict.reason)),
         None => out.push_str(&format!("verdict: none — {}\n", run.verdict.reason)),

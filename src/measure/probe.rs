@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 /// Bytes of each output stream kept for error reports; the rest is read and dropped.
-const KEEP_BYTES: usize = 4096;
+pub const KEEP_BYTES: usize = 4096;
 
 /// What to start and what counts as success.
 #[derive(Debug, Clone)]
@@ -25,6 +25,19 @@ pub struct Probe<'a> {
     pub env: BTreeMap<String, String>,
     pub expect_exit: i32,
     pub timeout: Duration,
+    /// Bytes of stdout and of stderr to keep (the rest is read and dropped).
+    pub keep_bytes: usize,
+    /// Evict the binary from the page cache before the run (a cold start).
+    pub cold: bool,
+    /// Run the child on this CPU only.
+    pub pin: Option<usize>,
+}
+
+/// What a run leaves besides its figures: the head of its output.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
 }
 
 /// One timed run.
@@ -58,8 +71,17 @@ struct Drained {
 }
 
 /// Runs the probe once; `Err` only when it cannot be started at all.
-#[allow(clippy::disallowed_methods)] // This is the one place that starts built binaries.
 pub fn run(probe: &Probe, round: u32) -> Result<std::result::Result<Sample, Failure>> {
+    Ok(run_capturing(probe, round)?.map(|(sample, _)| sample))
+}
+
+/// Runs the probe once and also returns the head of its output.
+#[allow(clippy::disallowed_methods)] // This is the one place that starts built binaries.
+pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(Sample, Output), Failure>> {
+    if probe.cold {
+        evict(probe.program)
+            .with_context(|| format!("cannot evict {} from the page cache", probe.program.display()))?;
+    }
     let mut cmd = Command::new(probe.program);
     cmd.args(probe.args)
         .envs(&probe.env)
@@ -68,6 +90,20 @@ pub fn run(probe: &Probe, round: u32) -> Result<std::result::Result<Sample, Fail
         .stderr(Stdio::piped())
         // Its own process group, so a timeout also kills what the probe started.
         .process_group(0);
+    if let Some(cpu) = probe.pin {
+        // SAFETY: the closure runs in the child between fork and exec and only makes the
+        // async-signal-safe sched_setaffinity syscall on stack data.
+        unsafe {
+            cmd.pre_exec(move || {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                libc::CPU_SET(cpu, &mut set);
+                if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
 
     let start = Instant::now();
     let mut child = cmd.spawn().with_context(|| format!("cannot start {}", probe.program.display()))?;
@@ -106,8 +142,8 @@ pub fn run(probe: &Probe, round: u32) -> Result<std::result::Result<Sample, Fail
         if fds[0].revents != 0 {
             break;
         }
-        drain(&mut out, &mut drained.out);
-        drain(&mut err, &mut drained.err);
+        drain(&mut out, &mut drained.out, probe.keep_bytes);
+        drain(&mut err, &mut drained.err, probe.keep_bytes);
     }
 
     let mut status: libc::c_int = 0;
@@ -126,8 +162,8 @@ pub fn run(probe: &Probe, round: u32) -> Result<std::result::Result<Sample, Fail
     if reaped < 0 {
         return Err(std::io::Error::last_os_error()).context("wait4 on a probe failed");
     }
-    drain(&mut out, &mut drained.out);
-    drain(&mut err, &mut drained.err);
+    drain(&mut out, &mut drained.out, probe.keep_bytes);
+    drain(&mut err, &mut drained.err, probe.keep_bytes);
 
     let reason = if timed_out {
         Some(format!("timed out after {}", humantime::format_duration(probe.timeout)))
@@ -145,7 +181,11 @@ pub fn run(probe: &Probe, round: u32) -> Result<std::result::Result<Sample, Fail
         }));
     }
     let tv_ns = |tv: libc::timeval| tv.tv_sec as u64 * 1_000_000_000 + tv.tv_usec as u64 * 1000;
-    Ok(Ok(Sample {
+    let output = Output {
+        stdout: String::from_utf8_lossy(&drained.out).into_owned(),
+        stderr: String::from_utf8_lossy(&drained.err).into_owned(),
+    };
+    let sample = Sample {
         round,
         wall_ns: wall.as_nanos() as u64,
         user_ns: tv_ns(usage.ru_utime),
@@ -154,11 +194,26 @@ pub fn run(probe: &Probe, round: u32) -> Result<std::result::Result<Sample, Fail
         minor_faults: usage.ru_minflt as u64,
         major_faults: usage.ru_majflt as u64,
         ctx_switches: (usage.ru_nvcsw + usage.ru_nivcsw) as u64,
-    }))
+    };
+    Ok(Ok((sample, output)))
 }
 
-/// Reads what is available now, keeps up to `KEEP_BYTES`, closes the stream at EOF.
-fn drain<R: Read>(stream: &mut Option<R>, keep: &mut Vec<u8>) {
+/// Drops the file's pages from the page cache, so the next start reads it from disk: what a
+/// container's first start sees. Needs no root: fsync, then POSIX_FADV_DONTNEED on the file.
+/// Shared libraries it loads (libc for a cgo build) and the kernel's own caches stay warm.
+pub fn evict(path: &Path) -> std::io::Result<()> {
+    let file = std::fs::File::open(path)?;
+    file.sync_all()?;
+    // SAFETY: posix_fadvise on a descriptor we own, with integer arguments.
+    let rc = unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+    if rc != 0 {
+        return Err(std::io::Error::from_raw_os_error(rc));
+    }
+    Ok(())
+}
+
+/// Reads what is available now, keeps up to `limit` bytes, closes the stream at EOF.
+fn drain<R: Read>(stream: &mut Option<R>, keep: &mut Vec<u8>, limit: usize) {
     let Some(r) = stream else { return };
     let mut buf = [0u8; 16 * 1024];
     loop {
@@ -168,7 +223,7 @@ fn drain<R: Read>(stream: &mut Option<R>, keep: &mut Vec<u8>) {
                 return;
             }
             Ok(n) => {
-                let room = KEEP_BYTES.saturating_sub(keep.len());
+                let room = limit.saturating_sub(keep.len());
                 keep.extend_from_slice(&buf[..n.min(room)]);
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,

@@ -15,6 +15,8 @@ pub struct Summary {
     pub max: f64,
     /// 95% confidence interval of the median (order statistics; distribution-free).
     pub ci95: [f64; 2],
+    /// Samples whose modified z-score |0.6745 (x − median) / MAD| exceeds 3.5 (as hyperfine).
+    pub outliers: usize,
 }
 
 /// Median of a sample; the mean of the two middle values for an even count.
@@ -49,7 +51,8 @@ pub fn summarize(xs: &[f64]) -> Summary {
     let med = median_sorted(&v);
     let mad = median(&v.iter().map(|x| (x - med).abs()).collect::<Vec<_>>());
     let (lo, hi) = median_ci_ranks(n);
-    Summary { n, median: med, mean, stddev: var.sqrt(), mad, min: v[0], max: v[n - 1], ci95: [v[lo], v[hi]] }
+    let outliers = if mad > 0.0 { v.iter().filter(|x| (0.6745 * (*x - med) / mad).abs() > 3.5).count() } else { 0 };
+    Summary { n, median: med, mean, stddev: var.sqrt(), mad, min: v[0], max: v[n - 1], ci95: [v[lo], v[hi]], outliers }
 }
 
 /// 0-based ranks bounding a ≥95% confidence interval for the median of `n` samples: the
@@ -88,6 +91,56 @@ pub fn paired_ratio_ci(pairs: &[(f64, f64)], resamples: usize, seed: u64) -> (f6
     sort(&mut ratios);
     let at = |q: f64| ratios[((q * (resamples - 1) as f64).round() as usize).min(resamples - 1)];
     (ratio, [at(0.025), at(0.975)])
+}
+
+/// Two-sided p-value of the Mann-Whitney U test (as benchstat uses): are `a` and `b` drawn from
+/// the same distribution? Normal approximation with tie correction; fine from ~8 samples each.
+pub fn mann_whitney_p(a: &[f64], b: &[f64]) -> f64 {
+    let (n1, n2) = (a.len() as f64, b.len() as f64);
+    if a.is_empty() || b.is_empty() {
+        return 1.0;
+    }
+    let mut all: Vec<(f64, bool)> = a.iter().map(|&x| (x, true)).chain(b.iter().map(|&x| (x, false))).collect();
+    all.sort_by(|x, y| x.0.total_cmp(&y.0));
+    // Average ranks over ties; accumulate the tie correction Σ(t³ − t).
+    let (mut rank_sum_a, mut ties, mut i) = (0.0, 0.0, 0);
+    while i < all.len() {
+        let mut j = i;
+        while j + 1 < all.len() && all[j + 1].0 == all[i].0 {
+            j += 1;
+        }
+        let avg_rank = (i + j) as f64 / 2.0 + 1.0;
+        let t = (j - i + 1) as f64;
+        ties += t * t * t - t;
+        rank_sum_a += all[i..=j].iter().filter(|x| x.1).count() as f64 * avg_rank;
+        i = j + 1;
+    }
+    let u = rank_sum_a - n1 * (n1 + 1.0) / 2.0;
+    let n = n1 + n2;
+    let sigma = (n1 * n2 / 12.0 * ((n + 1.0) - ties / (n * (n - 1.0)))).sqrt();
+    if sigma == 0.0 {
+        return 1.0;
+    }
+    // Continuity correction towards the mean.
+    let z = ((u - n1 * n2 / 2.0).abs() - 0.5).max(0.0) / sigma;
+    (2.0 * normal_sf(z)).min(1.0)
+}
+
+/// Upper tail of the standard normal distribution, P(Z > z), via erfc (Abramowitz–Stegun 7.1.26
+/// is too coarse for small p; this uses the Numerical Recipes erfc approximation, |ε| < 1.2e-7).
+fn normal_sf(z: f64) -> f64 {
+    let x = z / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.5 * x.abs());
+    let poly = -x * x - 1.265_512_23
+        + t * (1.000_023_68
+            + t * (0.374_091_96
+                + t * (0.096_784_18
+                    + t * (-0.186_288_06
+                        + t * (0.278_868_07
+                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+    let erfc = t * poly.exp();
+    let erfc = if x >= 0.0 { erfc } else { 2.0 - erfc };
+    erfc / 2.0
 }
 
 #[cfg(test)]
@@ -134,5 +187,33 @@ mod tests {
         let (r, [lo, hi]) = paired_ratio_ci(&pairs, 2000, 1);
         assert!(lo > 1.05 && hi < 1.15, "{r} [{lo}, {hi}]");
         assert!((r - 1.1).abs() < 0.01);
+    }
+
+    #[test]
+    fn outliers_are_counted_as_hyperfine_does() {
+        let mut xs: Vec<f64> = (0..20).map(|i| 100.0 + (i % 5) as f64).collect();
+        xs.push(1000.0);
+        assert_eq!(summarize(&xs).outliers, 1);
+        assert_eq!(summarize(&[5.0; 10]).outliers, 0);
+    }
+
+    #[test]
+    fn mann_whitney_matches_known_values() {
+        // Identical samples: no evidence of a difference.
+        let a: Vec<f64> = (0..30).map(f64::from).collect();
+        assert!(mann_whitney_p(&a, &a) > 0.95);
+        // Disjoint samples of 10 and 10: U = 0, z = (50 - 0.5) / 13.2288 = 3.7418, p = 1.83e-4
+        // (scipy.stats.mannwhitneyu(..., method="asymptotic") gives 1.8267e-4).
+        let lo: Vec<f64> = (0..10).map(f64::from).collect();
+        let hi: Vec<f64> = (10..20).map(f64::from).collect();
+        let p = mann_whitney_p(&lo, &hi);
+        assert!((p - 1.8267e-4).abs() < 2e-6, "{p}");
+        assert_eq!(mann_whitney_p(&[], &hi), 1.0);
+    }
+
+    #[test]
+    fn normal_tail() {
+        assert!((normal_sf(0.0) - 0.5).abs() < 1e-7);
+        assert!((normal_sf(1.959_964) - 0.025).abs() < 1e-6);
     }
 }
