@@ -280,3 +280,92 @@ pub fn signal_name(sig: i32) -> String {
     };
     name.to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A probe of `sh -c SCRIPT`: the runner starts any program, not only Go binaries.
+    fn sh<'a>(args: &'a [String], timeout_ms: u64, keep_bytes: usize) -> Probe<'a> {
+        Probe {
+            program: Path::new("/bin/sh"),
+            args,
+            env: BTreeMap::new(),
+            expect_exit: 0,
+            timeout: Duration::from_millis(timeout_ms),
+            keep_bytes,
+            cold: false,
+            pin: None,
+        }
+    }
+
+    fn script(s: &str) -> Vec<String> {
+        vec!["-c".to_owned(), s.to_owned()]
+    }
+
+    /// Whether `pid` still runs (a zombie waiting for its new parent to reap it does not).
+    fn running(pid: libc::pid_t) -> bool {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            // `pid (comm) S ...`: the state follows the last `)`.
+            Ok(stat) => !matches!(stat.rsplit_once(") ").map(|(_, rest)| rest.as_bytes()[0]), Some(b'Z' | b'X')),
+            Err(_) => false,
+        }
+    }
+
+    #[test]
+    fn output_beyond_the_keep_limit_is_read_and_dropped() {
+        // 200 KB on stdout: more than a pipe holds, so the child blocks unless it is drained.
+        let args = script("i=0; while [ $i -lt 2000 ]; do printf '%0100d' $i; i=$((i+1)); done; echo oops >&2; exit 5");
+        let failure = run(&sh(&args, 10_000, 1000), 0).unwrap().unwrap_err();
+        assert_eq!(failure.reason, "exit status 5 (expected 0)");
+        let first_ten: String = (0..10).map(|i| format!("{i:0100}")).collect();
+        assert_eq!(failure.stdout_head, first_ten);
+        assert_eq!(failure.stderr_head, "oops\n");
+
+        let args = script("printf '%05000d' 7");
+        let (sample, output) = run_capturing(&sh(&args, 10_000, 64), 4).unwrap().unwrap();
+        assert_eq!(output.stdout, "0".repeat(64));
+        assert_eq!(sample.round, 4);
+        assert!(sample.wall_ns > 0);
+    }
+
+    #[test]
+    fn a_timeout_kills_the_whole_process_group() {
+        let args = script("sleep 30 & echo $!; wait");
+        let start = Instant::now();
+        let failure = run(&sh(&args, 300, 1000), 0).unwrap().unwrap_err();
+        assert!(start.elapsed() < Duration::from_secs(10), "took {:?}", start.elapsed());
+        assert_eq!(failure.reason, "timed out after 300ms");
+        let grandchild: libc::pid_t = failure.stdout_head.trim().parse().expect("the shell printed its child's pid");
+        // SIGKILL is delivered at once, but the orphan is reaped by whoever adopts it.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while running(grandchild) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!running(grandchild), "the probe's child {grandchild} survived the timeout");
+    }
+
+    #[test]
+    fn a_probe_is_done_when_it_exits_even_if_its_children_hold_its_output_open() {
+        // The shell exits at once; the sleep it leaves behind keeps stdout open for 30 s.
+        let args = script("sleep 30 & echo $!");
+        let start = Instant::now();
+        let (sample, output) = run_capturing(&sh(&args, 20_000, 1000), 0).unwrap().unwrap();
+        assert!(start.elapsed() < Duration::from_secs(10), "waited {:?} for the probe's children", start.elapsed());
+        assert!(sample.wall_ns < 10_000_000_000);
+        let grandchild: libc::pid_t = output.stdout.trim().parse().expect("the shell printed its child's pid");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while running(grandchild) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!running(grandchild), "the probe's child {grandchild} outlived it");
+    }
+
+    #[test]
+    fn a_signal_death_is_named() {
+        let args = script("kill -TERM $$; sleep 5");
+        let failure = run(&sh(&args, 10_000, 1000), 0).unwrap().unwrap_err();
+        assert_eq!(failure.reason, "killed by SIGTERM");
+        assert_eq!(signal_name(64), "signal 64");
+    }
+}

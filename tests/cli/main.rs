@@ -11,5 +11,6 @@ mod config;
 mod matrix;
 mod metadata;
 mod project;
+mod startup;
 mod target;
 mod tune;
