@@ -12,7 +12,9 @@ program that busy-waits SPIN_US microseconds):
      it is reported significant (goal: at least 19 of 20);
   D. the 95% CI half-width of a ~2 ms binary's median at the default run count.
 
-Usage: benches/startup_accuracy.py [--repeats N] [--runs N]   (needs go, cargo, hyperfine)
+B, C and D are repeated at 30 (the default), 100 and 200 rounds.
+
+Usage: benches/startup_accuracy.py [--repeats N] [--rounds 30,100,200] [--turns N]   (needs go, cargo, hyperfine)
 Prints a report to stdout; nothing here is a pass/fail test (machines are shared and noisy).
 """
 
@@ -49,80 +51,100 @@ def by_name(run, name):
     return next(c for c in run["configs"] if c["name"] == name)
 
 
-def hyperfine_median(binary, env):
+def hyperfine_times(binary, env):
+    """hyperfine's 200 wall times of `binary`, in nanoseconds."""
     with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
         sh(["hyperfine", "-N", "--warmup", "5", "--runs", "200", "--export-json", tmp.name, binary],
            env={**os.environ, **env})
         with open(tmp.name) as f:
-            return statistics.median(json.load(f)["results"][0]["times"]) * 1e9
+            return [t * 1e9 for t in json.load(f)["results"][0]["times"]]
+
+
+def p10(xs):
+    return sorted(xs)[len(xs) // 10]
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=20)
-    ap.add_argument("--runs", type=int, default=None, help="rounds per repeat in B and C (default: gostart's)")
+    ap.add_argument("--turns", type=int, default=10, help="alternations of gostart and hyperfine in A")
+    ap.add_argument("--rounds", type=lambda t: [int(x) for x in t.split(",")], default=[30, 100, 200],
+                    help="comma-separated round counts for B, C and D (30 is gostart's default)")
     args = ap.parse_args()
     for tool in ("go", "cargo", "hyperfine"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is not on PATH")
     sh(["cargo", "build", "--release", "--quiet"], cwd=ROOT)
-    runs = ["--runs", str(args.runs)] if args.runs else []
     project = tempfile.mkdtemp(prefix="gostart-bench-")
     shutil.copytree(os.path.join(ROOT, "benches", "fixtures", "spin"), project, dirs_exist_ok=True)
     print(f"machine: {os.cpu_count()} CPUs; {sh(['go', 'version']).stdout.strip()}; "
           f"{sh(['hyperfine', '--version']).stdout.strip()}\n")
 
-    # A. Agreement with hyperfine on the same binaries.
-    run = tune(project, '[matrix]\nldflags = ["", "-s -w"]\nbuildmode = ["exe", "pie"]\n'
-                        '[matrix.runenv]\nSPIN_US = ["1000"]\n[rank]\nbaseline = "SPIN_US=1000"\n',
-               "--runs", "200", "--warmup", "5")
-    print("A. gostart (200 interleaved rounds) against hyperfine -N --warmup 5 --runs 200")
-    print(f"   {'config':<42} {'gostart':>10} {'hyperfine':>10} {'diff':>7}")
-    diffs = []
-    for c in run["configs"]:
-        binary = c["argv"][3]
-        g = c["startup"]["median_ns"]
-        h = hyperfine_median(binary, c["flags"]["runenv"])
-        diffs.append(g / h - 1)
-        print(f"   {c['name']:<42} {g / 1e6:>8.3f}ms {h / 1e6:>8.3f}ms {100 * (g / h - 1):>+6.1f}%")
+    # A. Agreement with hyperfine on the same binaries. This machine drifts by more than 3%
+    # between one 200-run batch and the next (a VM whose runs sometimes wait a 10 ms scheduler
+    # tick), so the two timers take turns and are compared turn by turn: the median of the
+    # per-turn ratios of medians, and of the 10th percentiles (the fast mode, free of the tail).
+    print(f"A. gostart (200 rounds) against hyperfine -N --warmup 5 --runs 200, taking {args.turns} turns each")
+    print(f"   {'binary':<26} {'gostart':>9} {'hyperfine':>9} {'median ratio':>13} {'p10 ratio':>10}   "
+          f"gostart medians  hyperfine medians")
+    worst = 0.0
+    for flags, label in (("", "go build"), ('[matrix]\nbuildmode = ["pie"]\n', "go build -buildmode=pie")):
+        name = "buildmode=pie,SPIN_US=1000" if flags else "SPIN_US=1000"
+        toml = f'{flags}[matrix.runenv]\nSPIN_US = ["1000"]\n[rank]\nbaseline = "{name}"\n'
+        g_meds, h_meds, med_ratios, p10_ratios = [], [], [], []
+        for turn in range(args.turns):
+            run = tune(project, toml, "--runs", "200", "--warmup", "5", "--seed", str(turn + 1))
+            c = run["configs"][0]
+            g_times = [s["wall_ns"] for s in c["samples"]]
+            h_times = hyperfine_times(c["argv"][3], c["flags"]["runenv"])
+            g_meds.append(statistics.median(g_times))
+            h_meds.append(statistics.median(h_times))
+            med_ratios.append(g_meds[-1] / h_meds[-1])
+            p10_ratios.append(p10(g_times) / p10(h_times))
+        mr, pr = statistics.median(med_ratios), statistics.median(p10_ratios)
+        worst = max(worst, abs(mr - 1), abs(pr - 1))
+        rng = lambda xs: f"{min(xs) / 1e6:.2f}–{max(xs) / 1e6:.2f} ms"
+        print(f"   {label:<26} {statistics.median(g_meds) / 1e6:>7.3f}ms {statistics.median(h_meds) / 1e6:>7.3f}ms "
+              f"{mr:>13.3f} {pr:>10.3f}   {rng(g_meds):<16} {rng(h_meds)}")
     floor = run.get("floor") or {}
     if floor:
         print(f"   runner floor (static ELF that exits at once): {floor['startup']['median_ns'] / 1e6:.3f} ms")
-    print(f"   largest disagreement: {100 * max(abs(d) for d in diffs):.1f}%\n")
+    print(f"   largest disagreement: {100 * worst:.1f}%\n")
 
-    # B. A/A: the same binary under two names.
+    # B, C and D at each run count: the default (30), and more for small differences.
     aa_toml = '[matrix.runenv]\nSPIN_US = ["1000"]\nGOSTART_AA = ["", "1"]\n[rank]\nbaseline = "SPIN_US=1000"\n'
-    noise, halfwidths, ratio_halfwidths, medians = 0, [], [], []
-    for seed in range(1, args.repeats + 1):
-        run = tune(project, aa_toml, "--seed", str(seed), *runs)
-        base, other = by_name(run, run["baseline"]), by_name(run, "SPIN_US=1000,GOSTART_AA=1")
-        noise += other["ratios"]["startup_noise"]
-        s = base["startup"]
-        medians.append(s["median_ns"])
-        halfwidths.append((s["ci95_ns"][1] - s["ci95_ns"][0]) / 2 / s["median_ns"])
-        lo, hi = other["ratios"]["startup_ci95"]
-        ratio_halfwidths.append((hi - lo) / 2)
-    n_runs = base["startup"]["runs"]
-    print(f"B. A/A, {args.repeats} repeats of {n_runs} rounds: reported `~` (no difference) in "
-          f"{noise} of {args.repeats}")
-    print(f"D. ~{statistics.median(medians) / 1e6:.2f} ms binary, {n_runs} rounds: median 95% CI half-width "
-          f"{100 * statistics.median(halfwidths):.2f}% of the median (worst {100 * max(halfwidths):.2f}%); "
-          f"ratio CI half-width {100 * statistics.median(ratio_halfwidths):.2f}%\n")
-
-    # C. A real 3% difference: raise the spin by 3% of the measured median.
-    base_ns = statistics.median(medians)
-    slow_us = 1000 + round(0.03 * base_ns / 1000)
-    c_toml = f'[matrix.runenv]\nSPIN_US = ["1000", "{slow_us}"]\n[rank]\nbaseline = "SPIN_US=1000"\n'
-    found, ratios = 0, []
-    for seed in range(1, args.repeats + 1):
-        run = tune(project, c_toml, "--seed", str(seed), *runs)
-        slow = by_name(run, f"SPIN_US={slow_us}")
-        r = slow["ratios"]
-        ratios.append(r["startup"])
-        found += (not r["startup_noise"]) and r["startup"] > 1.0
-    print(f"C. a real {100 * (slow_us - 1000) * 1000 / base_ns:.1f}% difference (SPIN_US 1000 → {slow_us}), "
-          f"{args.repeats} repeats: reported significant in {found} of {args.repeats}; "
-          f"measured ratio median {statistics.median(ratios):.3f}")
+    slow_us = None
+    print(f"B/C/D. {args.repeats} repeats at each round count: A/A (two names, one binary), a real 3% "
+          "difference, and the CI half-widths")
+    print(f"   {'rounds':>6}  {'B: A/A reported ~':>18}  {'C: 3% reported significant':>27}  "
+          f"{'C: ratio':>8}  {'D: median CI ±':>14}  {'ratio CI ±':>10}")
+    for n in args.rounds:
+        noise, halfwidths, ratio_halfwidths, medians = 0, [], [], []
+        for seed in range(1, args.repeats + 1):
+            run = tune(project, aa_toml, "--seed", str(seed), "--runs", str(n))
+            base, other = by_name(run, run["baseline"]), by_name(run, "GOSTART_AA=1,SPIN_US=1000")
+            noise += other["ratios"]["startup_noise"]
+            s = base["startup"]
+            medians.append(s["median_ns"])
+            halfwidths.append((s["ci95_ns"][1] - s["ci95_ns"][0]) / 2 / s["median_ns"])
+            lo, hi = other["ratios"]["startup_ci95"]
+            ratio_halfwidths.append((hi - lo) / 2)
+        # A real 3% difference: the spin raised by 3% of the median measured in B at 30 rounds.
+        if slow_us is None:
+            base_ns = statistics.median(medians)
+            slow_us = 1000 + round(0.03 * base_ns / 1000)
+        c_toml = f'[matrix.runenv]\nSPIN_US = ["1000", "{slow_us}"]\n[rank]\nbaseline = "SPIN_US=1000"\n'
+        found, ratios = 0, []
+        for seed in range(1, args.repeats + 1):
+            run = tune(project, c_toml, "--seed", str(seed), "--runs", str(n))
+            r = by_name(run, f"SPIN_US={slow_us}")["ratios"]
+            ratios.append(r["startup"])
+            found += (not r["startup_noise"]) and r["startup"] > 1.0
+        print(f"   {n:>6}  {f'{noise} of {args.repeats}':>18}  {f'{found} of {args.repeats}':>27}  "
+              f"{statistics.median(ratios):>8.3f}  {100 * statistics.median(halfwidths):>13.2f}%  "
+              f"{100 * statistics.median(ratio_halfwidths):>9.2f}%")
+    print(f"\n   binary: ~{base_ns / 1e6:.2f} ms (SPIN_US=1000); the 3% config spins {slow_us} µs; "
+          f"CI ± is the median over repeats of the 95% interval's half-width")
     shutil.rmtree(project, ignore_errors=True)
 
 
