@@ -75,6 +75,17 @@ impl Flags {
         Flags { runenv: BTreeMap::new(), ..self.clone() }
     }
 
+    /// The part of the flags that decides what the compiler does (not the linker, not the run):
+    /// configs equal here share one escape report.
+    pub fn compile_part(&self) -> Flags {
+        Flags { ldflags: String::new(), runenv: BTreeMap::new(), ..self.clone() }
+    }
+
+    /// Id of the compile configuration (ignores `ldflags` and `runenv`).
+    pub fn compile_id(&self) -> String {
+        short_hash(&self.compile_part())
+    }
+
     /// Readable name made of the values that differ from a plain `go build`,
     /// e.g. `ldflags=-s -w,trimpath,GOAMD64=v3`; `default` when none do.
     pub fn name(&self) -> String {

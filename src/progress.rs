@@ -28,6 +28,13 @@ pub enum Event {
         wall_ns: u64,
         error: Option<String>,
     },
+    /// The compiler's diagnostics for one compile configuration.
+    EscapesCollected {
+        compile_id: String,
+        ok: bool,
+        heap: u64,
+        error: Option<String>,
+    },
     MeasureStarted {
         runs: u64,
     },
@@ -117,6 +124,11 @@ impl Reporter for Bars {
                 }
                 self.with_bar(|b| b.inc(1));
             }
+            Event::EscapesCollected { compile_id, ok: false, error, .. } => {
+                let first = crate::export::first_line(error.as_deref().unwrap_or(""));
+                self.say(&format!("warning: escape report for compile config {compile_id} failed: {first}"))
+            }
+            Event::EscapesCollected { .. } => {}
             Event::MeasureStarted { runs } => self.start(*runs, "measuring"),
             Event::MeasureExtended { runs } => self.with_bar(|b| b.inc_length(*runs)),
             Event::ProbeFailed { id, failure } => self.say(&format!("warning: probe of {id} failed: {failure}")),

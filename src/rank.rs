@@ -44,21 +44,31 @@ fn ratios(c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratios> {
         if c.name == base.name { (1.0, [1.0, 1.0]) } else { stats::paired_ratio_ci(&pairs, RESAMPLES, seed) };
     let size = c.size.as_ref()?.bytes as f64 / base.size.as_ref()?.bytes.max(1) as f64;
     let build = c.build.wall_ns as f64 / base.build.wall_ns.max(1) as f64;
+    let heap = |c: &ConfigResult| c.escapes.as_ref().filter(|e| e.collect.ok).map(|e| e.counts.heap as f64 + 1.0);
+    let escapes = heap(c).zip(heap(base)).map(|(c, b)| c / b);
     let walls = |c: &ConfigResult| c.samples.iter().map(|s| s.wall_ns as f64).collect::<Vec<_>>();
     let startup_p = if c.name == base.name { 1.0 } else { stats::mann_whitney_p(&walls(c), &walls(base)) };
-    Some(Ratios { startup, startup_ci95: ci, startup_noise: ci[0] <= 1.0 && 1.0 <= ci[1], startup_p, size, build })
+    Some(Ratios {
+        startup,
+        startup_ci95: ci,
+        startup_noise: ci[0] <= 1.0 && 1.0 <= ci[1],
+        startup_p,
+        size,
+        build,
+        escapes,
+    })
 }
 
 /// Σ weight × ln(ratio); a startup difference within noise counts as none.
 pub fn score(r: &Ratios, w: &Weights) -> f64 {
     let startup = if r.startup_noise { 0.0 } else { r.startup.ln() };
-    w.startup * startup + w.size * r.size.ln() + w.build * r.build.ln()
+    w.startup * startup + w.size * r.size.ln() + w.build * r.build.ln() + w.escapes * r.escapes.unwrap_or(1.0).ln()
 }
 
 /// The figures that enter the score, as the score sees them: a startup ratio within noise is 1.0.
 fn effective(r: &Ratios, w: &Weights) -> Vec<f64> {
     let startup = if r.startup_noise { 1.0 } else { r.startup };
-    [(w.startup, startup), (w.size, r.size), (w.build, r.build)]
+    [(w.startup, startup), (w.size, r.size), (w.build, r.build), (w.escapes, r.escapes.unwrap_or(1.0))]
         .into_iter()
         .filter(|(weight, _)| *weight > 0.0)
         .map(|(_, ratio)| ratio)

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::config::Measure;
 use crate::flags::Flags;
 use crate::go::BuildOutcome;
+use crate::inspect::escapes::collect::Collected;
+use crate::inspect::escapes::report::Counts;
 use crate::inspect::size::Size;
 use crate::measure::inittrace::InitProfile;
 use crate::measure::{Failure, Floor, Sample, Startup};
@@ -28,6 +30,7 @@ pub struct Run {
     pub configs: Vec<ConfigResult>,
     /// The runner's own spawn-to-reap time for a program that does nothing: differences
     /// near it are below what this machine can resolve.
+    #[serde(default)]
     pub floor: Option<Floor>,
     pub verdict: Verdict,
 }
@@ -54,10 +57,13 @@ pub struct ConfigResult {
     pub env: BTreeMap<String, String>,
     pub build: BuildOutcome,
     pub size: Option<Size>,
-    /// Escape-analysis summary; `null` until collected (see the escape report).
-    pub escapes: Option<serde_json::Value>,
+    /// The compiler's escape and inlining figures for the module's own code; `null` when
+    /// not collected (`--no-escapes`, or the build failed).
+    #[serde(default)]
+    pub escapes: Option<Escapes>,
     pub startup: Option<Startup>,
     /// Per-package init cost from GODEBUG=inittrace=1 runs.
+    #[serde(default)]
     pub init: Option<InitProfile>,
     /// Why the probe failed, when it did.
     pub probe_failure: Option<Failure>,
@@ -74,6 +80,20 @@ impl ConfigResult {
     }
 }
 
+/// The escape report's summary for one config (shared by configs with the same compile flags).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Escapes {
+    pub compile_id: String,
+    /// `json+m` or `m`: which compiler output the figures come from.
+    pub source: Option<String>,
+    /// The full report, relative to the run folder.
+    pub report: Option<String>,
+    /// The diagnostic compile: ok, wall time, go's message when it failed.
+    pub collect: Collected,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
 /// Each figure as a ratio to the baseline (below 1.0 is better).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ratios {
@@ -82,9 +102,12 @@ pub struct Ratios {
     /// The startup interval contains 1.0: no difference gostart can tell from noise.
     pub startup_noise: bool,
     /// Two-sided Mann-Whitney U p-value of the startup samples against the baseline's.
+    #[serde(default)]
     pub startup_p: f64,
     pub size: f64,
     pub build: f64,
+    /// Heap allocation sites, (config + 1) / (baseline + 1); `null` without escape reports.
+    pub escapes: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

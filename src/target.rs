@@ -16,6 +16,12 @@ pub struct Workspace {
     pub bin_name: String,
     /// The module root, or the working directory outside a module.
     pub root: PathBuf,
+    /// The code whose compiler diagnostics gostart reports: the main package's module (its
+    /// path and directory), or the main package alone when it belongs to none (e.g. `cmd/gofmt`).
+    pub code_path: String,
+    pub code_dir: PathBuf,
+    /// The `go build` pattern of that code: `MODULE/...` or the main package's import path.
+    pub code_pattern: String,
 }
 
 /// Resolves `pattern` to exactly one main package, or explains what it names instead.
@@ -50,7 +56,20 @@ pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
         Some(last) if pkg.import_path != "command-line-arguments" => last.to_owned(),
         _ => Path::new(&pkg.dir).file_name().map_or("main".into(), |n| n.to_string_lossy().into_owned()),
     };
-    Ok(Workspace { package: pattern.to_owned(), import_path: pkg.import_path.clone(), bin_name, root })
+    let module = pkg.module.as_ref().filter(|m| !m.path.is_empty() && m.dir.is_some());
+    let (code_path, code_dir, code_pattern) = match module {
+        Some(m) => (m.path.clone(), PathBuf::from(m.dir.clone().unwrap_or_default()), format!("{}/...", m.path)),
+        None => (pkg.import_path.clone(), PathBuf::from(&pkg.dir), pkg.import_path.clone()),
+    };
+    Ok(Workspace {
+        package: pattern.to_owned(),
+        import_path: pkg.import_path.clone(),
+        bin_name,
+        root,
+        code_path,
+        code_dir,
+        code_pattern,
+    })
 }
 
 /// The directory of `go env GOMOD`, or `None` outside a module.

@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
 use crate::go::Go;
+use crate::inspect::escapes::collect;
 use crate::matrix::{ConfigSpec, Expanded};
 use crate::measure::{self, Startup, Subject};
 use crate::progress::{Event, Reporter};
-use crate::results::{ConfigResult, Run, TargetInfo, Verdict};
+use crate::results::{ConfigResult, Escapes, Run, TargetInfo, Verdict};
 use crate::target::{self, Workspace};
 use crate::{build, inspect, rank, rundir};
 
@@ -109,6 +110,9 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
             samples: Vec::new(),
         });
     }
+    if config.escapes {
+        collect_escapes(p, &run_dir, &mut run.configs, reporter)?;
+    }
     let results_path = rundir::save(&p.target_dir, &run_dir, &run)?;
     if run.configs.iter().all(|c| !c.build.ok) {
         let first = run.configs.first().and_then(|c| c.build.error.clone()).unwrap_or_default();
@@ -148,4 +152,36 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
         failed: run.configs.iter().filter(|c| !c.usable()).count(),
     });
     Ok((run, results_path))
+}
+
+/// One diagnostic compile per distinct compile configuration among the configs that built;
+/// reports saved as `escapes/<compile_id>.json` in the run folder.
+fn collect_escapes(p: &Prepared, run_dir: &Path, configs: &mut [ConfigResult], reporter: &dyn Reporter) -> Result<()> {
+    let dir = run_dir.join("escapes");
+    let mut done: BTreeMap<String, Escapes> = BTreeMap::new();
+    for c in configs.iter_mut().filter(|c| c.build.ok) {
+        let compile_id = c.flags.compile_id();
+        if !done.contains_key(&compile_id) {
+            let (collected, report) = collect::collect(&p.go, &p.workspace, &c.flags, &dir.join("json"))?;
+            let mut summary = Escapes { compile_id: compile_id.clone(), collect: collected, ..Escapes::default() };
+            if let Some(report) = report {
+                let name = format!("escapes/{compile_id}.json");
+                let text = serde_json::to_vec_pretty(&report).context("cannot serialize an escape report")?;
+                std::fs::write(run_dir.join(&name), text)
+                    .with_context(|| format!("cannot write {}", run_dir.join(&name).display()))?;
+                summary.counts = report.counts();
+                summary.source = Some(report.source.clone());
+                summary.report = Some(name);
+            }
+            reporter.event(&Event::EscapesCollected {
+                compile_id: compile_id.clone(),
+                ok: summary.collect.ok,
+                heap: summary.counts.heap,
+                error: summary.collect.error.clone(),
+            });
+            done.insert(compile_id.clone(), summary);
+        }
+        c.escapes = done.get(&compile_id).cloned();
+    }
+    Ok(())
 }

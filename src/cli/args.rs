@@ -35,6 +35,8 @@ pub enum Command {
     Metadata(MetadataArgs),
     /// Re-render a saved run without rebuilding or re-measuring.
     Report(ReportArgs),
+    /// The compiler's escape and inlining report of a config, and its diff against another.
+    Escape(EscapeArgs),
 }
 
 /// Where the config and the matrix come from.
@@ -86,6 +88,9 @@ pub struct TuneArgs {
     /// Skip the GODEBUG=inittrace=1 runs that attribute init time to packages.
     #[arg(long)]
     pub no_inittrace: bool,
+    /// Skip the compiler's escape and inlining report.
+    #[arg(long)]
+    pub no_escapes: bool,
     /// Run the probes on this CPU only.
     #[arg(long, value_name = "CPU")]
     pub pin: Option<usize>,
@@ -161,4 +166,31 @@ fn parse_precision(text: &str) -> Result<f64, String> {
         Ok(p) if p > 0.0 && p <= 0.5 => Ok(p),
         _ => Err(format!("`{text}` is not a precision: give a fraction between 0 and 0.5, e.g. 0.01 for ±1%")),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct EscapeArgs {
+    /// The saved run: `last` (default), a run id, a run folder or a results.json file. With no
+    /// saved run, gostart compiles what it needs now.
+    pub run: Option<String>,
+    /// The configuration to show, by name or id [default: the recommended one, else the baseline].
+    #[arg(long, value_name = "NAME")]
+    pub config: Option<String>,
+    /// Compare with this configuration [default: the baseline].
+    #[arg(long, value_name = "NAME")]
+    pub diff: Option<String>,
+    /// Only packages matching this import path (`PATH/...` for a tree).
+    #[arg(long, value_name = "PATTERN")]
+    pub package: Option<String>,
+    #[arg(long, value_enum, default_value_t = EscapeFormat::Table)]
+    pub format: EscapeFormat,
+    /// Where runs are saved [default: .gostart in the module root].
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EscapeFormat {
+    Table,
+    Json,
 }

@@ -24,6 +24,7 @@ pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
         o.cold = a.cold;
         o.no_inittrace = a.no_inittrace;
         o.pin = a.pin;
+        o.no_escapes = a.no_escapes;
         o.jobs = a.jobs.map(|j| j as usize);
     })?;
     let prepared = pipeline::prepare(&config, a.target_dir.as_deref())?;
@@ -166,6 +167,6 @@ pub fn report(base: &Overrides, a: ReportArgs) -> Result<i32> {
 }
 
 /// The nearest folder with a go.mod, else `dir` itself: where `.gostart/` lives.
-fn module_root_of(dir: &Path) -> PathBuf {
+pub(super) fn module_root_of(dir: &Path) -> PathBuf {
     dir.ancestors().find(|d| d.join("go.mod").is_file()).unwrap_or(dir).to_owned()
 }

@@ -5,6 +5,7 @@
 
 mod args;
 mod commands;
+mod escape;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,6 +54,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Matrix(a) => commands::matrix(&base, a),
         Command::Metadata(a) => commands::metadata(&base, a),
         Command::Report(a) => commands::report(&base, a),
+        Command::Escape(a) => escape::escape(&base, a),
     }
 }
 

@@ -50,14 +50,19 @@ pub struct Measure {
     pub seed: u64,
     /// Keep adding rounds until every config's median is known within this fraction (95% CI
     /// half-width / median), up to `max_runs`. `None`: exactly `runs` rounds.
+    #[serde(default)]
     pub precision: Option<f64>,
     /// Cap on rounds when `precision` is set.
+    #[serde(default)]
     pub max_runs: u32,
     /// Evict each binary from the page cache before every run.
+    #[serde(default)]
     pub cold: bool,
     /// One extra run per config with GODEBUG=inittrace=1, for per-package init costs.
+    #[serde(default)]
     pub inittrace: bool,
     /// Pin probe runs to this CPU.
+    #[serde(default)]
     pub pin: Option<usize>,
 }
 
@@ -77,11 +82,13 @@ pub struct Weights {
     pub startup: f64,
     pub size: f64,
     pub build: f64,
+    /// Heap allocation sites in the module's code, from the escape report.
+    pub escapes: f64,
 }
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { startup: 1.0, size: 0.5, build: 0.0 }
+        Weights { startup: 1.0, size: 0.5, build: 0.0, escapes: 0.1 }
     }
 }
 
@@ -100,6 +107,8 @@ pub struct Config {
     pub matrix: MatrixSpec,
     pub rank: Rank,
     pub profiles: BTreeMap<String, Flags>,
+    /// Collect the compiler's escape and inlining report for each compile configuration.
+    pub escapes: bool,
     /// Where each setting's value came from: `default`, `user:PATH`, `project:PATH`, `cli`, `env:VAR`.
     pub provenance: BTreeMap<String, String>,
 }
@@ -134,6 +143,7 @@ pub struct Overrides {
     pub cold: bool,
     pub no_inittrace: bool,
     pub pin: Option<usize>,
+    pub no_escapes: bool,
     pub max_configs: usize,
 }
 

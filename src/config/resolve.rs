@@ -133,6 +133,7 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
         startup: w.startup.map_or(defaults.startup, |w| w.0),
         size: w.size.map_or(defaults.size, |w| w.0),
         build: w.build.map_or(defaults.build, |w| w.0),
+        escapes: w.escapes.map_or(defaults.escapes, |w| w.0),
     };
     let profiles = project
         .profile
@@ -154,6 +155,7 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
         file,
         go,
         jobs,
+        escapes: !cli.no_escapes,
         max_configs: cli.max_configs,
         target: Target {
             package: target.package.unwrap_or_else(|| ".".into()),

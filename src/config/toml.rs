@@ -99,6 +99,7 @@ pub struct TomlWeights {
     pub startup: Option<Weight>,
     pub size: Option<Weight>,
     pub build: Option<Weight>,
+    pub escapes: Option<Weight>,
 }
 
 /// The values of one matrix axis: a non-empty list.

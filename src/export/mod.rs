@@ -1,6 +1,7 @@
 //! Report formats. Each exporter is a pure function of a saved run; writing is the caller's job.
 
 mod csv;
+pub mod escapes;
 mod init;
 mod json;
 mod markdown;

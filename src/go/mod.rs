@@ -115,17 +115,37 @@ impl Go {
     /// `Err` means go could not be run at all.
     pub fn build(&self, out: &Path, flags: &Flags, package: &str) -> Result<BuildOutcome> {
         let argv = Self::build_argv(out, flags, package);
-        let mut expr = self.cmd(&argv[1..]).stdout_capture().stderr_capture().unchecked();
-        for (k, v) in &flags.env {
+        let (outcome, _) = self.run_tool(&argv[1..], &flags.env)?;
+        Ok(outcome)
+    }
+
+    /// Compiles (never links) `package` and what it imports with `flags` but the given
+    /// `-gcflags` arguments, as `go list -export` does; returns the outcome and the compiler's
+    /// stderr (where `-m` diagnostics go). Nothing is written but the build cache and whatever
+    /// the gcflags ask for.
+    pub fn compile(&self, flags: &Flags, gcflags: &[String], package: &str) -> Result<(BuildOutcome, String)> {
+        let mut argv = vec!["list".to_owned(), "-export".to_owned(), "-f".to_owned(), "{{.Export}}".to_owned()];
+        let compile = Flags { gcflags: String::new(), ..flags.compile_part() };
+        argv.extend(compile.build_args());
+        argv.extend(gcflags.iter().cloned());
+        argv.push(package.to_owned());
+        self.run_tool(&argv, &flags.env)
+    }
+
+    /// Runs `go ARGV` with `env` added; a non-zero exit is an outcome carrying go's message.
+    fn run_tool(&self, argv: &[String], env: &BTreeMap<String, String>) -> Result<(BuildOutcome, String)> {
+        let mut expr = self.cmd(argv).stdout_capture().stderr_capture().unchecked();
+        for (k, v) in env {
             expr = expr.env(k, v);
         }
         let start = Instant::now();
         let result = expr.run().map_err(|e| self.explain_spawn_error(e))?;
         let wall_ns = start.elapsed().as_nanos() as u64;
+        let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
         if result.status.success() {
-            return Ok(BuildOutcome { ok: true, wall_ns, error: None });
+            return Ok((BuildOutcome { ok: true, wall_ns, error: None }, stderr));
         }
-        let mut message = String::from_utf8_lossy(&result.stderr).into_owned();
+        let mut message = stderr.clone();
         message.push_str(&String::from_utf8_lossy(&result.stdout));
         let mut message = message.trim_end().to_owned();
         if message.len() > MAX_ERROR_BYTES {
@@ -134,8 +154,12 @@ impl Go {
             message.push_str("\n[... cut]");
         }
         if message.is_empty() {
-            message = format!("go build failed ({}) and printed nothing", result.status);
+            message = format!(
+                "go {} failed ({}) and printed nothing",
+                argv.first().map_or("", String::as_str),
+                result.status
+            );
         }
-        Ok(BuildOutcome { ok: false, wall_ns, error: Some(message) })
+        Ok((BuildOutcome { ok: false, wall_ns, error: Some(message) }, stderr))
     }
 }

@@ -1,3 +1,4 @@
 //! Inspection of built binaries without running them.
 
+pub mod escapes;
 pub mod size;

@@ -65,6 +65,7 @@ pub struct Startup {
     pub max_ns: u64,
     pub ci95_ns: [u64; 2],
     /// Runs far from the median (modified z-score above 3.5).
+    #[serde(default)]
     pub outliers: usize,
     /// Medians over the runs of the child's CPU time, page faults and context switches; the
     /// largest max RSS.
@@ -73,6 +74,7 @@ pub struct Startup {
     pub max_rss_kib: u64,
     pub minor_faults: u64,
     pub major_faults: u64,
+    #[serde(default)]
     pub ctx_switches: u64,
 }
 

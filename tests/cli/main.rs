@@ -8,6 +8,7 @@
 
 mod build;
 mod config;
+mod escapes;
 mod matrix;
 mod metadata;
 mod project;

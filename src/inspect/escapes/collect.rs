@@ -1,0 +1,196 @@
+//! Collection: compile the module's own packages once per compile configuration with the
+//! compiler's diagnostics on (`-json=0,DIR` and `-m`), through the toolchain driver, without
+//! linking and without touching the measured binaries.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::model::{Diagnostic, Kind};
+use super::report::{FUNC_LITERAL, Report, declarations};
+use super::{json, text};
+use crate::flags::Flags;
+use crate::go::Go;
+use crate::target::Workspace;
+
+/// The outcome of collecting one compile configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Collected {
+    pub ok: bool,
+    pub wall_ns: u64,
+    pub error: Option<String>,
+}
+
+/// The `-gcflags` arguments that add diagnostics for `code_pattern` to the user's `gcflags`
+/// without changing what the user's flags do. `go build` lets the last `-gcflags` whose pattern
+/// matches a package win, so: the user's flag as written; then the code's packages with the
+/// user's arguments (when they apply there) plus the diagnostic flags; then, when the user's
+/// flag targets other packages (no pattern = the main package), those with both.
+pub fn diagnostic_gcflags(user: &str, code_pattern: &str, main_import: &str, json_dir: &Path) -> Vec<String> {
+    let diag = format!("-m -json=0,{}", quote_for_flags(&json_dir.display().to_string()));
+    let user = user.trim();
+    if user.is_empty() {
+        return vec![format!("-gcflags={code_pattern}={diag}")];
+    }
+    // go's rule: a leading `pattern=` unless the value starts with a flag.
+    let (pattern, args) = match user.split_once('=') {
+        Some((p, a)) if !p.starts_with('-') && !p.contains(' ') => (Some(p), a.trim()),
+        _ => (None, user),
+    };
+    let mut out = vec![format!("-gcflags={user}")];
+    match pattern {
+        Some("all") => out.push(format!("-gcflags={code_pattern}={args} {diag}")),
+        Some(p) if p == code_pattern => out.push(format!("-gcflags={code_pattern}={args} {diag}")),
+        other => {
+            out.push(format!("-gcflags={code_pattern}={diag}"));
+            out.push(format!("-gcflags={}={args} {diag}", other.unwrap_or(main_import)));
+        }
+    }
+    out
+}
+
+/// go splits flag lists at spaces but honours quotes.
+fn quote_for_flags(path: &str) -> String {
+    if path.contains([' ', '\'', '"']) { format!("'{}'", path.replace('\'', "")) } else { path.to_owned() }
+}
+
+/// Compiles with diagnostics into `work_dir/<compile_id>/` and builds the report.
+pub fn collect(go: &Go, ws: &Workspace, flags: &Flags, work_dir: &Path) -> Result<(Collected, Option<Report>)> {
+    let compile_id = flags.compile_id();
+    let json_dir = work_dir.join(&compile_id);
+    // A fresh directory: go caches compiles by their flags, and a cache hit writes no JSON.
+    if json_dir.exists() {
+        std::fs::remove_dir_all(&json_dir).with_context(|| format!("cannot clear {}", json_dir.display()))?;
+    }
+    std::fs::create_dir_all(&json_dir).with_context(|| format!("cannot create {}", json_dir.display()))?;
+    let gcflags = diagnostic_gcflags(&flags.gcflags, &ws.code_pattern, &ws.import_path, &json_dir);
+    let (outcome, stderr) = go.compile(flags, &gcflags, &ws.package)?;
+    let collected = Collected { ok: outcome.ok, wall_ns: outcome.wall_ns, error: outcome.error };
+    if !collected.ok {
+        return Ok((collected, None));
+    }
+    let from_text = text::parse(&stderr, &go.dir, &ws.code_dir, &ws.code_path);
+    let mut from_json = Vec::new();
+    for file in json_files(&json_dir)? {
+        let content = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let parsed = json::parse_with_module_path(&content, &ws.code_dir, &ws.code_path)
+            .with_context(|| format!("in {}", file.display()))?;
+        from_json.extend(parsed.diagnostics);
+    }
+    let (source, mut diagnostics) =
+        if from_json.is_empty() { ("m", from_text) } else { ("json+m", merge(from_json, &from_text)) };
+    name_functions_from_source(&mut diagnostics, &ws.code_dir);
+    let decls = diagnostics
+        .iter()
+        .map(|d| d.file.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|f| {
+            let source = std::fs::read_to_string(ws.code_dir.join(&f)).unwrap_or_default();
+            let decls = declarations(&source);
+            (f, decls)
+        })
+        .collect();
+    Ok((collected, Some(Report::new(&compile_id, source, &ws.code_path, diagnostics, &decls))))
+}
+
+/// Plain `-m` names only the functions it can inline; for the others (and JSON, which names
+/// none) the name is read from the source at the declaration's position.
+fn name_functions_from_source(diagnostics: &mut [Diagnostic], root: &Path) {
+    let mut files: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+    for d in
+        diagnostics.iter_mut().filter(|d| matches!(d.kind, Kind::CanInline | Kind::CannotInline) && d.name.is_empty())
+    {
+        let lines = files.entry(d.file.clone()).or_insert_with(|| {
+            std::fs::read_to_string(root.join(&d.file)).ok().map(|t| t.lines().map(str::to_owned).collect())
+        });
+        let Some(line) = lines.as_ref().and_then(|l| l.get(d.line.saturating_sub(1) as usize)) else { continue };
+        let ident: String = line
+            .chars()
+            .skip(d.col.saturating_sub(1) as usize)
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        // A declaration's position is its name; a function literal's is the `func` keyword.
+        d.name = if ident.is_empty() || ident == "func" { FUNC_LITERAL.to_owned() } else { ident };
+    }
+}
+
+/// The structured diagnostics, with what only `-m` says: function names, inlined call sites,
+/// and which heap escapes are variables moved to the heap.
+fn merge(mut structured: Vec<Diagnostic>, text: &[Diagnostic]) -> Vec<Diagnostic> {
+    let at = |d: &Diagnostic, kind: Kind| {
+        text.iter().find(|t| t.kind == kind && t.file == d.file && t.line == d.line && t.col == d.col)
+    };
+    for d in structured.iter_mut() {
+        match d.kind {
+            Kind::CanInline | Kind::CannotInline if d.name.is_empty() => {
+                if let Some(t) = at(d, d.kind) {
+                    d.name = t.name.clone();
+                }
+            }
+            Kind::HeapEscape => {
+                if let Some(t) = at(d, Kind::MovedToHeap) {
+                    d.kind = Kind::MovedToHeap;
+                    d.message = t.message.clone();
+                }
+            }
+            _ => {}
+        }
+    }
+    structured.extend(text.iter().filter(|t| t.kind == Kind::InlinedCall).cloned());
+    structured
+}
+
+fn json_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))? {
+            let path = entry.with_context(|| format!("cannot list {}", d.display()))?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "json") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gcflags_merge_keeps_the_users_meaning() {
+        let dir = Path::new("/run/esc");
+        let d = "-m -json=0,/run/esc";
+        assert_eq!(diagnostic_gcflags("", "m/...", "m/cmd/app", dir), [format!("-gcflags=m/...={d}")]);
+        // No pattern: the user's flags apply to the main package only.
+        assert_eq!(
+            diagnostic_gcflags("-l", "m/...", "m/cmd/app", dir),
+            ["-gcflags=-l".to_owned(), format!("-gcflags=m/...={d}"), format!("-gcflags=m/cmd/app=-l {d}")]
+        );
+        assert_eq!(
+            diagnostic_gcflags("all=-N -l", "m/...", "m/cmd/app", dir),
+            ["-gcflags=all=-N -l".to_owned(), format!("-gcflags=m/...=-N -l {d}")]
+        );
+        assert_eq!(
+            diagnostic_gcflags("m/internal/x=-B", "m/...", "m/cmd/app", dir),
+            [
+                "-gcflags=m/internal/x=-B".to_owned(),
+                format!("-gcflags=m/...={d}"),
+                format!("-gcflags=m/internal/x=-B {d}")
+            ]
+        );
+        // `-d=...` starts with a flag: no pattern, despite the `=`.
+        assert_eq!(
+            diagnostic_gcflags("-d=ssa/check_bce/debug=1", "m/...", "m", dir)[2],
+            format!("-gcflags=m=-d=ssa/check_bce/debug=1 {d}")
+        );
+        assert_eq!(quote_for_flags("/a b/c"), "'/a b/c'");
+    }
+}

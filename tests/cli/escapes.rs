@@ -1,0 +1,129 @@
+//! The escape and inlining report: collected per compile configuration on the real compiler's
+//! output, stored in results.json, diffed across configurations.
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::project::{Printed, Project, read_json};
+
+const MATRIX: &str = "[measure]\nruns = 2\nwarmup = 0\ninittrace = false\n[matrix]\ngcflags = [\"\", \"-l\"]\n";
+
+fn config<'a>(run: &'a Value, name: &str) -> &'a Value {
+    run["configs"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("no config {name}"))
+}
+
+/// `(kind, line, col, function, message)` of every site of a saved report.
+fn sites(report: &Value) -> Vec<(String, u64, u64, String, String)> {
+    report["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["kind"].as_str().unwrap().to_owned(),
+                s["line"].as_u64().unwrap(),
+                s["col"].as_u64().unwrap(),
+                s["function"].as_str().unwrap().to_owned(),
+                s["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn tune_counts_escapes_per_compile_config_and_disabling_inlining_adds_one() {
+    let p = Project::from_fixture("escapes").file("gostart.toml", MATRIX);
+    let run = p.run(&["tune", "--format", "json"]).success().stdout_json();
+    let default = &config(&run, "default")["escapes"];
+    let no_inline = &config(&run, "gcflags=-l")["escapes"];
+    assert_eq!(default["source"], "json+m");
+    // newPoint's &point{}, counter's n and closure, p.x, and four Fprintln arguments.
+    assert_eq!((default["heap"].as_u64(), default["moved_to_heap"].as_u64()), (Some(8), Some(1)));
+    assert_eq!(default["inlined_calls"], 5);
+    assert_eq!(default["leaking_params"], 1);
+    assert_eq!(default["cannot_inline"], 1);
+    // Without inlining, apply's leaking parameter moves main's v to the heap.
+    assert_eq!((no_inline["heap"].as_u64(), no_inline["moved_to_heap"].as_u64()), (Some(9), Some(2)));
+    assert_eq!(no_inline["inlined_calls"], 0);
+    let ratio = config(&run, "gcflags=-l")["ratios"]["escapes"].as_f64().unwrap();
+    assert!((ratio - 10.0 / 9.0).abs() < 1e-9, "{ratio}");
+    assert_ne!(default["compile_id"], no_inline["compile_id"]);
+
+    // The saved report places every site.
+    let run_dir = p.path(".gostart/runs").read_dir().unwrap().next().unwrap().unwrap().path();
+    let report = read_json(&run_dir.join(default["report"].as_str().unwrap()));
+    let s = sites(&report);
+    let at = |line, col| s.iter().filter(move |x| x.1 == line && x.2 == col);
+    assert!(at(12, 33).any(|x| x.0 == "heap_escape" && x.3 == "newPoint" && x.4 == "&point{...} escapes to heap"));
+    assert!(at(16, 2).any(|x| x.0 == "moved_to_heap" && x.3 == "counter" && x.4 == "moved to heap: n"));
+    assert!(at(17, 9).any(|x| x.0 == "heap_escape" && x.3 == "counter"));
+    assert!(at(21, 26).any(|x| x.0 == "leaking_param" && x.3 == "apply"));
+    assert!(at(38, 19).any(|x| x.0 == "heap_escape" && x.3 == "main" && x.4 == "p.x escapes to heap"));
+    assert!(at(33, 15).any(|x| x.0 == "inlined_call" && x.3 == "main"));
+    // The slice stays on the stack: no heap site on its line.
+    assert!(!s.iter().any(|x| x.1 == 37 && (x.0 == "heap_escape" || x.0 == "moved_to_heap")), "{s:?}");
+    // Only the module's own code is reported (not the generic instantiation from GOROOT).
+    assert!(report["sites"].as_array().unwrap().iter().all(|s| s["file"] == "main.go"));
+
+    // Collection never touches what is timed: the measured binary has no diagnostic flags.
+    let binary = config(&run, "default")["argv"][3].as_str().unwrap().to_owned();
+    let bytes = std::fs::read(&binary).unwrap();
+    let needle = b"-json=0";
+    assert!(!bytes.windows(needle.len()).any(|w| w == needle), "the measured binary was built with -json");
+}
+
+#[test]
+fn escape_diff_names_the_site_inlining_removed() {
+    let p = Project::from_fixture("escapes").file("gostart.toml", MATRIX);
+    p.run(&["tune", "--format", "json"]).success();
+    let view = p.run(&["escape", "--config", "gcflags=-l", "--format", "json"]).success().stdout_json();
+    assert_eq!(view["config"], "gcflags=-l");
+    assert_eq!(view["base"], "default");
+    let added: Vec<(u64, u64, &str, &str)> = view["diff"]["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["line"].as_u64().unwrap(),
+                s["col"].as_u64().unwrap(),
+                s["kind"].as_str().unwrap(),
+                s["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(added, [(35, 2, "moved_to_heap", "moved to heap: v")]);
+    let removed = view["diff"]["removed"].as_array().unwrap();
+    assert!(removed.iter().any(|s| s["kind"] == "inlined_call" && s["line"] == 33 && s["name"] == "newPoint"));
+    assert_eq!(view["top_functions"][0]["function"], "main");
+    assert_eq!(view["packages"]["fixture.test/escapes"]["heap"], 9);
+
+    // The table names the site with file:line:col.
+    p.run(&["escape", "--config", "gcflags=-l"])
+        .success()
+        .stdout(predicate::str::contains("+ main.go:35:2  main  moved to heap: v"))
+        .stdout(predicate::str::contains("heap 8 → 9"));
+    p.run(&["escape", "--package", "nothing/..."])
+        .code(1)
+        .stderr(predicate::str::contains("no package of the report matches"));
+    p.run(&["escape", "--config", "nope"])
+        .code(1)
+        .stderr(predicate::str::contains("there are reports for: default, gcflags=-l"));
+}
+
+#[test]
+fn escape_without_a_saved_run_compiles_what_it_needs() {
+    let p = Project::from_fixture("escapes").file("gostart.toml", MATRIX);
+    let view = p.run(&["escape", "--config", "gcflags=-l", "--format", "json"]).success().stdout_json();
+    assert_eq!(view["packages"]["fixture.test/escapes"]["heap"], 9);
+    assert_eq!(view["diff"]["added"][0]["line"], 35);
+    assert!(!p.path(".gostart/runs").exists(), "escape should not have tuned");
+}
+
+#[test]
+fn no_escapes_skips_the_report() {
+    let p = Project::from_fixture("escapes").file("gostart.toml", MATRIX);
+    let run = p.run(&["tune", "--no-escapes", "--format", "json"]).success().stdout_json();
+    assert!(config(&run, "default")["escapes"].is_null());
+    assert!(config(&run, "gcflags=-l")["ratios"]["escapes"].is_null());
+}
