@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 
-use crate::go::{BuildOutcome, Go};
+use crate::go::{BuildOutcome, Go, version};
 use crate::matrix::ConfigSpec;
 use crate::progress::{Event, Reporter};
 
@@ -38,10 +38,11 @@ pub fn plan(configs: &[ConfigSpec], run_dir: &Path, bin_name: &str) -> Vec<Build
     jobs
 }
 
-/// Runs the builds, `jobs` at once. A failed compile is recorded; only a `go` that cannot be
-/// run at all stops the stage.
+/// Runs the builds, `jobs` at once. A failed compile, or a setting `go_version` does not
+/// support, is recorded; only a `go` that cannot be run at all stops the stage.
 pub fn run(
     go: &Go,
+    go_version: &str,
     plan: &[BuildJob],
     package: &str,
     jobs: usize,
@@ -55,7 +56,10 @@ pub fn run(
         for _ in 0..jobs.clamp(1, plan.len().max(1)) {
             s.spawn(|| {
                 while let Some(job) = plan.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let outcome = build_one(go, job, package);
+                    let outcome = match version::unsupported(&job.flags, version::effective(&job.flags, go_version)) {
+                        Some(reason) => Ok(BuildOutcome { ok: false, wall_ns: 0, error: Some(reason) }),
+                        None => build_one(go, job, package),
+                    };
                     match outcome {
                         Ok(outcome) => {
                             reporter.event(&Event::ConfigBuilt {

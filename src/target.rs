@@ -27,7 +27,14 @@ pub struct Workspace {
 /// Resolves `pattern` to exactly one main package, or explains what it names instead.
 /// `gomod` is `go env GOMOD` in the working directory.
 pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
-    let pkgs = go.list(pattern)?;
+    let pkgs = go.list(pattern).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot find the package to tune, `{pattern}`, from {}:\n{e:#}\nrun gostart in a Go module (a folder \
+             with go.mod, or below one) or point it at one with -C DIR, and name the main package with \
+             --package PKG or [target] package",
+            go.dir.display()
+        )
+    })?;
     if let Some(bad) = pkgs.iter().find_map(|p| p.error.as_ref().map(|e| (p, e))) {
         bail!(
             "cannot use `{pattern}` as the target: {}\nset [target] package in gostart.toml or pass --package.{}",

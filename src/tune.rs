@@ -85,7 +85,7 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
         verdict: Verdict::default(),
     };
 
-    let builds = build::run(&p.go, &plan, &p.workspace.package, config.jobs, reporter)?;
+    let builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
     for c in &p.expanded.configs {
         let job = plan.iter().find(|j| j.build_id == c.build_id);
         let outcome = builds.get(&c.build_id).cloned().unwrap_or_default();

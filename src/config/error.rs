@@ -43,9 +43,28 @@ pub fn position(path: &Path, src: &str, offset: usize) -> String {
     format!("{}:{line}:{col}", shown(path))
 }
 
-/// A toml/serde error, located.
+/// A toml/serde error, located, with a suggestion for a misspelt key.
 pub fn from_toml(path: &Path, src: &str, err: &toml::de::Error) -> anyhow::Error {
-    at(path, src, err.span(), err.message().trim_end())
+    let message = err.message().trim_end();
+    match did_you_mean(message) {
+        Some(key) => at(path, src, err.span(), &format!("{message}; did you mean `{key}`?")),
+        None => at(path, src, err.span(), message),
+    }
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`": the expected key closest to `x`.
+fn did_you_mean(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected ")?.1;
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|k| (strsim::jaro_winkler(unknown, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.to_owned())
 }
 
 #[cfg(test)]
@@ -58,6 +77,18 @@ mod tests {
         assert_eq!(line_col(src, 0), (1, 1));
         assert_eq!(line_col(src, 6), (2, 1));
         assert_eq!(line_col(src, 9), (2, 4));
+    }
+
+    #[test]
+    fn suggests_the_closest_key() {
+        let m = "unknown field `runz`, expected one of `runs`, `warmup`, `timeout`";
+        assert_eq!(did_you_mean(m).as_deref(), Some("runs"));
+        assert_eq!(
+            did_you_mean("unknown field `matirx`, expected one of `target`, `matrix`").as_deref(),
+            Some("matrix")
+        );
+        assert_eq!(did_you_mean("unknown field `zzz`, expected `runs`"), None);
+        assert_eq!(did_you_mean("invalid type: integer `3`, expected a string"), None);
     }
 
     #[test]

@@ -219,9 +219,12 @@ fn spec_from(m: &TomlMatrix, source: &str) -> MatrixSpec {
     let texts = |a: &Option<super::toml::Axis<String>>| {
         a.as_ref().map(|a| a.0.iter().map(|s| Setting::Text(s.clone())).collect())
     };
-    push("ldflags", texts(&m.ldflags));
-    push("gcflags", texts(&m.gcflags));
-    push("asmflags", texts(&m.asmflags));
+    let tool_flags = |a: &Option<super::toml::Axis<super::toml::ToolFlags>>| {
+        a.as_ref().map(|a| a.0.iter().map(|s| Setting::Text(s.0.clone())).collect())
+    };
+    push("ldflags", tool_flags(&m.ldflags));
+    push("gcflags", tool_flags(&m.gcflags));
+    push("asmflags", tool_flags(&m.asmflags));
     push("trimpath", m.trimpath.as_ref().map(|a| a.0.iter().map(|b| Setting::Bool(*b)).collect()));
     push("buildmode", m.buildmode.as_ref().map(|a| a.0.iter().map(|b| Setting::Text(b.0.clone())).collect()));
     push("tags", m.tags.as_ref().map(|a| a.0.iter().map(|t| Setting::List(t.0.clone())).collect()));
@@ -247,9 +250,9 @@ fn entry_point(e: &TomlEntry) -> Point {
             p.insert(k.to_owned(), Setting::Text(v.clone()));
         }
     };
-    text("ldflags", &e.ldflags);
-    text("gcflags", &e.gcflags);
-    text("asmflags", &e.asmflags);
+    text("ldflags", &e.ldflags.as_ref().map(|f| f.0.clone()));
+    text("gcflags", &e.gcflags.as_ref().map(|f| f.0.clone()));
+    text("asmflags", &e.asmflags.as_ref().map(|f| f.0.clone()));
     text("pgo", &e.pgo);
     text("buildmode", &e.buildmode.as_ref().map(|b| b.0.clone()));
     if let Some(t) = e.trimpath {

@@ -119,7 +119,7 @@ fn layers_override_in_order_user_project_cli() {
 fn unknown_key_names_line_and_column() {
     assert_eq!(
         error_of("[measure]\nrunz = 3\n"),
-        "gostart.toml:2:1: unknown field `runz`, expected one of `runs`, `warmup`, `timeout`, `seed`, `precision`, `max_runs`, `cold`, `inittrace`, `pin`\n  |\n2 | runz = 3\n  | ^^^^"
+        "gostart.toml:2:1: unknown field `runz`, expected one of `runs`, `warmup`, `timeout`, `seed`, `precision`, `max_runs`, `cold`, `inittrace`, `pin`; did you mean `runs`?\n  |\n2 | runz = 3\n  | ^^^^"
     );
 }
 
@@ -184,4 +184,16 @@ fn every_preset_parses_and_includes_the_baseline() {
         assert!(e.configs.len() >= 4, "{name}");
         assert_eq!(e.configs[0].name, "default", "{name}");
     }
+}
+
+#[test]
+fn flags_gostart_sets_itself_are_refused_where_they_are_written() {
+    let e = error_of("[matrix]\nldflags = [\"\", \"-s -o /tmp/x\"]\n");
+    assert!(e.starts_with("gostart.toml:2:11: gostart sets `-o` itself"), "{e}");
+    let e = error_of("[matrix]\ngcflags = [\"all=-json=0,/tmp/x\"]\n");
+    assert!(e.starts_with("gostart.toml:2:11: gostart sets `-json` itself"), "{e}");
+    let e = error_of("[profile.release]\nldflags = \"-o x\"\n");
+    assert!(e.starts_with("gostart.toml:2:11: gostart sets `-o` itself"), "{e}");
+    // Flags that merely contain the letters are fine.
+    load_src("[matrix]\nldflags = [\"-X main.o=1 -linkmode=internal\"]\ngcflags = [\"-m\"]\n").unwrap();
 }

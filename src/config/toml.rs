@@ -58,9 +58,9 @@ impl<'de> Deserialize<'de> for Precision {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TomlMatrix {
-    pub ldflags: Option<Axis<String>>,
-    pub gcflags: Option<Axis<String>>,
-    pub asmflags: Option<Axis<String>>,
+    pub ldflags: Option<Axis<ToolFlags>>,
+    pub gcflags: Option<Axis<ToolFlags>>,
+    pub asmflags: Option<Axis<ToolFlags>>,
     pub trimpath: Option<Axis<bool>>,
     pub buildmode: Option<Axis<BuildMode>>,
     pub tags: Option<Axis<Tags>>,
@@ -75,9 +75,9 @@ pub struct TomlMatrix {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TomlEntry {
-    pub ldflags: Option<String>,
-    pub gcflags: Option<String>,
-    pub asmflags: Option<String>,
+    pub ldflags: Option<ToolFlags>,
+    pub gcflags: Option<ToolFlags>,
+    pub asmflags: Option<ToolFlags>,
     pub trimpath: Option<bool>,
     pub buildmode: Option<BuildMode>,
     pub tags: Option<Tags>,
@@ -115,6 +115,34 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Axis<T> {
             ));
         }
         Ok(Axis(values))
+    }
+}
+
+/// The value of `-ldflags`, `-gcflags` or `-asmflags`: anything but the flags gostart sets
+/// itself (`-o`: each binary goes to the run folder; `-json`: the escape report's output).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolFlags(pub String);
+
+impl<'de> Deserialize<'de> for ToolFlags {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        // `pattern=-flags ...`: the flags are after the pattern.
+        let flags = match text.split_once('=') {
+            Some((pattern, rest)) if !pattern.starts_with('-') && !pattern.contains(' ') => rest,
+            _ => text.as_str(),
+        };
+        for word in flags.split_whitespace() {
+            let name = word.split('=').next().unwrap_or(word);
+            let why = match name {
+                "-o" => "each configuration's binary goes to its folder in the run directory",
+                "-json" => "it writes the compiler's diagnostics for the escape report",
+                _ => continue,
+            };
+            return Err(de::Error::custom(format!(
+                "gostart sets `{name}` itself ({why}); remove `{word}` from this value"
+            )));
+        }
+        Ok(ToolFlags(text))
     }
 }
 

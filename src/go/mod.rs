@@ -1,6 +1,7 @@
 //! The toolchain driver: the only code that runs `go` (through duct, never a shell).
 
 mod list;
+pub mod version;
 
 use std::collections::BTreeMap;
 use std::io::ErrorKind;
