@@ -11,6 +11,7 @@ pub mod go;
 pub mod inspect;
 pub mod matrix;
 pub mod measure;
+pub mod profile;
 pub mod progress;
 pub mod rank;
 pub mod results;

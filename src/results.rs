@@ -70,6 +70,10 @@ pub struct ConfigResult {
     pub ratios: Option<Ratios>,
     pub score: Option<f64>,
     pub pareto: bool,
+    /// Why this config is kept out of the recommendation (forbidden flag, portability, a
+    /// regression beyond a bound); empty when it is not.
+    #[serde(default)]
+    pub guards: Vec<String>,
     pub samples: Vec<Sample>,
 }
 
@@ -106,6 +110,9 @@ pub struct Ratios {
     pub startup_p: f64,
     pub size: f64,
     pub build: f64,
+    /// Peak RSS of a probe run; see the README on the runner's share of it.
+    #[serde(default)]
+    pub max_rss: Option<f64>,
     /// Heap allocation sites, (config + 1) / (baseline + 1); `null` without escape reports.
     pub escapes: Option<f64>,
 }
@@ -114,4 +121,13 @@ pub struct Ratios {
 pub struct Verdict {
     pub recommended: Option<String>,
     pub reason: String,
+    /// The next best configuration that also beats the baseline.
+    #[serde(default)]
+    pub runner_up: Option<String>,
+    /// The `go build` command line of the recommendation.
+    #[serde(default)]
+    pub command: Option<String>,
+    /// The recommendation as a `[profile.release]` table for gostart.toml.
+    #[serde(default)]
+    pub profile: Option<String>,
 }

@@ -107,6 +107,7 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
             ratios: None,
             score: None,
             pareto: false,
+            guards: Vec::new(),
             samples: Vec::new(),
         });
     }
@@ -144,7 +145,7 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
         });
     }
 
-    run.verdict = rank::rank(&mut run.configs, &run.baseline, &config.rank.weights, config.measure.seed);
+    run.verdict = rank::rank(&mut run.configs, &run.baseline, &config.rank, config.measure.seed, &p.workspace.package);
     let results_path = rundir::save(&p.target_dir, &run_dir, &run)?;
     reporter.event(&Event::RunFinished {
         results: results_path.display().to_string(),

@@ -74,7 +74,30 @@ pub struct Rank {
     /// `file:line:col` of the baseline setting, for error messages.
     pub baseline_at: Option<String>,
     pub weights: Weights,
+    /// Guards: figure → largest acceptable ratio above 1.0 (e.g. `startup` → 0.05).
+    pub max_regression: BTreeMap<String, f64>,
+    /// Flags a recommended config may not carry (matched against the words of its
+    /// ldflags, gcflags and asmflags).
+    pub forbid: Vec<String>,
+    /// The highest GOAMD64 level the target machines support.
+    pub goamd64: String,
 }
+
+impl Default for Rank {
+    fn default() -> Self {
+        Rank {
+            baseline: None,
+            baseline_at: None,
+            weights: Weights::default(),
+            max_regression: BTreeMap::new(),
+            forbid: DEFAULT_FORBID.iter().map(|s| s.to_string()).collect(),
+            goamd64: "v1".to_owned(),
+        }
+    }
+}
+
+/// Debug flags no release should carry: no optimization, no inlining, the race detector.
+pub const DEFAULT_FORBID: &[&str] = &["-N", "-l", "-race", "-asan", "-msan"];
 
 /// Weights of each figure's log-ratio in the score.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -84,11 +107,14 @@ pub struct Weights {
     pub build: f64,
     /// Heap allocation sites in the module's code, from the escape report.
     pub escapes: f64,
+    /// Peak memory of a probe run (near the runner's own floor it is not the program's).
+    #[serde(default)]
+    pub max_rss: f64,
 }
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { startup: 1.0, size: 0.5, build: 0.0, escapes: 0.1 }
+        Weights { startup: 1.0, size: 0.5, build: 0.0, escapes: 0.1, max_rss: 0.0 }
     }
 }
 

@@ -134,7 +134,17 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
         size: w.size.map_or(defaults.size, |w| w.0),
         build: w.build.map_or(defaults.build, |w| w.0),
         escapes: w.escapes.map_or(defaults.escapes, |w| w.0),
+        max_rss: w.max_rss.map_or(defaults.max_rss, |w| w.0),
     };
+    let r = rank.max_regression.clone().unwrap_or_default();
+    let max_regression =
+        [("startup", r.startup), ("size", r.size), ("build", r.build), ("escapes", r.escapes), ("max_rss", r.max_rss)]
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.to_owned(), v?.0)))
+            .collect();
+    let defaults_rank = Rank::default();
+    let forbid = rank.forbid.clone().unwrap_or(defaults_rank.forbid);
+    let goamd64 = rank.goamd64.clone().map_or(defaults_rank.goamd64, |g| g.0);
     let profiles = project
         .profile
         .unwrap_or_default()
@@ -165,7 +175,14 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
         },
         measure,
         matrix,
-        rank: Rank { baseline_at, baseline: rank.baseline.map(|b| b.into_inner()), weights },
+        rank: Rank {
+            baseline_at,
+            baseline: rank.baseline.map(|b| b.into_inner()),
+            weights,
+            max_regression,
+            forbid,
+            goamd64,
+        },
         profiles,
         provenance,
     })

@@ -91,6 +91,34 @@ pub struct TomlEntry {
 pub struct TomlRank {
     pub baseline: Option<Spanned<String>>,
     pub weights: Option<TomlWeights>,
+    pub max_regression: Option<TomlRegression>,
+    pub forbid: Option<Vec<String>>,
+    pub goamd64: Option<GoAmd64>,
+}
+
+/// The largest acceptable ratio above 1.0 per figure, e.g. `startup = 0.05` (5% slower).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TomlRegression {
+    pub startup: Option<Weight>,
+    pub size: Option<Weight>,
+    pub build: Option<Weight>,
+    pub escapes: Option<Weight>,
+    pub max_rss: Option<Weight>,
+}
+
+/// A GOAMD64 level, `v1` to `v4`.
+#[derive(Debug, Clone)]
+pub struct GoAmd64(pub String);
+
+impl<'de> Deserialize<'de> for GoAmd64 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let level = String::deserialize(d)?;
+        match level.as_str() {
+            "v1" | "v2" | "v3" | "v4" => Ok(GoAmd64(level)),
+            _ => Err(de::Error::custom(format!("`{level}` is not a GOAMD64 level; expected v1, v2, v3 or v4"))),
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -100,6 +128,7 @@ pub struct TomlWeights {
     pub size: Option<Weight>,
     pub build: Option<Weight>,
     pub escapes: Option<Weight>,
+    pub max_rss: Option<Weight>,
 }
 
 /// The values of one matrix axis: a non-empty list.

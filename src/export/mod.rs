@@ -9,6 +9,7 @@ mod rows;
 mod table;
 
 pub(crate) use rows::first_line;
+pub use rows::format_bytes;
 
 use anyhow::Result;
 use clap::ValueEnum;

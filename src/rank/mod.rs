@@ -1,30 +1,38 @@
 //! Ranking: every figure as a ratio to the baseline, score = Σ weight × ln(ratio) (lower is
-//! better), the Pareto front over the weighted figures, and the verdict.
+//! better), the Pareto front over the weighted figures, guards, and the verdict.
 
-use crate::config::Weights;
+mod guards;
+mod verdict;
+
+use crate::config::{Rank, Weights};
 use crate::measure::stats;
 use crate::results::{ConfigResult, Ratios, Verdict};
 
 /// Bootstrap resamples for the ratio interval.
 const RESAMPLES: usize = 2000;
 
-/// Fills `ratios`, `score` and `pareto` of every config and returns the verdict.
-pub fn rank(configs: &mut [ConfigResult], baseline: &str, weights: &Weights, seed: u64) -> Verdict {
+/// Fills `ratios`, `score`, `pareto` and `guards` of every config and returns the verdict.
+/// `package` is the target as `go build` takes it, for the reproducing command line.
+pub fn rank(configs: &mut [ConfigResult], baseline: &str, rank: &Rank, seed: u64, package: &str) -> Verdict {
     let Some(base) = configs.iter().find(|c| c.name == baseline).cloned() else {
-        return Verdict { recommended: None, reason: format!("the baseline `{baseline}` is not in this run") };
+        return Verdict { reason: format!("the baseline `{baseline}` is not in this run"), ..Verdict::default() };
     };
     if !base.usable() {
         return Verdict {
-            recommended: None,
-            reason: format!("the baseline `{baseline}` failed to build or run, so nothing can be compared with it"),
+            reason: format!(
+                "the baseline `{baseline}` failed to build or run, so no ratios are possible; \
+                 the figures measured for the others are in the table"
+            ),
+            ..Verdict::default()
         };
     }
     for c in configs.iter_mut() {
         c.ratios = ratios(c, &base, seed);
-        c.score = c.ratios.as_ref().map(|r| score(r, weights));
+        c.score = c.ratios.as_ref().map(|r| score(r, &rank.weights));
+        c.guards = if c.usable() { guards::check(c, rank) } else { Vec::new() };
     }
-    mark_pareto(configs, weights);
-    verdict(configs, baseline)
+    mark_pareto(configs, &rank.weights);
+    verdict::decide(configs, baseline, package)
 }
 
 fn ratios(c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratios> {
@@ -46,6 +54,8 @@ fn ratios(c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratios> {
     let build = c.build.wall_ns as f64 / base.build.wall_ns.max(1) as f64;
     let heap = |c: &ConfigResult| c.escapes.as_ref().filter(|e| e.collect.ok).map(|e| e.counts.heap as f64 + 1.0);
     let escapes = heap(c).zip(heap(base)).map(|(c, b)| c / b);
+    let rss = |c: &ConfigResult| c.startup.as_ref().map(|s| s.max_rss_kib.max(1) as f64);
+    let max_rss = rss(c).zip(rss(base)).map(|(c, b)| c / b);
     let walls = |c: &ConfigResult| c.samples.iter().map(|s| s.wall_ns as f64).collect::<Vec<_>>();
     let startup_p = if c.name == base.name { 1.0 } else { stats::mann_whitney_p(&walls(c), &walls(base)) };
     Some(Ratios {
@@ -56,23 +66,34 @@ fn ratios(c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratios> {
         size,
         build,
         escapes,
+        max_rss,
     })
 }
 
 /// Σ weight × ln(ratio); a startup difference within noise counts as none.
 pub fn score(r: &Ratios, w: &Weights) -> f64 {
     let startup = if r.startup_noise { 0.0 } else { r.startup.ln() };
-    w.startup * startup + w.size * r.size.ln() + w.build * r.build.ln() + w.escapes * r.escapes.unwrap_or(1.0).ln()
+    w.startup * startup
+        + w.size * r.size.ln()
+        + w.build * r.build.ln()
+        + w.escapes * r.escapes.unwrap_or(1.0).ln()
+        + w.max_rss * r.max_rss.unwrap_or(1.0).ln()
 }
 
 /// The figures that enter the score, as the score sees them: a startup ratio within noise is 1.0.
 fn effective(r: &Ratios, w: &Weights) -> Vec<f64> {
     let startup = if r.startup_noise { 1.0 } else { r.startup };
-    [(w.startup, startup), (w.size, r.size), (w.build, r.build), (w.escapes, r.escapes.unwrap_or(1.0))]
-        .into_iter()
-        .filter(|(weight, _)| *weight > 0.0)
-        .map(|(_, ratio)| ratio)
-        .collect()
+    [
+        (w.startup, startup),
+        (w.size, r.size),
+        (w.build, r.build),
+        (w.escapes, r.escapes.unwrap_or(1.0)),
+        (w.max_rss, r.max_rss.unwrap_or(1.0)),
+    ]
+    .into_iter()
+    .filter(|(weight, _)| *weight > 0.0)
+    .map(|(_, ratio)| ratio)
+    .collect()
 }
 
 /// A ranked config is on the Pareto front when no other is at least as good on every weighted
@@ -88,42 +109,10 @@ fn mark_pareto(configs: &mut [ConfigResult], w: &Weights) {
     }
 }
 
-fn verdict(configs: &[ConfigResult], baseline: &str) -> Verdict {
-    let best = configs
-        .iter()
-        .filter(|c| c.usable() && c.score.is_some())
-        .min_by(|a, b| a.score.unwrap_or(f64::INFINITY).total_cmp(&b.score.unwrap_or(f64::INFINITY)));
-    let Some(best) = best else {
-        return Verdict { recommended: None, reason: "no configuration built and ran successfully".into() };
-    };
-    let (Some(r), Some(score)) = (&best.ratios, best.score) else {
-        return Verdict { recommended: None, reason: "no configuration could be ranked".into() };
-    };
-    if best.name == baseline || score >= 0.0 {
-        return Verdict {
-            recommended: Some(baseline.to_owned()),
-            reason: format!("no configuration beats the baseline `{baseline}` beyond noise on the weighted figures"),
-        };
-    }
-    let startup = if r.startup_noise {
-        format!("startup unchanged within noise ({})", describe_ratio(r.startup, r.startup_ci95))
-    } else {
-        format!("startup {}", describe_ratio(r.startup, r.startup_ci95))
-    };
-    Verdict {
-        recommended: Some(best.name.clone()),
-        reason: format!("{startup}, size {:.3}× against `{baseline}`; score {score:.3}", r.size),
-    }
-}
-
-/// `0.912× (95% CI 0.898–0.925)`.
-pub fn describe_ratio(ratio: f64, ci: [f64; 2]) -> String {
-    format!("{ratio:.3}× (95% CI {:.3}–{:.3})", ci[0], ci[1])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Rank;
     use crate::flags::Flags;
     use crate::go::BuildOutcome;
     use crate::inspect::size::Size;
@@ -154,6 +143,7 @@ mod tests {
             ratios: None,
             score: None,
             pareto: false,
+            guards: Vec::new(),
             samples,
         }
     }
@@ -166,9 +156,9 @@ mod tests {
             config("same", 10.0, 1000),
             config("big", 10.0, 2000),
         ];
-        let v = rank(&mut configs, "default", &Weights::default(), 1);
+        let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
         assert_eq!(v.recommended.as_deref(), Some("fast"));
-        assert!(v.reason.starts_with("startup 0.90"), "{}", v.reason);
+        assert!(v.reason.starts_with("`fast` against `default`: startup 0.900× (95% CI"), "{}", v.reason);
         let by = |n: &str| configs.iter().find(|c| c.name == n).unwrap().clone();
         assert!(!by("fast").ratios.unwrap().startup_noise);
         assert!(by("same").ratios.unwrap().startup_noise);
@@ -180,15 +170,44 @@ mod tests {
     #[test]
     fn nothing_better_means_the_baseline_and_a_failed_baseline_means_no_verdict() {
         let mut configs = vec![config("default", 10.0, 1000), config("slow", 12.0, 1000)];
-        let v = rank(&mut configs, "default", &Weights::default(), 1);
+        let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
         assert_eq!(v.recommended.as_deref(), Some("default"));
-        assert!(v.reason.contains("no configuration beats the baseline"));
+        assert!(v.reason.contains("nothing beats the baseline `default` beyond noise"), "{}", v.reason);
 
         let mut configs = vec![config("default", 10.0, 1000), config("fast", 9.0, 1000)];
         configs[0].build = BuildOutcome { ok: false, wall_ns: 0, error: Some("boom".into()) };
-        let v = rank(&mut configs, "default", &Weights::default(), 1);
+        let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
         assert_eq!(v.recommended, None);
         assert!(v.reason.contains("failed"));
         assert!(configs.iter().all(|c| c.score.is_none()));
+    }
+
+    #[test]
+    fn guards_keep_configs_out_of_the_recommendation_but_in_the_table() {
+        let mut configs = vec![
+            config("default", 10.0, 1000),
+            config("gcflags=-l", 8.0, 900),
+            config("GOAMD64=v3", 8.5, 950),
+            config("big", 9.5, 1500),
+            config("ok", 9.0, 1000),
+        ];
+        configs[1].flags.gcflags = "-l".into();
+        configs[2].flags.env.insert("GOAMD64".into(), "v3".into());
+        let r = Rank { max_regression: [("size".to_owned(), 0.2)].into(), ..Rank::default() };
+        let v = rank(&mut configs, "default", &r, 1, "./cmd/app");
+        assert_eq!(v.recommended.as_deref(), Some("ok"));
+        assert!(v.reason.contains("3 configurations kept out by guards"), "{}", v.reason);
+        assert!(configs[1].guards[0].contains("carries `-l`"));
+        assert!(configs[2].guards[0].contains("GOAMD64=v3 will not start on CPUs without x86-64-v3"));
+        assert!(configs[3].guards[0].contains("size 1.500× exceeds [rank] max_regression.size = 0.2"));
+        assert!(configs[4].guards.is_empty() && configs[1].score.is_some());
+        assert_eq!(v.command.as_deref(), Some("go build ./cmd/app"));
+        assert_eq!(v.profile.as_deref(), Some("[profile.release]\n"));
+        // Allowing the level lets it compete.
+        let r = Rank { goamd64: "v3".into(), ..Rank::default() };
+        let v = rank(&mut configs, "default", &r, 1, ".");
+        assert_eq!(v.recommended.as_deref(), Some("GOAMD64=v3"));
+        assert_eq!(v.runner_up.as_deref(), Some("ok"));
+        assert!(v.profile.unwrap().contains("env = { GOAMD64 = \"v3\" }"));
     }
 }
