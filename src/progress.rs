@@ -120,7 +120,11 @@ impl Reporter for Bars {
             Event::ConfigBuilt { ok, configs, error, .. } => {
                 if !ok {
                     let first = crate::export::first_line(error.as_deref().unwrap_or(""));
-                    self.say(&format!("warning: build failed for {}: {first}", configs.join(", ")));
+                    if first.starts_with("unsupported:") {
+                        self.say(&format!("warning: not building {}: {first}", configs.join(", ")));
+                    } else {
+                        self.say(&format!("warning: build failed for {}: {first}", configs.join(", ")));
+                    }
                 }
                 self.with_bar(|b| b.inc(1));
             }

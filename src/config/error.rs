@@ -13,7 +13,7 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The path as a person would type it: relative to the current directory when inside it.
-fn shown(path: &Path) -> String {
+pub fn shown(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
     let relative = cwd.as_deref().and_then(|cwd| path.strip_prefix(cwd).ok());
     relative.unwrap_or(path).display().to_string()

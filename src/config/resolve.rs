@@ -68,7 +68,13 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
     let pm = project.measure.clone().unwrap_or_default();
     let measure = Measure {
         runs: layers.pick("measure.runs", um.runs.map(|r| r.0), pm.runs.map(|r| r.0), cli.runs, DEFAULT_RUNS),
-        warmup: layers.pick("measure.warmup", um.warmup, pm.warmup, cli.warmup, DEFAULT_WARMUP),
+        warmup: layers.pick(
+            "measure.warmup",
+            um.warmup.map(|w| w.0),
+            pm.warmup.map(|w| w.0),
+            cli.warmup,
+            DEFAULT_WARMUP,
+        ),
         timeout: layers.pick(
             "measure.timeout",
             um.timeout.map(|t| t.0),
@@ -117,7 +123,7 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
         ),
     };
 
-    let (matrix, matrix_src) = pick_matrix(cli, &project, file.as_deref())?;
+    let (matrix, matrix_src) = pick_matrix(cli, &project, file.as_deref(), project_src_text.as_deref())?;
     provenance.insert("matrix".into(), matrix_src);
 
     let target_src = match (&project.target, &project_src) {
@@ -189,13 +195,18 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
 }
 
 /// The matrix: `--matrix FILE`, else `--preset NAME`, else gostart.toml's `[matrix]`, else the default preset.
-fn pick_matrix(cli: &Overrides, project: &TomlConfig, file: Option<&Path>) -> Result<(MatrixSpec, String)> {
+fn pick_matrix(
+    cli: &Overrides,
+    project: &TomlConfig,
+    file: Option<&Path>,
+    file_src: Option<&str>,
+) -> Result<(MatrixSpec, String)> {
     if let Some(path) = &cli.matrix_file {
         let path = cli.dir.join(path);
         let src = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read the matrix file {}", path.display()))?;
-        let label = path.display().to_string();
-        return Ok((matrix_from_src(&path, &src, &label)?, format!("cli:{label}")));
+        let label = error::shown(&path);
+        return Ok((matrix_from_src(&path, &src, &label)?, format!("cli:{}", path.display())));
     }
     if let Some(name) = &cli.preset {
         let Some(src) = presets::get(name) else {
@@ -205,8 +216,8 @@ fn pick_matrix(cli: &Overrides, project: &TomlConfig, file: Option<&Path>) -> Re
         return Ok((matrix_from_src(Path::new(&format!("matrix/{name}.toml")), src, &label)?, "cli".into()));
     }
     if let (Some(m), Some(file)) = (&project.matrix, file) {
-        let label = file.display().to_string();
-        return Ok((spec_from(m, &label), format!("project:{label}")));
+        let label = error::shown(file);
+        return Ok((spec_from(m, &label, file, file_src.unwrap_or(""))?, format!("project:{}", file.display())));
     }
     let name = presets::DEFAULT_PRESET;
     let src = presets::get(name).unwrap_or_default();
@@ -223,10 +234,11 @@ fn matrix_from_src(path: &Path, src: &str, label: &str) -> Result<MatrixSpec> {
     let Some(m) = parsed.matrix else {
         bail!("{}: a matrix file needs a [matrix] table with at least one axis", path.display());
     };
-    Ok(spec_from(&m, label))
+    spec_from(&m, label, path, src)
 }
 
-fn spec_from(m: &TomlMatrix, source: &str) -> MatrixSpec {
+/// The matrix as axes and points; `path` and `src` locate errors in the entries.
+fn spec_from(m: &TomlMatrix, source: &str, path: &Path, src: &str) -> Result<MatrixSpec> {
     let mut axes = Vec::new();
     let mut push = |key: &str, values: Option<Vec<Setting>>| {
         if let Some(values) = values {
@@ -251,12 +263,27 @@ fn spec_from(m: &TomlMatrix, source: &str) -> MatrixSpec {
             push(&format!("{prefix}.{}", name.0), texts(&Some(axis.clone())));
         }
     }
-    MatrixSpec {
+    // An exclude entry can only name axes (an include entry may add other settings).
+    for entry in m.exclude.iter().flatten() {
+        if let Some(key) = entry_point(entry.get_ref()).into_keys().find(|k| !axes.iter().any(|a| &a.key == k)) {
+            let names: Vec<&str> = axes.iter().map(|a| a.key.as_str()).collect();
+            return Err(error::at(
+                path,
+                src,
+                Some(entry.span()),
+                &format!(
+                    "this [[matrix.exclude]] entry names `{key}`, which is not an axis of the matrix (axes: {})",
+                    names.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(MatrixSpec {
         source: source.to_owned(),
         axes,
         include: m.include.iter().flatten().map(|e| entry_point(e.get_ref())).collect(),
         exclude: m.exclude.iter().flatten().map(|e| entry_point(e.get_ref())).collect(),
-    }
+    })
 }
 
 /// The axis settings an include/exclude entry or a profile names.

@@ -29,7 +29,7 @@ pub struct TomlTarget {
 #[serde(deny_unknown_fields)]
 pub struct TomlMeasure {
     pub runs: Option<Positive>,
-    pub warmup: Option<u32>,
+    pub warmup: Option<Count>,
     pub timeout: Option<Timeout>,
     pub seed: Option<u64>,
     pub precision: Option<Precision>,
@@ -182,7 +182,7 @@ pub struct Tags(pub Vec<String>);
 impl<'de> Deserialize<'de> for Tags {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
-        #[serde(untagged, expecting = "a list of build tags or a comma-separated string")]
+        #[serde(untagged, expecting = "expected a list of build tags or a comma-separated string")]
         enum Raw {
             One(String),
             Many(Vec<String>),
@@ -241,10 +241,28 @@ pub struct Positive(pub u32);
 
 impl<'de> Deserialize<'de> for Positive {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match u32::deserialize(d)? {
+        match Count::deserialize(d)?.0 {
             0 => Err(de::Error::custom("expected a count of at least 1")),
             n => Ok(Positive(n)),
         }
+    }
+}
+
+/// A whole number, zero or more.
+#[derive(Debug, Clone, Copy)]
+pub struct Count(pub u32);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged, expecting = "expected a whole number such as 30")]
+        enum Raw {
+            N(i64),
+        }
+        let Raw::N(n) = Raw::deserialize(d)?;
+        u32::try_from(n)
+            .map(Count)
+            .map_err(|_| de::Error::custom(format!("expected a whole number from 0 to {}, not {n}", u32::MAX)))
     }
 }
 
@@ -272,7 +290,7 @@ pub struct Weight(pub f64);
 impl<'de> Deserialize<'de> for Weight {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
-        #[serde(untagged, expecting = "a number (a weight such as 1.0 or 0.5)")]
+        #[serde(untagged, expecting = "expected a number (a weight such as 1.0 or 0.5)")]
         enum Raw {
             F(f64),
             I(i64),

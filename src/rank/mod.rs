@@ -20,8 +20,9 @@ pub fn rank(configs: &mut [ConfigResult], baseline: &str, rank: &Rank, seed: u64
     if !base.usable() {
         return Verdict {
             reason: format!(
-                "the baseline `{baseline}` failed to build or run, so no ratios are possible; \
-                 the figures measured for the others are in the table"
+                "the baseline `{baseline}` failed to build or run, so no ratios are possible (the figures \
+                 measured for the others are in the table); fix it, or choose another with [rank] baseline \
+                 (`gostart matrix` lists the names)"
             ),
             ..Verdict::default()
         };

@@ -1,5 +1,7 @@
 //! Integration tests: the `gostart` binary, run with the real `go` on copies of the fixtures in
-//! `tests/fixtures/`. Nothing fakes `go` or the measurements.
+//! `tests/fixtures/`. Nothing fakes `go` or the measurements, but for the one fault the real
+//! toolchain cannot produce here: a go too old for a setting (`faults::fake_go` wraps the real
+//! go and changes only the version `go env -json` reports).
 
 // A failed assertion is how a test reports; unwrap and expect are its plain form here.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -9,6 +11,7 @@
 mod build;
 mod config;
 mod escapes;
+mod faults;
 mod matrix;
 mod metadata;
 mod project;
