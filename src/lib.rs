@@ -9,6 +9,7 @@ pub mod export;
 pub mod flags;
 pub mod go;
 pub mod inspect;
+pub mod interrupt;
 pub mod matrix;
 pub mod measure;
 pub mod profile;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
 
@@ -115,6 +115,9 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
         collect_escapes(p, &run_dir, &mut run.configs, reporter)?;
     }
     let results_path = rundir::save(&p.target_dir, &run_dir, &run)?;
+    if crate::interrupt::requested() {
+        return Err(crate::interrupt::Interrupted { saved: Some(results_path.display().to_string()) }.into());
+    }
     if run.configs.iter().all(|c| !c.build.ok) {
         let first = run.configs.first().and_then(|c| c.build.error.clone()).unwrap_or_default();
         bail!("every build failed; the first failure said:\n{first}\n(results so far: {})", results_path.display());
@@ -129,8 +132,30 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
             Subject { id: c.id.clone(), binary, runenv: c.flags.runenv.clone() }
         })
         .collect();
-    let measured = measure::measure(&subjects, &config.target, &config.measure, &run_dir.join("floor"), reporter)?;
+    let mut last_save = Instant::now();
+    let mut checkpoint = |outcomes: &[measure::Outcome]| {
+        // At most once a second: enough that a killed run loses little, cheap between rounds.
+        if last_save.elapsed() < Duration::from_secs(1) {
+            return;
+        }
+        let mut partial = run.clone();
+        for (&i, o) in built.iter().zip(outcomes) {
+            partial.configs[i].samples = o.samples.clone();
+        }
+        if rundir::save(&p.target_dir, &run_dir, &partial).is_ok() {
+            last_save = Instant::now();
+        }
+    };
+    let measured = measure::measure(
+        &subjects,
+        &config.target,
+        &config.measure,
+        &run_dir.join("floor"),
+        reporter,
+        &mut checkpoint,
+    )?;
     run.floor = measured.floor;
+    let interrupted = measured.interrupted;
     for (&i, outcome) in built.iter().zip(measured.outcomes) {
         let c = &mut run.configs[i];
         c.startup = if outcome.failure.is_none() { Startup::from_samples(&outcome.samples) } else { None };
@@ -147,6 +172,9 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
 
     run.verdict = rank::rank(&mut run.configs, &run.baseline, &config.rank, config.measure.seed, &p.workspace.package);
     let results_path = rundir::save(&p.target_dir, &run_dir, &run)?;
+    if interrupted {
+        return Err(crate::interrupt::Interrupted { saved: Some(results_path.display().to_string()) }.into());
+    }
     reporter.event(&Event::RunFinished {
         results: results_path.display().to_string(),
         recommended: run.verdict.recommended.clone(),

@@ -1,7 +1,8 @@
 //! The `gostart` command: parses arguments, runs the pipeline, prints reports.
 //!
 //! Exit codes: 0 success; 1 error (bad config, no toolchain, every build failed, ...);
-//! 2 bad command line; 3 `tune` finished but some configurations failed to build or run.
+//! 2 bad command line; 3 `tune` finished but some configurations failed to build or run;
+//! 130 interrupted by Ctrl-C (what was measured so far is saved).
 
 mod args;
 mod commands;
@@ -20,12 +21,19 @@ use crate::config::{self, Config, Overrides};
 
 /// Exit code when a run finished but some configurations failed.
 pub const EXIT_SOME_FAILED: i32 = 3;
+/// Exit code after Ctrl-C (what was measured is saved).
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Runs gostart and returns the process exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    crate::interrupt::install();
     match run(cli) {
         Ok(code) => code,
+        Err(e) if e.is::<crate::interrupt::Interrupted>() => {
+            eprintln!("gostart: {e}");
+            EXIT_INTERRUPTED
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             1

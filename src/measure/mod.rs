@@ -51,6 +51,8 @@ pub struct Floor {
 pub struct Measured {
     pub outcomes: Vec<Outcome>,
     pub floor: Option<Floor>,
+    /// Ctrl-C stopped the rounds; `outcomes` hold the rounds completed before it.
+    pub interrupted: bool,
 }
 
 /// Figures derived from the samples, as results.json reports them.
@@ -114,13 +116,15 @@ impl Startup {
 /// Runs every subject `warmup` times untimed, then timed rounds: `runs` of them, or with a
 /// precision goal as many as it takes (up to `max_runs`). A config whose probe fails once is
 /// dropped from later rounds with the failure recorded; the others go on. `work_dir` receives
-/// the calibration floor program.
+/// the calibration floor program; `checkpoint` sees the samples after every round, so a run
+/// killed midway loses nothing measured.
 pub fn measure(
     subjects: &[Subject],
     target: &Target,
     m: &Measure,
     work_dir: &Path,
     reporter: &dyn Reporter,
+    checkpoint: &mut dyn FnMut(&[Outcome]),
 ) -> Result<Measured> {
     let floor_path = floor::write(work_dir)?;
     let mut probes: Vec<probe::Probe> = subjects
@@ -169,7 +173,11 @@ pub fn measure(
                 reporter.event(&Event::RunSkipped);
                 continue;
             }
-            match probe::run(&probes[i], round.saturating_sub(m.warmup))? {
+            let result = match probe::run(&probes[i], round.saturating_sub(m.warmup)) {
+                Err(e) if e.is::<crate::interrupt::Interrupted>() => break,
+                other => other?,
+            };
+            match result {
                 Ok(sample) if timed => outcomes[i].samples.push(sample),
                 Ok(_) => {}
                 Err(failure) => {
@@ -180,6 +188,16 @@ pub fn measure(
             }
             reporter.event(&Event::RunDone);
         }
+        if crate::interrupt::requested() {
+            // Keep whole rounds only, so every config has the same number of runs.
+            let complete = round.saturating_sub(m.warmup);
+            for o in outcomes.iter_mut() {
+                o.samples.retain(|s| s.round < complete);
+            }
+            outcomes.truncate(subjects.len());
+            return Ok(Measured { outcomes, floor: None, interrupted: true });
+        }
+        checkpoint(&outcomes[..subjects.len()]);
         round += 1;
         let timed_rounds = round.saturating_sub(m.warmup);
         if timed_rounds < m.runs {
@@ -200,7 +218,7 @@ pub fn measure(
             .map(|startup| Floor { program: format!("{} (a static ELF that exits at once)", path.display()), startup }),
         _ => None,
     };
-    Ok(Measured { outcomes, floor })
+    Ok(Measured { outcomes, floor, interrupted: false })
 }
 
 /// Every config that still runs has its median within `goal` (relative 95% CI half-width).

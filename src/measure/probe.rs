@@ -117,6 +117,7 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
     let deadline = start + probe.timeout;
     let mut drained = Drained::default();
     let mut timed_out = false;
+    let mut interrupted = false;
     loop {
         let now = Instant::now();
         if now >= deadline {
@@ -124,7 +125,13 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
             kill_group(pid);
             break;
         }
-        let wait_ms = (deadline - now).as_millis().min(i32::MAX as u128) as i32;
+        if crate::interrupt::requested() {
+            interrupted = true;
+            kill_group(pid);
+            break;
+        }
+        // Wake at least every 100 ms to notice an interrupt.
+        let wait_ms = (deadline - now).as_millis().min(100) as i32;
         let mut fds = vec![libc::pollfd { fd: pidfd.as_raw_fd(), events: libc::POLLIN, revents: 0 }];
         for fd in [out.as_ref().map(|o| o.as_raw_fd()), err.as_ref().map(|e| e.as_raw_fd())].into_iter().flatten() {
             fds.push(libc::pollfd { fd, events: libc::POLLIN, revents: 0 });
@@ -161,6 +168,9 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
     kill_group(pid);
     if reaped < 0 {
         return Err(std::io::Error::last_os_error()).context("wait4 on a probe failed");
+    }
+    if interrupted {
+        return Err(crate::interrupt::Interrupted { saved: None }.into());
     }
     drain(&mut out, &mut drained.out, probe.keep_bytes);
     drain(&mut err, &mut drained.err, probe.keep_bytes);

@@ -436,3 +436,29 @@ fn a_probe_that_crashes_is_recorded_as_killed_by_its_signal() {
     assert_measured(config(&run, "default"), 2);
     assert_eq!(run["verdict"]["recommended"], "default");
 }
+
+#[test]
+fn ctrl_c_stops_the_run_kills_the_probe_and_keeps_what_was_measured() {
+    let p = Project::from_fixture("probes").file(
+        "gostart.toml",
+        "[measure]\nruns = 1000\nwarmup = 0\ntimeout = \"60s\"\ninittrace = false\n[matrix.runenv]\nPROBE_MODE = [\"\", \"sleep30\"]\n",
+    );
+    let child = p.std_cmd().args(["tune", "--no-escapes", "--format", "json"]).spawn().unwrap();
+    // Long enough for the build and a few rounds of 30 ms runs.
+    std::thread::sleep(Duration::from_secs(4));
+    let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    let out = child.wait_with_output().unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10), "gostart took {:?} to stop", started.elapsed());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted; what was measured so far is saved in"), "{stderr}");
+    let runs = p.path(".gostart/runs");
+    let run_dir = fs::read_dir(&runs).unwrap().next().unwrap().unwrap().path();
+    let saved = crate::project::read_json(&run_dir.join("results.json"));
+    let samples: Vec<usize> =
+        saved["configs"].as_array().unwrap().iter().map(|c| c["samples"].as_array().unwrap().len()).collect();
+    assert!(samples.iter().all(|&n| n > 0 && n == samples[0]), "whole rounds only: {samples:?}");
+    assert!(saved["configs"][0]["startup"]["median_ns"].as_u64().unwrap() > 0);
+}

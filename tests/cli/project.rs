@@ -83,6 +83,19 @@ impl Project {
         cmd
     }
 
+    /// `gostart` with the test environment as a plain std command, for tests that must signal
+    /// the running process; stdout and stderr are piped.
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gostart"));
+        cmd.current_dir(&self.root)
+            .env("GOSTART_USER_CONFIG", &self.user_config)
+            .env("NO_COLOR", "1")
+            .env_remove("GOSTART_GO")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        cmd
+    }
+
     /// Runs `gostart ARGS` in the project root.
     pub fn run(&self, args: &[&str]) -> Assert {
         self.cmd().args(args).assert()
