@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 
-use crate::go::{BuildOutcome, Go, version};
+use crate::go::{BuildOutcome, Go, buildinfo, version};
 use crate::matrix::ConfigSpec;
 use crate::progress::{Event, Reporter};
 
@@ -57,7 +57,7 @@ pub fn run(
             s.spawn(|| {
                 while let Some(job) = plan.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let outcome = match version::unsupported(&job.flags, version::effective(&job.flags, go_version)) {
-                        Some(reason) => Ok(BuildOutcome { ok: false, wall_ns: 0, error: Some(reason) }),
+                        Some(reason) => Ok(BuildOutcome { error: Some(reason), ..BuildOutcome::default() }),
                         None => build_one(go, job, package),
                     };
                     match outcome {
@@ -91,9 +91,24 @@ pub fn run(
     Ok(results.into_inner().unwrap_or_default())
 }
 
+/// Builds one binary, then checks that the settings go recorded in it are the ones asked for.
 fn build_one(go: &Go, job: &BuildJob, package: &str) -> Result<BuildOutcome> {
     if let Some(dir) = job.output.parent() {
         std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
     }
-    go.build(&job.output, &job.flags, package)
+    let mut outcome = go.build(&job.output, &job.flags, package)?;
+    if outcome.ok {
+        let info = go.build_info(&job.output)?;
+        let wrong = buildinfo::mismatches(&job.flags, &info);
+        if !wrong.is_empty() {
+            outcome.ok = false;
+            outcome.error = Some(format!(
+                "provenance check failed: the binary's build settings (go version -m) differ from the \
+                 configuration (is GOFLAGS set?):\n  {}",
+                wrong.join("\n  ")
+            ));
+        }
+        outcome.settings = info.settings;
+    }
+    Ok(outcome)
 }

@@ -1,5 +1,6 @@
 //! The toolchain driver: the only code that runs `go` (through duct, never a shell).
 
+pub mod buildinfo;
 mod list;
 pub mod version;
 
@@ -31,6 +32,9 @@ pub struct BuildOutcome {
     pub wall_ns: u64,
     /// The compiler's message when the build failed.
     pub error: Option<String>,
+    /// The build settings go recorded in the binary (`go version -m`), checked against the flags.
+    #[serde(default)]
+    pub settings: BTreeMap<String, String>,
 }
 
 /// `K=V ... go build ...` as a person would type it: quoted only where a shell needs it.
@@ -92,6 +96,12 @@ impl Go {
         String::from_utf8(out.stdout).context("go printed output that is not UTF-8")
     }
 
+    /// The build settings recorded in a binary (`go version -m`).
+    pub fn build_info(&self, binary: &Path) -> Result<buildinfo::BuildInfo> {
+        let text = self.output(&["version", "-m", &binary.display().to_string()])?;
+        Ok(buildinfo::parse(&text))
+    }
+
     /// `go env -json`: the toolchain's settings as go resolves them in this directory.
     pub fn env(&self) -> Result<BTreeMap<String, String>> {
         let text = self.output(&["env", "-json"])?;
@@ -144,7 +154,7 @@ impl Go {
         let wall_ns = start.elapsed().as_nanos() as u64;
         let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
         if result.status.success() {
-            return Ok((BuildOutcome { ok: true, wall_ns, error: None }, stderr));
+            return Ok((BuildOutcome { ok: true, wall_ns, error: None, settings: BTreeMap::new() }, stderr));
         }
         let mut message = stderr.clone();
         message.push_str(&String::from_utf8_lossy(&result.stdout));
@@ -161,6 +171,6 @@ impl Go {
                 result.status
             );
         }
-        Ok((BuildOutcome { ok: false, wall_ns, error: Some(message) }, stderr))
+        Ok((BuildOutcome { ok: false, wall_ns, error: Some(message), settings: BTreeMap::new() }, stderr))
     }
 }

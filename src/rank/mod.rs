@@ -135,7 +135,7 @@ mod tests {
             flags: Flags::default(),
             argv: vec![],
             env: Default::default(),
-            build: BuildOutcome { ok: true, wall_ns: 1_000_000_000, error: None },
+            build: BuildOutcome { ok: true, wall_ns: 1_000_000_000, ..BuildOutcome::default() },
             size: Some(Size { bytes, sections: Default::default() }),
             escapes: None,
             startup: Startup::from_samples(&samples),
@@ -176,7 +176,7 @@ mod tests {
         assert!(v.reason.contains("nothing beats the baseline `default` beyond noise"), "{}", v.reason);
 
         let mut configs = vec![config("default", 10.0, 1000), config("fast", 9.0, 1000)];
-        configs[0].build = BuildOutcome { ok: false, wall_ns: 0, error: Some("boom".into()) };
+        configs[0].build = BuildOutcome { error: Some("boom".into()), ..BuildOutcome::default() };
         let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
         assert_eq!(v.recommended, None);
         assert!(v.reason.contains("failed"));

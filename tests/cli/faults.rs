@@ -462,3 +462,28 @@ fn ctrl_c_stops_the_run_kills_the_probe_and_keeps_what_was_measured() {
     assert!(samples.iter().all(|&n| n > 0 && n == samples[0]), "whole rounds only: {samples:?}");
     assert!(saved["configs"][0]["startup"]["median_ns"].as_u64().unwrap() > 0);
 }
+
+#[test]
+fn a_binary_whose_recorded_settings_differ_from_its_config_is_a_failed_build() {
+    // GOFLAGS in the environment adds -trimpath behind gostart's back.
+    let p = Project::from_fixture("hello").file(
+        "gostart.toml",
+        "[measure]\nruns = 2\nwarmup = 0\ninittrace = false\n[matrix]\ntrimpath = [false, true]\n",
+    );
+    let out = p.cmd().env("GOFLAGS", "-trimpath").args(["tune", "--no-escapes", "--format", "json"]).assert().code(3);
+    let run = out.stdout_json();
+    let configs = run["configs"].as_array().unwrap();
+    let default = configs.iter().find(|c| c["name"] == "default").unwrap();
+    assert_eq!(default["build"]["ok"], false);
+    let error = default["build"]["error"].as_str().unwrap();
+    assert!(error.starts_with("provenance check failed"), "{error}");
+    assert!(
+        error.contains("-trimpath: asked for ``, the binary records `true`") && error.contains("GOFLAGS"),
+        "{error}"
+    );
+    // The config that asked for -trimpath got what it asked for.
+    let trimmed = configs.iter().find(|c| c["name"] == "trimpath").unwrap();
+    assert_eq!(trimmed["build"]["ok"], true);
+    assert_eq!(trimmed["build"]["settings"]["-trimpath"], "true");
+    assert!(out.stderr_text().contains("warning: build failed for default: provenance check failed"));
+}
