@@ -2,15 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::project::{Printed, Project};
-
-/// stderr of `gostart tune` on a project with this gostart.toml, which must fail with exit 1.
-fn config_error(toml: &str) -> String {
-    let p = Project::from_fixture("hello").file("gostart.toml", toml);
-    let stderr = p.run(&["tune"]).code(1).stdout(predicate::str::is_empty()).stderr_text();
-    assert!(!p.path(".gostart").exists(), "a config error still created .gostart");
-    stderr
-}
+use crate::project::{Project, config_error};
 
 #[test]
 fn an_unknown_key_is_an_error_at_its_line_and_column() {

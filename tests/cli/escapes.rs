@@ -4,13 +4,9 @@
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::project::{Printed, Project, read_json};
+use crate::project::{Printed, Project, config, read_json};
 
 const MATRIX: &str = "[measure]\nruns = 2\nwarmup = 0\ninittrace = false\n[matrix]\ngcflags = [\"\", \"-l\"]\n";
-
-fn config<'a>(run: &'a Value, name: &str) -> &'a Value {
-    run["configs"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("no config {name}"))
-}
 
 /// `(kind, line, col, function, message)` of every site of a saved report.
 fn sites(report: &Value) -> Vec<(String, u64, u64, String, String)> {

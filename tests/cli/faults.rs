@@ -11,21 +11,10 @@ use std::time::{Duration, Instant};
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::project::{Printed, Project, arg};
+use crate::project::{Printed, Project, arg, config, config_error, configs};
 
 /// Two rounds, no warmup, no init trace: these tests check what is recorded, not the figures.
 const QUICK: &str = "[measure]\nruns = 2\nwarmup = 0\ninittrace = false\n";
-
-fn configs(run: &Value) -> &Vec<Value> {
-    run["configs"].as_array().expect("configs is an array")
-}
-
-fn config<'a>(run: &'a Value, name: &str) -> &'a Value {
-    configs(run).iter().find(|c| c["name"] == name).unwrap_or_else(|| {
-        let names: Vec<&Value> = configs(run).iter().map(|c| &c["name"]).collect();
-        panic!("no config `{name}` in {names:?}")
-    })
-}
 
 /// The config was built and probed, and has its figures.
 fn assert_measured(c: &Value, runs: u64) {
@@ -40,16 +29,6 @@ fn assert_measured(c: &Value, runs: u64) {
 /// The saved run `gostart report last` re-reads.
 fn last_run(p: &Project) -> Value {
     p.run(&["report", "last", "--format", "json"]).success().stdout_json()
-}
-
-/// stderr of `gostart tune` on the `hello` fixture with this gostart.toml, which must fail
-/// with exit 1 before anything is built or saved.
-fn config_error(toml: &str) -> String {
-    let p = Project::from_fixture("hello").file("gostart.toml", toml);
-    let stderr = p.run(&["tune"]).code(1).stdout(predicate::str::is_empty()).stderr_text();
-    assert!(stderr.starts_with("error: "), "{stderr}");
-    assert!(!p.path(".gostart").exists(), "a config error still created .gostart");
-    stderr
 }
 
 fn first_line(text: &str) -> &str {

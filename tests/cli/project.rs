@@ -156,3 +156,26 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The configs of a results document.
+pub fn configs(run: &Value) -> &Vec<Value> {
+    run["configs"].as_array().expect("configs is an array")
+}
+
+/// The config named `name` of a results document.
+pub fn config<'a>(run: &'a Value, name: &str) -> &'a Value {
+    configs(run).iter().find(|c| c["name"] == name).unwrap_or_else(|| {
+        let names: Vec<&Value> = configs(run).iter().map(|c| &c["name"]).collect();
+        panic!("no config `{name}` in {names:?}")
+    })
+}
+
+/// stderr of `gostart tune` on the `hello` fixture with this gostart.toml, which must fail
+/// with exit 1 before anything is built or saved.
+pub fn config_error(toml: &str) -> String {
+    let p = Project::from_fixture("hello").file("gostart.toml", toml);
+    let stderr = p.run(&["tune"]).code(1).stdout(predicates::str::is_empty()).stderr_text();
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(!p.path(".gostart").exists(), "a config error still created .gostart");
+    stderr
+}

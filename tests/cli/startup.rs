@@ -8,7 +8,7 @@ use std::path::Path;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::project::{Printed, Project};
+use crate::project::{Printed, Project, config, configs};
 
 /// Every mode of the `probes` fixture but `onecpu`, one config each (one build serves all).
 const PROBES: &str = r#"[measure]
@@ -24,17 +24,6 @@ const ONE: &str = "[matrix]\nldflags = [\"\"]\n";
 
 /// Few and short probe runs, on two builds.
 const QUICK: &str = "[measure]\nruns = 3\nwarmup = 1\n[matrix]\nldflags = [\"\", \"-s -w\"]\n";
-
-fn configs(run: &Value) -> &Vec<Value> {
-    run["configs"].as_array().expect("configs is an array")
-}
-
-fn config<'a>(run: &'a Value, name: &str) -> &'a Value {
-    configs(run).iter().find(|c| c["name"] == name).unwrap_or_else(|| {
-        let names: Vec<&Value> = configs(run).iter().map(|c| &c["name"]).collect();
-        panic!("no config `{name}` in {names:?}")
-    })
-}
 
 fn u64_at(v: &Value, pointer: &str) -> u64 {
     v.pointer(pointer).and_then(Value::as_u64).unwrap_or_else(|| panic!("no number at {pointer} in {v:#}"))

@@ -6,21 +6,13 @@ use std::fs;
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
-use crate::project::{Printed, Project, arg, read_json};
+use crate::project::{Printed, Project, arg, config, configs, read_json};
 
 /// Few and short probe runs: these tests check figures exist and add up, not what they are.
 const QUICK: &str = "[measure]\nruns = 3\nwarmup = 1\n";
 
-fn configs(run: &Value) -> &Vec<Value> {
-    run["configs"].as_array().expect("configs is an array")
-}
-
 fn names(run: &Value) -> Vec<&str> {
     configs(run).iter().map(|c| c["name"].as_str().expect("a config name")).collect()
-}
-
-fn config<'a>(run: &'a Value, name: &str) -> &'a Value {
-    configs(run).iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("no config `{name}` in {:?}", names(run)))
 }
 
 fn argv(c: &Value) -> Vec<&str> {
