@@ -37,6 +37,12 @@ pub enum Command {
     Report(ReportArgs),
     /// The compiler's escape and inlining report of a config, and its diff against another.
     Escape(EscapeArgs),
+    /// Write a run's recommended config into gostart.toml as [profile.NAME].
+    Apply(super::apply::ApplyArgs),
+    /// Write a commented gostart.toml for the module in the current directory.
+    Init(super::init::InitArgs),
+    /// Compare the configs two saved runs share (e.g. before and after a code change).
+    Compare(super::compare::CompareArgs),
 }
 
 /// Where the config and the matrix come from.
@@ -112,6 +118,10 @@ pub struct TuneArgs {
     /// Print the go command of every config and stop.
     #[arg(long)]
     pub dry_run: bool,
+    /// After the run, write the recommended config into gostart.toml as [profile.PROFILE]
+    /// (`--apply` alone: [profile.tuned]).
+    #[arg(long, value_name = "PROFILE", num_args = 0..=1, default_missing_value = "tuned")]
+    pub apply: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

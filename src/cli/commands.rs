@@ -49,7 +49,15 @@ pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
     let (run, _) = pipeline::tune(&config, &prepared, reporter.as_ref())?;
     // With JSON messages stdout carries the event stream; the report goes only to --output.
     if a.message_format == MessageFormat::Human || a.output.is_some() {
-        emit(&export::serialize(&run, a.format)?, a.output.as_deref(), &config.dir)?;
+        let style = export::Style::detect(a.output.is_none());
+        emit(&export::serialize_styled(&run, a.format, style)?, a.output.as_deref(), &config.dir)?;
+    }
+    if let Err(e) = export::append_step_summary(&run) {
+        eprintln!("warning: {e:#}");
+    }
+    if let Some(profile) = &a.apply {
+        let file = super::apply::project_file(&config.dir, config.file.as_deref());
+        super::apply::apply_run(&run, profile, &file, &config.dir, false)?;
     }
     Ok(if run.configs.iter().all(|c| c.usable()) { 0 } else { EXIT_SOME_FAILED })
 }

@@ -4,9 +4,12 @@
 //! 2 bad command line; 3 `tune` finished but some configurations failed to build or run;
 //! 130 interrupted by Ctrl-C (what was measured so far is saved).
 
+mod apply;
 mod args;
 mod commands;
+mod compare;
 mod escape;
+mod init;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -63,6 +66,9 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Metadata(a) => commands::metadata(&base, a),
         Command::Report(a) => commands::report(&base, a),
         Command::Escape(a) => escape::escape(&base, a),
+        Command::Apply(a) => apply::apply(&base, a),
+        Command::Init(a) => init::init(&base, a),
+        Command::Compare(a) => compare::compare(&base, a),
     }
 }
 

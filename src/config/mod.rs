@@ -19,6 +19,8 @@ use crate::flags::Flags;
 use crate::matrix::MatrixSpec;
 
 pub use resolve::load;
+// The built-in `[measure]` defaults, for `gostart init`.
+pub(crate) use resolve::{DEFAULT_MAX_RUNS, DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_TIMEOUT, DEFAULT_WARMUP};
 
 /// The name of the project config file.
 pub const FILE_NAME: &str = "gostart.toml";

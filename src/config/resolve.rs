@@ -11,11 +11,11 @@ use super::{Config, Measure, Overrides, Rank, Target, Weights, error, presets, u
 use crate::flags::Flags;
 use crate::matrix::{self, Axis, MatrixSpec, Point, Setting};
 
-const DEFAULT_RUNS: u32 = 30;
-const DEFAULT_WARMUP: u32 = 3;
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-const DEFAULT_SEED: u64 = 1;
-const DEFAULT_MAX_RUNS: u32 = 300;
+pub(crate) const DEFAULT_RUNS: u32 = 30;
+pub(crate) const DEFAULT_WARMUP: u32 = 3;
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_SEED: u64 = 1;
+pub(crate) const DEFAULT_MAX_RUNS: u32 = 300;
 
 /// Resolves settings through the layers — default, user, project, command line — the last
 /// that says something winning, and records where each value came from.

@@ -53,3 +53,19 @@ pub fn serialize(run: &Run) -> Result<Vec<u8>> {
 fn csv_writer() -> ::csv::Writer<Vec<u8>> {
     ::csv::Writer::from_writer(Vec::new())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::export::fixture;
+
+    #[test]
+    fn csv_rows() {
+        let run = fixture::run();
+        let out = String::from_utf8(serialize(&run).unwrap()).unwrap();
+        assert_eq!(out.lines().count(), run.configs.len() + 1);
+        insta::assert_snapshot!(out);
+    }
+}

@@ -24,5 +24,29 @@ pub fn serialize(run: &Run) -> String {
     }
     let verdict = run.verdict.recommended.as_deref().unwrap_or("none");
     out.push_str(&format!("\n**Verdict:** `{}` — {}\n", esc(verdict), esc(&run.verdict.reason)));
+    let guarded: Vec<_> = run.configs.iter().filter(|c| !c.guards.is_empty()).collect();
+    if !guarded.is_empty() {
+        out.push_str("\nKept out of the recommendation:\n\n");
+        for c in guarded {
+            out.push_str(&format!("- `{}`: {}\n", esc(&c.name), esc(&c.guards.join("; "))));
+        }
+    }
+    if let Some(command) = &run.verdict.command {
+        out.push_str(&format!("\nBuild it:\n\n```sh\n{command}\n```\n"));
+    }
+    if let Some(profile) = &run.verdict.profile {
+        out.push_str(&format!("\nAs a gostart profile:\n\n```toml\n{profile}```\n"));
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::fixture;
+
+    #[test]
+    fn markdown_report() {
+        insta::assert_snapshot!(serialize(&fixture::run()));
+    }
 }

@@ -1,39 +1,159 @@
-//! Report formats. Each exporter is a pure function of a saved run; writing is the caller's job.
+//! Report formats. Each exporter is a pure function of a saved run; writing is the caller's job
+//! (the one exception, [`append_step_summary`], is a small writer kept beside the formats).
 
+mod benchstat;
 mod csv;
 pub mod escapes;
+mod html;
 mod init;
 mod json;
 mod markdown;
 mod rows;
 mod table;
 
-pub(crate) use rows::first_line;
-pub use rows::format_bytes;
+pub(crate) use rows::{first_line, format_bytes};
 
-use anyhow::Result;
+use std::ffi::OsStr;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
 use clap::ValueEnum;
 
 use crate::results::Run;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// A table for people (the default).
+    /// A table for people (the default); coloured on a terminal unless NO_COLOR is set.
     Table,
     /// results.json, schema 1.
     Json,
-    /// A Markdown table, fit for a pull-request comment.
+    /// A Markdown table, fit for a pull-request comment or a CI job summary.
     Markdown,
     /// One row per config, for spreadsheets.
     Csv,
+    /// One self-contained HTML page: the table, the verdict, a size/startup plot and the init
+    /// breakdown (inline SVG; no scripts, no external files).
+    Html,
+    /// Go benchmark format, one line per timed run, for `benchstat old.txt new.txt`.
+    Benchstat,
 }
 
-/// Renders `run` in `format`.
+/// How a human-facing format may decorate its text. Deciding is the caller's job
+/// ([`Style::detect`]); the exporters only obey, so they stay pure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Style {
+    /// ANSI colours in the terminal table: gains green, losses red, noise dim.
+    pub color: bool,
+}
+
+impl Style {
+    /// Colour when the report goes to a terminal and `NO_COLOR` is unset or empty
+    /// (<https://no-color.org>).
+    pub fn new(to_terminal: bool, no_color: Option<&OsStr>) -> Style {
+        Style { color: to_terminal && no_color.is_none_or(OsStr::is_empty) }
+    }
+
+    /// The style for a report written to stdout (`to_stdout`) or to a file: colour only on a
+    /// terminal stdout, and only without `NO_COLOR`.
+    pub fn detect(to_stdout: bool) -> Style {
+        let no_color = std::env::var_os("NO_COLOR");
+        Style::new(to_stdout && std::io::stdout().is_terminal(), no_color.as_deref())
+    }
+}
+
+/// Renders `run` in `format`, plain (no colour).
 pub fn serialize(run: &Run, format: Format) -> Result<Vec<u8>> {
+    serialize_styled(run, format, Style::default())
+}
+
+/// Renders `run` in `format`; `style` matters only to the terminal table.
+pub fn serialize_styled(run: &Run, format: Format, style: Style) -> Result<Vec<u8>> {
     match format {
-        Format::Table => Ok(table::serialize(run).into_bytes()),
+        Format::Table => Ok(table::serialize(run, style).into_bytes()),
         Format::Json => json::serialize(run),
         Format::Markdown => Ok(markdown::serialize(run).into_bytes()),
         Format::Csv => csv::serialize(run),
+        Format::Html => html::serialize(run).map(String::into_bytes),
+        Format::Benchstat => Ok(benchstat::serialize(run).into_bytes()),
+    }
+}
+
+/// The variable GitHub Actions sets to the job summary file of the current step.
+pub const STEP_SUMMARY_VAR: &str = "GITHUB_STEP_SUMMARY";
+
+/// When `GITHUB_STEP_SUMMARY` names a file (as in a GitHub Actions step), appends the Markdown
+/// report to it, so the ranking shows on the run's summary page; otherwise does nothing.
+pub fn append_step_summary(run: &Run) -> Result<()> {
+    match std::env::var_os(STEP_SUMMARY_VAR) {
+        Some(path) if !path.is_empty() => append_markdown(run, Path::new(&path)),
+        _ => Ok(()),
+    }
+}
+
+/// Appends the Markdown report to `path`, creating the file if needed, a blank line first
+/// when the file already has content (earlier steps may have written to it).
+fn append_markdown(run: &Run, path: &Path) -> Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("cannot open {STEP_SUMMARY_VAR} file {}", path.display()))?;
+    let separator = if file.metadata().map(|m| m.len() > 0).unwrap_or(false) { "\n" } else { "" };
+    let text = format!("{separator}{}", markdown::serialize(run));
+    file.write_all(text.as_bytes()).with_context(|| format!("cannot write {STEP_SUMMARY_VAR} file {}", path.display()))
+}
+
+#[cfg(test)]
+pub(crate) mod fixture {
+    //! The saved results of a real run (`tests/captures/results-hello-go1.26.8.json`: the
+    //! `hello` fixture, ldflags × buildmode, 5 runs), shared by the exporters' tests.
+
+    use crate::results::Run;
+
+    pub const TEXT: &str = include_str!("../../tests/captures/results-hello-go1.26.8.json");
+
+    #[allow(clippy::expect_used)]
+    pub fn run() -> Run {
+        serde_json::from_str(TEXT).expect("the fixture is results.json")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn style_follows_terminal_and_no_color() {
+        assert!(Style::new(true, None).color);
+        assert!(Style::new(true, Some(OsStr::new(""))).color, "an empty NO_COLOR does not count");
+        assert!(!Style::new(true, Some(OsStr::new("1"))).color);
+        assert!(!Style::new(false, None).color);
+        assert_eq!(Style::default(), Style { color: false });
+    }
+
+    #[test]
+    fn every_format_renders_the_fixture() {
+        let run = fixture::run();
+        for format in Format::value_variants() {
+            let out = serialize(&run, *format).unwrap();
+            assert!(!out.is_empty(), "{format:?}");
+            assert!(!out.contains(&0x1b), "{format:?}: escape codes in the plain output");
+        }
+    }
+
+    #[test]
+    fn step_summary_appends_markdown() {
+        let run = fixture::run();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.md");
+        std::fs::write(&path, "## earlier step\n").unwrap();
+        append_markdown(&run, &path).unwrap();
+        append_markdown(&run, &path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let md = markdown::serialize(&run);
+        assert_eq!(text, format!("## earlier step\n\n{md}\n{md}"));
     }
 }

@@ -9,8 +9,35 @@ pub struct Row<'a> {
     pub size_delta: String,
     pub startup: String,
     pub startup_delta: String,
+    /// What `size_delta` and `startup_delta` mean, for formats that colour them.
+    pub size_tone: Tone,
+    pub startup_tone: Tone,
     pub score: String,
     pub note: String,
+}
+
+/// Whether a change against the baseline is good news.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Smaller or faster.
+    Gain,
+    /// Bigger or slower.
+    Loss,
+    /// Within the 95% interval of no change (`~`): neither.
+    Noise,
+    /// The baseline itself, no figure, or a change that rounds to 0.0%.
+    Neutral,
+}
+
+impl Tone {
+    /// The tone of a ratio to the baseline (below 1.0 is better) as `percent` shows it.
+    fn of(ratio: f64) -> Tone {
+        match percent(ratio).as_str() {
+            "+0.0%" | "-0.0%" => Tone::Neutral,
+            _ if ratio < 1.0 => Tone::Gain,
+            _ => Tone::Loss,
+        }
+    }
 }
 
 /// Usable configs by score (best first), then the ones that failed, in matrix order.
@@ -32,10 +59,13 @@ fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
         let half = (s.ci95_ns[1] as f64 - s.ci95_ns[0] as f64) / 2.0;
         format!("{} ±{}", format_ns(s.median_ns as f64), format_ns(half))
     });
-    let (size_delta, startup_delta) = match &c.ratios {
-        Some(_) if c.name == run.baseline => ("base".into(), "base".into()),
-        Some(r) => (percent(r.size), if r.startup_noise { "~".into() } else { percent(r.startup) }),
-        None => (dash(), dash()),
+    let ((size_delta, size_tone), (startup_delta, startup_tone)) = match &c.ratios {
+        Some(_) if c.name == run.baseline => (("base".into(), Tone::Neutral), ("base".into(), Tone::Neutral)),
+        Some(r) => (
+            (percent(r.size), Tone::of(r.size)),
+            if r.startup_noise { ("~".into(), Tone::Noise) } else { (percent(r.startup), Tone::of(r.startup)) },
+        ),
+        None => ((dash(), Tone::Neutral), (dash(), Tone::Neutral)),
     };
     let mut notes = Vec::new();
     if run.verdict.recommended.as_deref() == Some(c.name.as_str()) {
@@ -50,12 +80,17 @@ fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
     if let Some(f) = &c.probe_failure {
         notes.push(format!("probe failed: {}", f.reason));
     }
+    if !c.guards.is_empty() {
+        notes.push(format!("guarded ({} below)", c.guards.len()));
+    }
     Row {
         config: c,
         size,
         size_delta,
         startup,
         startup_delta,
+        size_tone,
+        startup_tone,
         score: c.score.map_or_else(dash, |s| format!("{s:+.3}")),
         note: notes.join(", "),
     }
@@ -103,6 +138,9 @@ mod tests {
         assert_eq!(format_ns(1_234_567.0), "1.23 ms");
         assert_eq!(format_ns(45_000.0), "45 µs");
         assert_eq!(percent(0.75), "-25.0%");
+        assert_eq!(Tone::of(0.75), Tone::Gain);
+        assert_eq!(Tone::of(1.2), Tone::Loss);
+        assert_eq!(Tone::of(1.0004), Tone::Neutral, "shown as +0.0%");
         assert_eq!(
             first_line("# fixture\nflag provided but not defined: -bogus\n"),
             "flag provided but not defined: -bogus"

@@ -1,25 +1,43 @@
 //! The terminal table and the verdict under it.
 
-use comfy_table::{CellAlignment, Table, presets};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, Table, presets};
 
-use super::rows::{format_ns, rows};
+use super::Style;
+use super::rows::{Tone, format_ns, rows};
 use crate::results::Run;
 
-pub fn serialize(run: &Run) -> String {
+/// The table; with `style.color`, the Δ columns are coloured (gains green, losses red,
+/// noise dim) with ANSI escapes, else the text is plain.
+pub fn serialize(run: &Run, style: Style) -> String {
     let mut table = Table::new();
     table.load_preset(presets::UTF8_BORDERS_ONLY);
+    // The caller decided; comfy-table must not look at the terminal itself.
+    table.force_no_tty();
+    if style.color {
+        table.enforce_styling();
+        table.style_text_only();
+    }
     table.set_header(["#", "config", "id", "size", "Δsize", "startup (median ±95% CI)", "Δstartup", "score", "note"]);
+    let delta = |text: &str, tone: Tone| {
+        let cell = Cell::new(text);
+        match (style.color, tone) {
+            (false, _) | (true, Tone::Neutral) => cell,
+            (true, Tone::Gain) => cell.fg(Color::Green),
+            (true, Tone::Loss) => cell.fg(Color::Red),
+            (true, Tone::Noise) => cell.fg(Color::DarkGrey).add_attribute(Attribute::Dim),
+        }
+    };
     for (i, r) in rows(run).iter().enumerate() {
         table.add_row([
-            (i + 1).to_string(),
-            r.config.name.clone(),
-            r.config.id.clone(),
-            r.size.clone(),
-            r.size_delta.clone(),
-            r.startup.clone(),
-            r.startup_delta.clone(),
-            r.score.clone(),
-            r.note.clone(),
+            Cell::new(i + 1),
+            Cell::new(&r.config.name),
+            Cell::new(&r.config.id),
+            Cell::new(&r.size),
+            delta(&r.size_delta, r.size_tone),
+            Cell::new(&r.startup),
+            delta(&r.startup_delta, r.startup_tone),
+            Cell::new(&r.score),
+            Cell::new(&r.note),
         ]);
     }
     for col in [0, 3, 4, 5, 6, 7] {
@@ -45,9 +63,74 @@ pub fn serialize(run: &Run) -> String {
     if let Some(init) = super::init::section(run) {
         out.push_str(&init);
     }
+    let guarded: Vec<_> = run.configs.iter().filter(|c| !c.guards.is_empty()).collect();
+    if !guarded.is_empty() {
+        out.push_str("kept out of the recommendation:\n");
+        for c in guarded {
+            out.push_str(&format!("  {}: {}\n", c.name, c.guards.join("; ")));
+        }
+    }
     match &run.verdict.recommended {
         Some(name) => out.push_str(&format!("verdict: {name} — {}\n", run.verdict.reason)),
         None => out.push_str(&format!("verdict: none — {}\n", run.verdict.reason)),
     }
+    if let Some(command) = &run.verdict.command {
+        out.push_str(&format!("  build it: {command}\n"));
+    }
+    if let Some(profile) = &run.verdict.profile {
+        out.push_str("  or put this in gostart.toml and run `gostart build --profile release`:\n");
+        out.extend(profile.lines().map(|l| format!("    {l}\n")));
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::fixture;
+
+    #[test]
+    fn plain_table() {
+        let out = serialize(&fixture::run(), Style::default());
+        assert!(!out.contains('\x1b'), "no escape codes without colour");
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn coloured_deltas() {
+        let run = fixture::run();
+        let out = serialize(&run, Style { color: true });
+        let plain = serialize(&run, Style::default());
+        let line = |text: &str, name: &str| {
+            text.lines().find(|l| l.contains(&format!(" {name} "))).unwrap_or_default().to_owned()
+        };
+        // -s -w: size -33.6% (a gain), startup `~` (noise).
+        let strip = line(&out, "ldflags=-s -w");
+        assert!(strip.contains("\x1b[38;5;10m-33.6%") || strip.contains("\x1b[38;5;2m-33.6%"), "{strip:?}");
+        assert!(strip.contains("\x1b[2m") && strip.contains('~'), "{strip:?}");
+        // pie: both worse.
+        let pie = line(&out, "buildmode=pie");
+        assert!(pie.contains("\x1b[38;5;9m+7.3%") || pie.contains("\x1b[38;5;1m+7.3%"), "{pie:?}");
+        // The baseline's `base` and the other columns stay plain.
+        assert_eq!(line(&out, "default"), line(&plain, "default"));
+        // Colour changes nothing but the escapes.
+        assert_eq!(strip_ansi(&out), plain);
+    }
+
+    fn strip_ansi(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
 }

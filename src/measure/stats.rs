@@ -93,6 +93,32 @@ pub fn paired_ratio_ci(pairs: &[(f64, f64)], resamples: usize, seed: u64) -> (f6
     (ratio, [at(0.025), at(0.975)])
 }
 
+/// The ratio of two independent samples' medians, `median(b) / median(a)` (e.g. after / before),
+/// with a 95% percentile-bootstrap interval. Unlike [`paired_ratio_ci`] nothing pairs the
+/// samples (two separate runs share no rounds), so each resample draws `a` and `b`
+/// independently, each with replacement and at its own size. An empty sample gives NaN.
+pub fn ratio_ci_unpaired(a: &[f64], b: &[f64], resamples: usize, seed: u64) -> (f64, [f64; 2]) {
+    let ratio = median(b) / median(a);
+    if a.len() < 2 || b.len() < 2 || resamples == 0 {
+        return (ratio, [ratio, ratio]);
+    }
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let mut ratios = Vec::with_capacity(resamples);
+    let (mut ra, mut rb) = (Vec::with_capacity(a.len()), Vec::with_capacity(b.len()));
+    for _ in 0..resamples {
+        ra.clear();
+        rb.clear();
+        ra.extend((0..a.len()).map(|_| a[rng.usize(..a.len())]));
+        rb.extend((0..b.len()).map(|_| b[rng.usize(..b.len())]));
+        sort(&mut ra);
+        sort(&mut rb);
+        ratios.push(median_sorted(&rb) / median_sorted(&ra));
+    }
+    sort(&mut ratios);
+    let at = |q: f64| ratios[((q * (resamples - 1) as f64).round() as usize).min(resamples - 1)];
+    (ratio, [at(0.025), at(0.975)])
+}
+
 /// Two-sided p-value of the Mann-Whitney U test (as benchstat uses): are `a` and `b` drawn from
 /// the same distribution? Normal approximation with tie correction; fine from ~8 samples each.
 pub fn mann_whitney_p(a: &[f64], b: &[f64]) -> f64 {
@@ -187,6 +213,40 @@ mod tests {
         let (r, [lo, hi]) = paired_ratio_ci(&pairs, 2000, 1);
         assert!(lo > 1.05 && hi < 1.15, "{r} [{lo}, {hi}]");
         assert!((r - 1.1).abs() < 0.01);
+    }
+
+    #[test]
+    fn unpaired_ratio_of_identical_distributions_contains_one() {
+        let a: Vec<f64> = (0..40).map(|i| 100.0 + (i * 7 % 13) as f64).collect();
+        let b: Vec<f64> = (0..30).map(|i| 100.0 + (i * 5 % 13) as f64).collect();
+        let (r, [lo, hi]) = ratio_ci_unpaired(&a, &b, 2000, 1);
+        assert!(lo <= 1.0 && 1.0 <= hi && lo <= r && r <= hi, "{r} [{lo}, {hi}]");
+        assert!(hi - lo < 0.1, "{r} [{lo}, {hi}]");
+    }
+
+    #[test]
+    fn unpaired_ratio_is_b_over_a_and_a_clear_shift_excludes_one() {
+        // b is 10% slower than a, with its own noise and sample size.
+        let a: Vec<f64> = (0..40).map(|i| 100.0 + (i % 5) as f64).collect();
+        let b: Vec<f64> = (0..25).map(|i| 110.0 + (i * 3 % 7) as f64 * 0.5).collect();
+        let (r, [lo, hi]) = ratio_ci_unpaired(&a, &b, 2000, 1);
+        assert!((r - median(&b) / median(&a)).abs() < 1e-12, "{r}");
+        assert!(lo > 1.05 && hi < 1.15 && lo <= r && r <= hi, "{r} [{lo}, {hi}]");
+        // Swapping the samples inverts the ratio.
+        let (inv, _) = ratio_ci_unpaired(&b, &a, 2000, 1);
+        assert!((inv * r - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn unpaired_ratio_is_reproducible_and_degenerates_gracefully() {
+        let a: Vec<f64> = (0..20).map(|i| 50.0 + (i * 11 % 17) as f64).collect();
+        let b: Vec<f64> = (0..20).map(|i| 52.0 + (i * 13 % 19) as f64).collect();
+        assert_eq!(ratio_ci_unpaired(&a, &b, 500, 9), ratio_ci_unpaired(&a, &b, 500, 9));
+        // One sample each: the point estimate, no interval to speak of.
+        assert_eq!(ratio_ci_unpaired(&[2.0], &[3.0], 500, 1), (1.5, [1.5, 1.5]));
+        // Constant samples: a degenerate but exact interval.
+        assert_eq!(ratio_ci_unpaired(&[4.0; 10], &[2.0; 10], 500, 1), (0.5, [0.5, 0.5]));
+        assert!(ratio_ci_unpaired(&[], &b, 500, 1).0.is_nan());
     }
 
     #[test]

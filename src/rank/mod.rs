@@ -10,6 +10,9 @@ use crate::results::{ConfigResult, Ratios, Verdict};
 
 /// Bootstrap resamples for the ratio interval.
 const RESAMPLES: usize = 2000;
+/// Fewer paired rounds than this and a percentile bootstrap is too optimistic: the startup
+/// difference is reported, but counted as noise.
+const MIN_ROUNDS_FOR_A_CLAIM: usize = 10;
 
 /// Fills `ratios`, `score`, `pareto` and `guards` of every config and returns the verdict.
 /// `package` is the target as `go build` takes it, for the reproducing command line.
@@ -62,7 +65,7 @@ fn ratios(c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratios> {
     Some(Ratios {
         startup,
         startup_ci95: ci,
-        startup_noise: ci[0] <= 1.0 && 1.0 <= ci[1],
+        startup_noise: (ci[0] <= 1.0 && 1.0 <= ci[1]) || pairs.len() < MIN_ROUNDS_FOR_A_CLAIM,
         startup_p,
         size,
         build,

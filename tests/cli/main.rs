@@ -8,6 +8,7 @@
 // Tests check gostart's outputs with independent tools (`go version -m`, the built binary).
 #![allow(clippy::disallowed_methods)]
 
+mod apply;
 mod build;
 mod config;
 mod escapes;

@@ -1,0 +1,247 @@
+//! `gostart compare RUN_A RUN_B`: the configurations two saved runs share, side by side — e.g.
+//! before and after a code change. The runs are independent (no shared rounds), so the startup
+//! ratio B/A gets an unpaired bootstrap interval of the ratio of medians.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use comfy_table::{CellAlignment, Table, presets};
+use serde::Serialize;
+
+use super::commands::module_root_of;
+use super::emit;
+use crate::config::Overrides;
+use crate::export::format_bytes;
+use crate::measure::stats;
+use crate::results::{ConfigResult, Run};
+use crate::rundir;
+
+/// Bootstrap resamples of the startup ratio (as `tune` uses for its paired ratios).
+const RESAMPLES: usize = 2000;
+/// A fixed seed: comparing the same two runs always prints the same intervals.
+const SEED: u64 = 1;
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The first run ("before"): `last`, a run id, a run folder or a results.json file.
+    pub run_a: String,
+    /// The second run ("after"), the same way.
+    pub run_b: String,
+    #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
+    pub format: CompareFormat,
+    /// Where runs are saved [default: .gostart in the module root].
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    Table,
+    Json,
+}
+
+/// The comparison, as `--format json` prints it.
+#[derive(Debug, Serialize)]
+pub struct Comparison {
+    pub a: RunInfo,
+    pub b: RunInfo,
+    pub configs: Vec<Row>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RunInfo {
+    pub run_id: String,
+    pub path: PathBuf,
+    pub started: String,
+    pub go_version: String,
+    pub import_path: String,
+}
+
+/// One configuration name. Figures missing on a side (not in that run, failed) are `null`.
+#[derive(Debug, Serialize)]
+pub struct Row {
+    pub name: String,
+    /// `both`, `a` or `b`: the runs that have a configuration of this name.
+    #[serde(rename = "in")]
+    pub in_runs: &'static str,
+    pub startup_a_ns: Option<u64>,
+    pub startup_b_ns: Option<u64>,
+    /// Median B / median A.
+    pub startup_ratio: Option<f64>,
+    /// 95% unpaired-bootstrap interval of the ratio.
+    pub startup_ci95: Option<[f64; 2]>,
+    /// The interval contains 1.0: no difference beyond noise.
+    pub startup_noise: Option<bool>,
+    /// Two-sided Mann-Whitney U p-value, A's timed runs against B's.
+    pub startup_p: Option<f64>,
+    pub size_a: Option<u64>,
+    pub size_b: Option<u64>,
+    pub size_ratio: Option<f64>,
+    /// Why figures are missing, e.g. `only in A`, `failed in B: ...`.
+    pub note: String,
+}
+
+pub fn compare(base: &Overrides, a: CompareArgs) -> Result<i32> {
+    let target_dir = match &a.target_dir {
+        Some(d) => base.dir.join(d),
+        None => module_root_of(&base.dir).join(rundir::DEFAULT_DIR),
+    };
+    let load = |which: &str| -> Result<(PathBuf, Run)> {
+        let path = rundir::locate(&target_dir, which)?;
+        let run = rundir::load(&path)?;
+        Ok((path, run))
+    };
+    let (path_a, run_a) = load(&a.run_a).context("run A")?;
+    let (path_b, run_b) = load(&a.run_b).context("run B")?;
+    let comparison = comparison(&run_a, &path_a, &run_b, &path_b);
+    let text = match a.format {
+        CompareFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&comparison).context("cannot serialize the comparison")?;
+            text.push('\n');
+            text
+        }
+        CompareFormat::Table => table(&comparison),
+    };
+    emit(text.as_bytes(), None, &base.dir)?;
+    Ok(0)
+}
+
+/// Every configuration name of A (in A's order), then those only in B.
+pub fn comparison(a: &Run, path_a: &Path, b: &Run, path_b: &Path) -> Comparison {
+    let info = |run: &Run, path: &Path| RunInfo {
+        run_id: run.run_id.clone(),
+        path: path.to_owned(),
+        started: run.started.clone(),
+        go_version: run.go_version.clone(),
+        import_path: run.target.import_path.clone(),
+    };
+    let mut configs: Vec<Row> = a.configs.iter().map(|ca| row(&ca.name, Some(ca), find(b, &ca.name))).collect();
+    configs.extend(b.configs.iter().filter(|cb| find(a, &cb.name).is_none()).map(|cb| row(&cb.name, None, Some(cb))));
+    Comparison { a: info(a, path_a), b: info(b, path_b), configs }
+}
+
+fn find<'a>(run: &'a Run, name: &str) -> Option<&'a ConfigResult> {
+    run.configs.iter().find(|c| c.name == name)
+}
+
+/// The config when it was built and timed.
+fn timed(c: Option<&ConfigResult>) -> Option<&ConfigResult> {
+    c.filter(|c| c.usable() && !c.samples.is_empty())
+}
+
+fn row(name: &str, a: Option<&ConfigResult>, b: Option<&ConfigResult>) -> Row {
+    let walls = |c: &ConfigResult| c.samples.iter().map(|s| s.wall_ns as f64).collect::<Vec<f64>>();
+    let startup = |c: Option<&ConfigResult>| timed(c).and_then(|c| c.startup.as_ref()).map(|s| s.median_ns);
+    let size = |c: Option<&ConfigResult>| c.filter(|c| c.build.ok).and_then(|c| c.size.as_ref()).map(|s| s.bytes);
+    let (mut ratio, mut ci, mut noise, mut p) = (None, None, None, None);
+    if let (Some(ca), Some(cb)) = (timed(a), timed(b)) {
+        let (wa, wb) = (walls(ca), walls(cb));
+        let (r, interval) = stats::ratio_ci_unpaired(&wa, &wb, RESAMPLES, SEED);
+        ratio = Some(r);
+        ci = Some(interval);
+        noise = Some(interval[0] <= 1.0 && 1.0 <= interval[1]);
+        p = Some(stats::mann_whitney_p(&wa, &wb));
+    }
+    let (size_a, size_b) = (size(a), size(b));
+    let note = match (a, b) {
+        (Some(_), None) => "only in A".to_owned(),
+        (None, Some(_)) => "only in B".to_owned(),
+        _ => [("A", a), ("B", b)]
+            .into_iter()
+            .filter_map(|(side, c)| Some(format!("failed in {side}: {}", failure(c?)?)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    Row {
+        name: name.to_owned(),
+        in_runs: match (a, b) {
+            (Some(_), Some(_)) => "both",
+            (Some(_), None) => "a",
+            _ => "b",
+        },
+        startup_a_ns: startup(a),
+        startup_b_ns: startup(b),
+        startup_ratio: ratio,
+        startup_ci95: ci,
+        startup_noise: noise,
+        startup_p: p,
+        size_a,
+        size_b,
+        size_ratio: size_a.zip(size_b).map(|(a, b)| b as f64 / a.max(1) as f64),
+        note,
+    }
+}
+
+/// Why a configuration has no figures, or `None` when it has them.
+fn failure(c: &ConfigResult) -> Option<String> {
+    if !c.build.ok {
+        let error = c.build.error.as_deref().map(crate::export::first_line).unwrap_or("");
+        return Some(format!("build: {error}"));
+    }
+    if let Some(f) = &c.probe_failure {
+        return Some(f.reason.clone());
+    }
+    (c.startup.is_none() || c.samples.is_empty()).then(|| "not measured".to_owned())
+}
+
+fn format_ns(ns: u64) -> String {
+    let ns = ns as f64;
+    if ns >= 1e9 {
+        format!("{:.2} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.0} µs", ns / 1e3)
+    }
+}
+
+/// The table for people.
+pub fn table(c: &Comparison) -> String {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_BORDERS_ONLY);
+    t.force_no_tty();
+    t.set_header(["config", "startup A", "startup B", "B/A", "95% CI", "p", "size A", "size B", "size B/A", "note"]);
+    let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+    for r in &c.configs {
+        t.add_row([
+            r.name.clone(),
+            or_dash(r.startup_a_ns.map(format_ns)),
+            or_dash(r.startup_b_ns.map(format_ns)),
+            or_dash(
+                r.startup_ratio
+                    .zip(r.startup_noise)
+                    .map(|(x, noise)| if noise { "~".into() } else { format!("{x:.3}×") }),
+            ),
+            or_dash(r.startup_ci95.map(|[lo, hi]| format!("{lo:.3}–{hi:.3}"))),
+            or_dash(r.startup_p.map(|p| if p < 0.001 { "<0.001".into() } else { format!("{p:.3}") })),
+            or_dash(r.size_a.map(format_bytes)),
+            or_dash(r.size_b.map(format_bytes)),
+            or_dash(r.size_ratio.map(|x| format!("{x:.3}×"))),
+            r.note.clone(),
+        ]);
+    }
+    for col in 1..9 {
+        if let Some(col) = t.column_mut(col) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let line = |side: &str, r: &RunInfo| {
+        format!("{side}: run {} · {} · {} · {}\n", r.run_id, r.import_path, r.go_version, r.path.display())
+    };
+    let mut out = line("A", &c.a);
+    out.push_str(&line("B", &c.b));
+    if c.a.import_path != c.b.import_path {
+        out.push_str("note: the runs tuned different packages\n");
+    }
+    if c.a.go_version != c.b.go_version {
+        out.push_str("note: the runs used different Go versions\n");
+    }
+    out.push_str(&format!("{t}\n"));
+    out.push_str(
+        "B/A below 1 means B is faster or smaller. `~`: the 95% interval of the startup ratio (an unpaired \
+         bootstrap of the medians) contains 1.0, a difference gostart cannot tell from noise; p is the \
+         Mann-Whitney U test of the timed runs.\n",
+    );
+    out
+}
