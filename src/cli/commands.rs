@@ -170,7 +170,8 @@ pub fn report(base: &Overrides, a: ReportArgs) -> Result<i32> {
     };
     let path = rundir::locate(&target_dir, &a.run)?;
     let run = rundir::load(&path)?;
-    emit(&export::serialize(&run, a.format)?, a.output.as_deref(), &base.dir)?;
+    let style = export::Style::detect(a.output.is_none());
+    emit(&export::serialize_styled(&run, a.format, style)?, a.output.as_deref(), &base.dir)?;
     Ok(0)
 }
 

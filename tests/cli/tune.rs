@@ -222,3 +222,25 @@ fn message_format_json_streams_one_event_a_line() {
     assert_eq!(report["measure"]["warmup"], 0);
     assert!(configs(&report).iter().all(|c| c["startup"]["runs"] == 2));
 }
+
+#[test]
+fn guards_keep_debug_flags_and_failures_out_of_the_recommendation_and_say_why() {
+    let p = Project::from_fixture("hello").file(
+        "gostart.toml",
+        "[measure]\nruns = 3\nwarmup = 0\ninittrace = false\n[matrix]\ngcflags = [\"\", \"-l\"]\nldflags = [\"\", \"-bogus\"]\n\
+         [rank]\nweights = { startup = 0.0, size = 1.0, escapes = 0.0 }\n",
+    );
+    let out = p.run(&["tune", "--no-escapes"]).code(3);
+    let table = out.stdout_text();
+    assert!(
+        table.contains("kept out of the recommendation:\n  gcflags=-l: carries `-l`, which [rank] forbid keeps out"),
+        "{table}"
+    );
+    assert!(table.contains("build failed: flag provided but not defined: -bogus"), "{table}");
+    // -l makes the binary smaller, so on size alone it would have won.
+    let run = p.run(&["report", "--format", "json"]).success().stdout_json();
+    let l = config(&run, "gcflags=-l");
+    assert!(l["ratios"]["size"].as_f64().unwrap() < 1.0 && !l["guards"].as_array().unwrap().is_empty());
+    assert_eq!(run["verdict"]["recommended"], "default");
+    assert!(run["verdict"]["reason"].as_str().unwrap().contains("kept out by guards"), "{}", run["verdict"]["reason"]);
+}
