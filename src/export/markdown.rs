@@ -24,11 +24,12 @@ pub fn serialize(run: &Run) -> String {
     }
     let verdict = run.verdict.recommended.as_deref().unwrap_or("none");
     out.push_str(&format!("\n**Verdict:** `{}` — {}\n", esc(verdict), esc(&run.verdict.reason)));
-    let guarded: Vec<_> = run.configs.iter().filter(|c| !c.guards.is_empty()).collect();
+    let guarded = super::rows::guarded(run);
     if !guarded.is_empty() {
         out.push_str("\nKept out of the recommendation:\n\n");
-        for c in guarded {
-            out.push_str(&format!("- `{}`: {}\n", esc(&c.name), esc(&c.guards.join("; "))));
+        for (reason, names) in guarded {
+            let names: Vec<String> = names.iter().map(|n| format!("`{}`", esc(n))).collect();
+            out.push_str(&format!("- {}: {}\n", esc(&reason), names.join(", ")));
         }
     }
     if let Some(command) = &run.verdict.command {

@@ -96,6 +96,21 @@ fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
     }
 }
 
+/// Each guard reason with the configs it keeps out, in the order reasons first appear; the
+/// config's own setting (`GOAMD64=v3 ...`) is the same words for every config it applies to.
+pub fn guarded(run: &Run) -> Vec<(String, Vec<&str>)> {
+    let mut out: Vec<(String, Vec<&str>)> = Vec::new();
+    for c in &run.configs {
+        for reason in &c.guards {
+            match out.iter_mut().find(|(r, _)| r == reason) {
+                Some((_, names)) => names.push(&c.name),
+                None => out.push((reason.clone(), vec![&c.name])),
+            }
+        }
+    }
+    out
+}
+
 /// The first line of a compiler message that says something (go prefixes `# pkg`).
 pub(crate) fn first_line(text: &str) -> &str {
     text.lines().find(|l| !l.starts_with('#') && !l.trim().is_empty()).unwrap_or("").trim()

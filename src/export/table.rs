@@ -63,11 +63,11 @@ pub fn serialize(run: &Run, style: Style) -> String {
     if let Some(init) = super::init::section(run) {
         out.push_str(&init);
     }
-    let guarded: Vec<_> = run.configs.iter().filter(|c| !c.guards.is_empty()).collect();
+    let guarded = super::rows::guarded(run);
     if !guarded.is_empty() {
         out.push_str("kept out of the recommendation:\n");
-        for c in guarded {
-            out.push_str(&format!("  {}: {}\n", c.name, c.guards.join("; ")));
+        for (reason, names) in guarded {
+            out.push_str(&format!("  {reason}:\n    {}\n", names.join(", ")));
         }
     }
     match &run.verdict.recommended {

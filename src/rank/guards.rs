@@ -14,7 +14,7 @@ pub fn check(c: &ConfigResult, rank: &Rank) -> Vec<String> {
     if let Some(level) = c.flags.env.get("GOAMD64") {
         if level.as_str() > rank.goamd64.as_str() {
             why.push(format!(
-                "GOAMD64={level} will not start on CPUs without {} ; allow it with [rank] goamd64 = \"{level}\"",
+                "GOAMD64={level} will not start on CPUs without {}; allow it with [rank] goamd64 = \"{level}\"",
                 cpu_needs(level)
             ));
         }
