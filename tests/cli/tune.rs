@@ -233,7 +233,9 @@ fn guards_keep_debug_flags_and_failures_out_of_the_recommendation_and_say_why() 
     let out = p.run(&["tune", "--no-escapes"]).code(3);
     let table = out.stdout_text();
     assert!(
-        table.contains("kept out of the recommendation:\n  gcflags=-l: carries `-l`, which [rank] forbid keeps out"),
+        table.contains(
+            "kept out of the recommendation:\n  carries `-l`, which [rank] forbid keeps out of a recommendation:\n    gcflags=-l\n"
+        ),
         "{table}"
     );
     assert!(table.contains("build failed: flag provided but not defined: -bogus"), "{table}");
