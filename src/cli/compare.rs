@@ -185,17 +185,6 @@ fn failure(c: &ConfigResult) -> Option<String> {
     (c.startup.is_none() || c.samples.is_empty()).then(|| "not measured".to_owned())
 }
 
-fn format_ns(ns: u64) -> String {
-    let ns = ns as f64;
-    if ns >= 1e9 {
-        format!("{:.2} s", ns / 1e9)
-    } else if ns >= 1e6 {
-        format!("{:.2} ms", ns / 1e6)
-    } else {
-        format!("{:.0} µs", ns / 1e3)
-    }
-}
-
 /// The table for people.
 pub fn table(c: &Comparison) -> String {
     let mut t = Table::new();
@@ -206,8 +195,8 @@ pub fn table(c: &Comparison) -> String {
     for r in &c.configs {
         t.add_row([
             r.name.clone(),
-            or_dash(r.startup_a_ns.map(format_ns)),
-            or_dash(r.startup_b_ns.map(format_ns)),
+            or_dash(r.startup_a_ns.map(format_ns_u64)),
+            or_dash(r.startup_b_ns.map(format_ns_u64)),
             or_dash(
                 r.startup_ratio
                     .zip(r.startup_noise)
@@ -244,4 +233,8 @@ pub fn table(c: &Comparison) -> String {
          Mann-Whitney U test of the timed runs.\n",
     );
     out
+}
+
+fn format_ns_u64(ns: u64) -> String {
+    crate::export::format_ns(ns as f64)
 }

@@ -11,7 +11,7 @@ mod markdown;
 mod rows;
 mod table;
 
-pub(crate) use rows::{first_line, format_bytes};
+pub(crate) use rows::{first_line, format_bytes, format_ns};
 
 use std::ffi::OsStr;
 use std::io::{IsTerminal, Write};
