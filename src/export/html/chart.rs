@@ -1,0 +1,122 @@
+//! What the two charts share: the palette, the canvas sizes, axis units and tick labels, fonts,
+//! and the legend strip across the top of each.
+
+use anyhow::{Result, anyhow};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Every config's point (filled circle).
+pub(super) const POINT: RGBColor = RGBColor(0x1f, 0x77, 0xb4);
+/// The 95% interval of each median (vertical bar with caps).
+pub(super) const INTERVAL: RGBColor = RGBColor(0x7f, 0x9c, 0xb8);
+/// Pareto-front configs: a ring round the point, and a dashed line joining them by size.
+pub(super) const PARETO: RGBColor = RGBColor(0xff, 0x7f, 0x0e);
+/// The baseline: a square round the point; its series in the init chart.
+pub(super) const BASELINE: RGBColor = RGBColor(0x6e, 0x76, 0x81);
+/// The recommended config: a diamond round the point; its series in the init chart.
+pub(super) const RECOMMENDED: RGBColor = RGBColor(0x2c, 0xa0, 0x2c);
+const TEXT: RGBColor = RGBColor(0x1b, 0x1f, 0x24);
+pub(super) const GRID: RGBColor = RGBColor(0xe6, 0xe8, 0xeb);
+pub(super) const GRID_LIGHT: RGBColor = RGBColor(0xf3, 0xf4, 0xf6);
+
+pub(super) const WIDTH: u32 = 900;
+/// The strip above a chart that holds its legend.
+pub(super) const LEGEND_HEIGHT: u32 = 30;
+/// Label text size in pixels.
+pub(super) const LABEL_PX: f64 = 12.0;
+
+/// A unit for an axis: its name and how many base units (bytes, ns) make one.
+pub(super) struct Unit {
+    pub(super) name: &'static str,
+    pub(super) scale: f64,
+}
+
+pub(super) fn size_unit(max_bytes: f64) -> Unit {
+    match max_bytes {
+        b if b >= 1024.0 * 1024.0 * 1024.0 => Unit { name: "GiB", scale: 1024.0 * 1024.0 * 1024.0 },
+        b if b >= 1024.0 * 1024.0 => Unit { name: "MiB", scale: 1024.0 * 1024.0 },
+        b if b >= 1024.0 => Unit { name: "KiB", scale: 1024.0 },
+        _ => Unit { name: "bytes", scale: 1.0 },
+    }
+}
+
+pub(super) fn time_unit(max_ns: f64) -> Unit {
+    match max_ns {
+        n if n >= 1e9 => Unit { name: "s", scale: 1e9 },
+        n if n >= 1e6 => Unit { name: "ms", scale: 1e6 },
+        _ => Unit { name: "µs", scale: 1e3 },
+    }
+}
+
+/// Tick labels with as many decimals as the tick spacing needs.
+pub(super) fn tick_label(v: f64, range: &std::ops::Range<f64>) -> String {
+    let step = (range.end - range.start) / 10.0;
+    let decimals = if step > 0.0 { (-step.log10()).ceil().clamp(0.0, 6.0) as usize } else { 2 };
+    format!("{v:.decimals$}")
+}
+
+pub(super) fn font(px: f64) -> TextStyle<'static> {
+    // plotters' SVG backend writes font-size as size / 1.24.
+    ("sans-serif", px * 1.24).into_font().color(&TEXT)
+}
+
+pub(super) fn label_style(px: f64, h: HPos) -> TextStyle<'static> {
+    font(px).pos(Pos::new(h, VPos::Center))
+}
+
+/// A rough width of `text` in pixels at `px` (SVG leaves the measuring to the browser).
+pub(super) fn text_width(text: &str, px: f64) -> i32 {
+    (text.chars().count() as f64 * px * 0.56).ceil() as i32
+}
+
+pub(super) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+pub(super) fn draw_err<E: std::fmt::Display>(e: E) -> anyhow::Error {
+    anyhow!("cannot draw the plot: {e}")
+}
+
+/// A closed diamond with corners `r` pixels from the origin.
+pub(super) fn diamond(r: i32) -> Vec<(i32, i32)> {
+    vec![(0, -r), (r, 0), (0, r), (-r, 0), (0, -r)]
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum Marker {
+    Point,
+    Interval,
+    Pareto,
+    Baseline,
+    Recommended,
+    Bar(RGBColor),
+}
+
+/// A row of legend entries (marker, then text) across the top of a chart.
+pub(super) fn legend_strip(area: &Area<'_>, entries: &[(Marker, &str)]) -> Result<()> {
+    let y = LEGEND_HEIGHT as i32 / 2;
+    let mut x = 80;
+    for (marker, text) in entries {
+        let c = (x + 8, y);
+        match marker {
+            Marker::Point => area.draw(&Circle::new(c, 4, POINT.filled())),
+            Marker::Interval => {
+                area.draw(&ErrorBar::new_vertical(c.0, c.1 - 9, c.1, c.1 + 9, INTERVAL.stroke_width(2), 10))
+            }
+            Marker::Pareto => area
+                .draw(&PathElement::new(vec![(c.0 - 12, c.1), (c.0 + 12, c.1)], PARETO.stroke_width(2)))
+                .and_then(|_| area.draw(&Circle::new(c, 7, PARETO.stroke_width(2)))),
+            Marker::Baseline => {
+                area.draw(&Rectangle::new([(c.0 - 7, c.1 - 7), (c.0 + 7, c.1 + 7)], BASELINE.stroke_width(2)))
+            }
+            Marker::Recommended => {
+                let d: Vec<(i32, i32)> = diamond(8).into_iter().map(|(dx, dy)| (c.0 + dx, c.1 + dy)).collect();
+                area.draw(&PathElement::new(d, RECOMMENDED.stroke_width(2)))
+            }
+            Marker::Bar(color) => area.draw(&Rectangle::new([(c.0 - 9, c.1 - 6), (c.0 + 9, c.1 + 6)], color.filled())),
+        }
+        .map_err(draw_err)?;
+        area.draw(&Text::new(text.to_string(), (x + 24, y), label_style(LABEL_PX, HPos::Left))).map_err(draw_err)?;
+        x += 24 + text_width(text, LABEL_PX) + 28;
+    }
+    Ok(())
+}

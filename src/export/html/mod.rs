@@ -1,0 +1,285 @@
+//! One self-contained HTML page: the ranked table, the verdict, a plot of binary size against
+//! startup, and where the init time goes. The plots are SVG drawn with `plotters` and embedded
+//! inline; the page loads nothing and runs no script. This file owns the page itself: its layout,
+//! table, verdict and CSS; the charts live beside it.
+
+mod chart;
+mod init_chart;
+mod labels;
+mod scatter;
+#[cfg(test)]
+mod testing;
+
+use std::fmt::Write as _;
+
+use anyhow::Result;
+
+use super::rows::{Row, Tone, format_ns, rows};
+use crate::results::Run;
+use init_chart::{InitView, init_chart};
+use scatter::{points, scatter};
+
+pub fn serialize(run: &Run) -> Result<String> {
+    let rows = rows(run);
+    let runs = run.configs.iter().filter_map(|c| c.startup.as_ref()).map(|s| s.runs).max().unwrap_or(0);
+    let title = format!("gostart: {} · {}", run.target.import_path, run.go_version);
+    let mut h = String::new();
+    let w = &mut h;
+    w.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    w.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    writeln!(w, "<title>{}</title>", esc(&title))?;
+    writeln!(w, "<style>{CSS}</style>\n</head>\n<body>")?;
+    writeln!(w, "<h1>gostart: <code>{}</code> on {}</h1>", esc(&run.target.import_path), esc(&run.go_version))?;
+    let floor = run
+        .floor
+        .as_ref()
+        .map_or(String::new(), |f| format!(" · runner floor {}", esc(&format_ns(f.startup.median_ns as f64))));
+    writeln!(
+        w,
+        "<p class=\"meta\">package <code>{}</code> · {} configs · {runs} runs each · baseline <code>{}</code>{floor} · run <code>{}</code>, started {}</p>",
+        esc(&run.target.package),
+        run.configs.len(),
+        esc(&run.baseline),
+        esc(&run.run_id),
+        esc(&run.started),
+    )?;
+    match &run.verdict.recommended {
+        Some(name) => writeln!(
+            w,
+            "<p class=\"verdict\"><strong>Verdict:</strong> <code>{}</code> — {}</p>",
+            esc(name),
+            with_code(&run.verdict.reason)
+        )?,
+        None => writeln!(
+            w,
+            "<p class=\"verdict none\"><strong>Verdict:</strong> none — {}</p>",
+            with_code(&run.verdict.reason)
+        )?,
+    }
+
+    w.push_str("<h2>Ranking</h2>\n");
+    table(w, run, &rows)?;
+    w.push_str(
+        "<p class=\"note\">Δ against the baseline; <span class=\"gain\">green</span> is smaller or faster, \
+         <span class=\"loss\">red</span> bigger or slower, and <span class=\"noise\">~</span> means the 95% \
+         interval of the startup ratio contains 1.0: no difference that can be told from noise. The score is \
+         Σ weight × ln(ratio), lower is better; <em>pareto</em> marks configs no other beats on every weighted figure.</p>\n",
+    );
+
+    let points = points(run);
+    w.push_str("<h2>Size and startup</h2>\n");
+    if points.is_empty() {
+        w.push_str("<p>No config was measured: nothing to plot.</p>\n");
+    } else {
+        let (svg, unnamed) = scatter(run, &points)?;
+        writeln!(w, "<figure>\n{svg}<figcaption>")?;
+        w.push_str(
+            "Each point is a config (numbered by rank, as in the table), at its binary size and the median of its \
+             startup runs, with the 95% interval of that median. ",
+        );
+        w.push_str(
+            "Ringed points joined by the dashed line are the Pareto front; the square is the baseline, the \
+             diamond the recommended config.",
+        );
+        let not_plotted = run.configs.len() - points.len();
+        if not_plotted > 0 {
+            write!(w, " {not_plotted} config(s) failed and are not plotted.")?;
+        }
+        w.push_str("</figcaption>\n");
+        if !unnamed.is_empty() {
+            w.push_str("<p class=\"key\">");
+            for (i, p) in unnamed.iter().enumerate() {
+                let sep = if i == 0 { "" } else { " · " };
+                write!(w, "{sep}<b>#{}</b> <code>{}</code>", p.rank, esc(&p.config.name))?;
+            }
+            w.push_str("</p>\n");
+        }
+        w.push_str("</figure>\n");
+    }
+
+    if let Some(init) = InitView::of(run) {
+        w.push_str("<h2>Init time by package</h2>\n");
+        let svg = init_chart(&init)?;
+        writeln!(w, "<figure>\n{svg}<figcaption>")?;
+        write!(
+            w,
+            "The {} packages whose <code>init</code> took longest in <code>{}</code> (GODEBUG=inittrace=1, median of {} runs): {} in all",
+            init.packages.len(),
+            esc(&init.subject.name),
+            init.profile.runs,
+            esc(&format_ns(init.profile.total_clock_ns as f64)),
+        )?;
+        if let Some(base) = init.base {
+            write!(
+                w,
+                ", against {} in the baseline <code>{}</code>",
+                esc(&format_ns(base.profile.total_clock_ns as f64)),
+                esc(&base.config.name)
+            )?;
+        }
+        w.push_str(".</figcaption>\n</figure>\n");
+    }
+
+    writeln!(
+        w,
+        "<footer>gostart {} · results.json schema {}</footer>\n</body>\n</html>",
+        esc(&run.gostart_version),
+        run.schema
+    )?;
+    Ok(h)
+}
+
+const CSS: &str = "
+body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;color:#1b1f24;background:#fff;max-width:1120px;margin:2em auto;padding:0 1.2em}
+h1{font-size:1.45em;margin:.2em 0}h2{font-size:1.15em;margin:1.8em 0 .6em;border-bottom:1px solid #e6e8eb;padding-bottom:.2em}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
+.meta,.note,figcaption,footer,.key{color:#57606a;font-size:.9em}
+.verdict{background:#f1f8f0;border-left:4px solid #2ca02c;padding:.7em 1em;margin:1.2em 0}
+.verdict.none{background:#f6f7f8;border-left-color:#6e7681}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.93em}
+th,td{padding:.35em .75em;border-bottom:1px solid #e6e8eb;text-align:left;white-space:nowrap}
+td:last-child{white-space:normal;min-width:10em}
+th{border-bottom:2px solid #d0d7de;font-weight:600}
+.num{text-align:right}
+tr.recommended td{background:#f1f8f0}tr.baseline td{background:#f6f7f8}
+.gain{color:#1a7f37}.loss{color:#cf222e}.noise{color:#8c959f}
+figure{margin:1em 0}svg{max-width:100%;height:auto;display:block}
+figcaption{margin-top:.4em}
+footer{margin-top:3em;border-top:1px solid #e6e8eb;padding-top:.6em}
+";
+
+fn table(w: &mut String, run: &Run, rows: &[Row<'_>]) -> Result<()> {
+    w.push_str("<div class=\"scroll\"><table>\n<thead><tr><th class=\"num\">#</th><th>config</th><th>id</th><th class=\"num\">size</th><th class=\"num\">Δsize</th><th class=\"num\">startup (median ±95% CI)</th><th class=\"num\">Δstartup</th><th class=\"num\">score</th><th>note</th></tr></thead>\n<tbody>\n");
+    for (i, r) in rows.iter().enumerate() {
+        let class = if run.verdict.recommended.as_deref() == Some(r.config.name.as_str()) {
+            " class=\"recommended\""
+        } else if r.config.name == run.baseline {
+            " class=\"baseline\""
+        } else {
+            ""
+        };
+        writeln!(
+            w,
+            "<tr{class}><td class=\"num\">{}</td><td><code>{}</code></td><td><code>{}</code></td><td class=\"num\">{}</td>{}<td class=\"num\">{}</td>{}<td class=\"num\">{}</td><td>{}</td></tr>",
+            i + 1,
+            esc(&r.config.name),
+            esc(&r.config.id),
+            esc(&r.size),
+            delta_cell(&r.size_delta, r.size_tone),
+            esc(&r.startup),
+            delta_cell(&r.startup_delta, r.startup_tone),
+            esc(&r.score),
+            esc(&r.note),
+        )?;
+    }
+    w.push_str("</tbody>\n</table></div>\n");
+    Ok(())
+}
+
+fn delta_cell(text: &str, tone: Tone) -> String {
+    let class = match tone {
+        Tone::Gain => "num gain",
+        Tone::Loss => "num loss",
+        Tone::Noise => "num noise",
+        Tone::Neutral => "num",
+    };
+    format!("<td class=\"{class}\">{}</td>", esc(text))
+}
+
+/// Text whose `backquoted` parts (as the verdict writes config names) become `<code>`, escaped.
+fn with_code(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len() % 2 == 0 {
+        return esc(text); // an unpaired backquote: leave the text as it is
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { format!("<code>{}</code>", esc(part)) } else { esc(part) })
+        .collect()
+}
+
+/// Text for HTML content and attribute values.
+pub(super) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::testing::svgs;
+    use super::*;
+    use crate::export::fixture;
+
+    #[test]
+    fn page() {
+        let run = fixture::run();
+        let html = serialize(&run).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.contains("<title>gostart: fixture.test/hello · go1.26.8</title>"), "title");
+        assert!(!html.contains("<script") && !html.contains(" src=") && !html.contains(" href="), "self-contained");
+        assert!(html.contains("<strong>Verdict:</strong> <code>ldflags=-s -w</code>"));
+        // The table has the terminal table's rows, in its order, with its figures.
+        for (i, r) in rows(&run).iter().enumerate() {
+            let row = format!("<td class=\"num\">{}</td><td><code>{}</code></td>", i + 1, esc(&r.config.name));
+            assert!(html.contains(&row), "{row}");
+            assert!(html.contains(&esc(&r.startup)), "{}", r.startup);
+        }
+        assert!(html.contains("<td class=\"num gain\">-33.6%</td>"));
+        assert!(html.contains("<td class=\"num noise\">~</td>"));
+        assert!(html.contains("<td class=\"num loss\">+7.3%</td>"));
+        assert_eq!(svgs(&html).len(), 2, "the scatter plot and the init chart");
+    }
+
+    #[test]
+    fn verdict_code_spans() {
+        assert_eq!(with_code("size 0.6× against `default` <"), "size 0.6× against <code>default</code> &lt;");
+        assert_eq!(with_code("a `b"), "a `b");
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let mut run = fixture::run();
+        run.target.import_path = "<script>alert('x')</script>".into();
+        let name = "tags=a&b<c>".to_owned();
+        run.verdict.recommended = Some(name.clone());
+        run.configs.iter_mut().find(|c| c.name == "ldflags=-s -w").unwrap().name = name;
+        let html = serialize(&run).unwrap();
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
+        assert!(html.contains("<code>tags=a&amp;b&lt;c&gt;</code>"));
+        for svg in svgs(&html) {
+            roxmltree::Document::parse(svg).unwrap();
+        }
+    }
+
+    #[test]
+    fn without_init_profiles_or_measurements() {
+        let mut run = fixture::run();
+        for c in &mut run.configs {
+            c.init = None;
+        }
+        let html = serialize(&run).unwrap();
+        assert_eq!(svgs(&html).len(), 1);
+        assert!(!html.contains("Init time by package"));
+        for c in &mut run.configs {
+            c.startup = None;
+        }
+        let html = serialize(&run).unwrap();
+        assert!(svgs(&html).is_empty());
+        assert!(html.contains("nothing to plot"));
+    }
+}
