@@ -423,8 +423,15 @@ fn ctrl_c_stops_the_run_kills_the_probe_and_keeps_what_was_measured() {
         "[measure]\nruns = 1000\nwarmup = 0\ntimeout = \"60s\"\ninittrace = false\n[matrix.runenv]\nPROBE_MODE = [\"\", \"sleep30\"]\n",
     );
     let child = p.std_cmd().args(["tune", "--no-escapes", "--format", "json"]).spawn().unwrap();
-    // Long enough for the build and a few rounds of 30 ms runs.
-    std::thread::sleep(Duration::from_secs(4));
+    // Wait for the builds (results.json is first written once they are done; a cold go cache
+    // can take a while), then for a few rounds of 30 ms runs.
+    let runs = p.path(".gostart/runs");
+    let built = Instant::now();
+    while !fs::read_dir(&runs).into_iter().flatten().flatten().any(|run| run.path().join("results.json").exists()) {
+        assert!(built.elapsed() < Duration::from_secs(180), "the builds did not finish");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_secs(2));
     let status = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let started = Instant::now();
@@ -433,7 +440,6 @@ fn ctrl_c_stops_the_run_kills_the_probe_and_keeps_what_was_measured() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted; what was measured so far is saved in"), "{stderr}");
-    let runs = p.path(".gostart/runs");
     let run_dir = fs::read_dir(&runs).unwrap().next().unwrap().unwrap().path();
     let saved = crate::project::read_json(&run_dir.join("results.json"));
     let samples: Vec<usize> =
