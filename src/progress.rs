@@ -81,7 +81,11 @@ impl Bars {
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
         let bar = ProgressBar::new(len).with_style(style);
-        bar.enable_steady_tick(Duration::from_millis(120));
+        // A ticking thread is only worth its wake-ups when someone sees the bar; while
+        // measuring, every wake-up is noise on the machine.
+        if !bar.is_hidden() {
+            bar.enable_steady_tick(Duration::from_millis(120));
+        }
         if let Ok(mut slot) = self.bar.lock() {
             if let Some(old) = slot.replace(bar) {
                 old.finish_and_clear();
