@@ -91,15 +91,15 @@ fn gains_and_costs(r: &Ratios, c: &ConfigResult, base: &ConfigResult) -> String 
 }
 
 fn how_sure(r: &Ratios) -> String {
-    let p = if r.startup_p < 0.001 { "<0.001".to_owned() } else { format!("{:.3}", r.startup_p) };
+    let p = if r.startup_p < 0.001 { "p < 0.001".to_owned() } else { format!("p = {:.3}", r.startup_p) };
     if r.startup_noise {
         "Sure of the size (it is exact); the startup difference is noise".to_owned()
     } else if r.startup_p < 0.05 {
-        format!("Sure: the startup interval excludes 1.0 and the Mann-Whitney test agrees (p = {p})")
+        format!("Sure: the startup interval excludes 1.0 and the Mann-Whitney test agrees ({p})")
     } else {
         format!(
             "Fairly sure: the paired startup interval excludes 1.0, but the unpaired Mann-Whitney test \
-             does not (p = {p}); more rounds (--runs 100) would settle it"
+             does not ({p}); more rounds (--runs 300) would settle it"
         )
     }
 }
