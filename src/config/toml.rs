@@ -96,16 +96,9 @@ pub struct TomlRank {
     pub goamd64: Option<GoAmd64>,
 }
 
-/// The largest acceptable ratio above 1.0 per figure, e.g. `startup = 0.05` (5% slower).
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TomlRegression {
-    pub startup: Option<Weight>,
-    pub size: Option<Weight>,
-    pub build: Option<Weight>,
-    pub escapes: Option<Weight>,
-    pub max_rss: Option<Weight>,
-}
+/// The largest acceptable ratio above 1.0 per figure, e.g. `startup = 0.05` (5% slower):
+/// the same figures, and the same kind of number, as the weights.
+pub type TomlRegression = TomlWeights;
 
 /// A GOAMD64 level, `v1` to `v4`.
 #[derive(Debug, Clone)]
