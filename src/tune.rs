@@ -86,10 +86,12 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
     };
 
     let builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
+    // Where each build's binary is: configs that differ only in runenv share one.
+    let binaries: BTreeMap<&str, &Path> = plan.iter().map(|j| (j.build_id.as_str(), j.output.as_path())).collect();
+    let binary_of = |build_id: &str| binaries.get(build_id).map(|b| b.to_path_buf()).unwrap_or_default();
     for c in &p.expanded.configs {
-        let job = plan.iter().find(|j| j.build_id == c.build_id);
         let outcome = builds.get(&c.build_id).cloned().unwrap_or_default();
-        let binary = job.map(|j| j.output.clone()).unwrap_or_default();
+        let binary = binary_of(&c.build_id);
         let size = if outcome.ok { Some(inspect::size::measure(&binary)?) } else { None };
         run.configs.push(ConfigResult {
             name: c.name.clone(),
@@ -128,8 +130,7 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
         .iter()
         .map(|&i| {
             let c = &run.configs[i];
-            let binary = plan.iter().find(|j| j.build_id == c.build_id).map(|j| j.output.clone()).unwrap_or_default();
-            Subject { id: c.id.clone(), binary, runenv: c.flags.runenv.clone() }
+            Subject { id: c.id.clone(), binary: binary_of(&c.build_id), runenv: c.flags.runenv.clone() }
         })
         .collect();
     let mut last_save = Instant::now();

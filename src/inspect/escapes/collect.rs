@@ -81,32 +81,30 @@ pub fn collect(go: &Go, ws: &Workspace, flags: &Flags, work_dir: &Path) -> Resul
     }
     let (source, mut diagnostics) =
         if from_json.is_empty() { ("m", from_text) } else { ("json+m", merge(from_json, &from_text)) };
-    name_functions_from_source(&mut diagnostics, &ws.code_dir);
-    let decls = diagnostics
+    // Each source file read once: for function names and for the declarations sites fall in.
+    let sources: BTreeMap<String, String> = diagnostics
         .iter()
         .map(|d| d.file.clone())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .map(|f| {
-            let source = std::fs::read_to_string(ws.code_dir.join(&f)).unwrap_or_default();
-            let decls = declarations(&source);
-            (f, decls)
+            let text = std::fs::read_to_string(ws.code_dir.join(&f)).unwrap_or_default();
+            (f, text)
         })
         .collect();
+    name_functions_from_source(&mut diagnostics, &sources);
+    let decls = sources.iter().map(|(f, text)| (f.clone(), declarations(text))).collect();
     Ok((collected, Some(Report::new(&compile_id, source, &ws.code_path, diagnostics, &decls))))
 }
 
 /// Plain `-m` names only the functions it can inline; for the others (and JSON, which names
 /// none) the name is read from the source at the declaration's position.
-fn name_functions_from_source(diagnostics: &mut [Diagnostic], root: &Path) {
-    let mut files: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+fn name_functions_from_source(diagnostics: &mut [Diagnostic], sources: &BTreeMap<String, String>) {
     for d in
         diagnostics.iter_mut().filter(|d| matches!(d.kind, Kind::CanInline | Kind::CannotInline) && d.name.is_empty())
     {
-        let lines = files.entry(d.file.clone()).or_insert_with(|| {
-            std::fs::read_to_string(root.join(&d.file)).ok().map(|t| t.lines().map(str::to_owned).collect())
-        });
-        let Some(line) = lines.as_ref().and_then(|l| l.get(d.line.saturating_sub(1) as usize)) else { continue };
+        let line = sources.get(&d.file).and_then(|text| text.lines().nth(d.line.saturating_sub(1) as usize));
+        let Some(line) = line else { continue };
         let ident: String = line
             .chars()
             .skip(d.col.saturating_sub(1) as usize)
@@ -117,26 +115,17 @@ fn name_functions_from_source(diagnostics: &mut [Diagnostic], root: &Path) {
     }
 }
 
-/// The structured diagnostics, with what only `-m` says: function names, inlined call sites,
-/// and which heap escapes are variables moved to the heap.
+/// The structured diagnostics, with what only `-m` says: function names and inlined call
+/// sites. (The JSON parser already tells variables moved to the heap from other escapes.)
 fn merge(mut structured: Vec<Diagnostic>, text: &[Diagnostic]) -> Vec<Diagnostic> {
-    let at = |d: &Diagnostic, kind: Kind| {
-        text.iter().find(|t| t.kind == kind && t.file == d.file && t.line == d.line && t.col == d.col)
-    };
-    for d in structured.iter_mut() {
-        match d.kind {
-            Kind::CanInline | Kind::CannotInline if d.name.is_empty() => {
-                if let Some(t) = at(d, d.kind) {
-                    d.name = t.name.clone();
-                }
-            }
-            Kind::HeapEscape => {
-                if let Some(t) = at(d, Kind::MovedToHeap) {
-                    d.kind = Kind::MovedToHeap;
-                    d.message = t.message.clone();
-                }
-            }
-            _ => {}
+    let names: std::collections::HashMap<(Kind, &str, u32, u32), &str> = text
+        .iter()
+        .filter(|t| matches!(t.kind, Kind::CanInline | Kind::CannotInline))
+        .map(|t| ((t.kind, t.file.as_str(), t.line, t.col), t.name.as_str()))
+        .collect();
+    for d in structured.iter_mut().filter(|d| d.name.is_empty()) {
+        if let Some(name) = names.get(&(d.kind, d.file.as_str(), d.line, d.col)) {
+            d.name = (*name).to_owned();
         }
     }
     structured.extend(text.iter().filter(|t| t.kind == Kind::InlinedCall).cloned());
