@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 
-use crate::go::{BuildOutcome, Go, buildinfo, version};
+use crate::go::{BuildOutcome, BuildStatus, Go, buildinfo, version};
 use crate::matrix::ConfigSpec;
 use crate::progress::{Event, Reporter};
 
@@ -38,8 +38,10 @@ pub fn plan(configs: &[ConfigSpec], run_dir: &Path, bin_name: &str) -> Vec<Build
     jobs
 }
 
-/// Runs the builds, `jobs` at once. A failed compile, or a setting `go_version` does not
-/// support, is recorded; only a `go` that cannot be run at all stops the stage.
+/// Runs the builds, `jobs` at once. A failed compile, a setting `go_version` does not support,
+/// or a build past `[measure] build_timeout` is recorded; only a `go` that cannot be run at all
+/// stops the stage. On Ctrl-C the running builds are stopped at once and they, and the builds
+/// not yet started, are recorded as interrupted.
 pub fn run(
     go: &Go,
     go_version: &str,
@@ -57,7 +59,12 @@ pub fn run(
             s.spawn(|| {
                 while let Some(job) = plan.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let outcome = match version::unsupported(&job.flags, version::effective(&job.flags, go_version)) {
-                        Some(reason) => Ok(BuildOutcome { error: Some(reason), ..BuildOutcome::default() }),
+                        Some(reason) => Ok(BuildOutcome::not_built(BuildStatus::Unsupported, 0, reason)),
+                        None if crate::interrupt::requested() => Ok(BuildOutcome::not_built(
+                            BuildStatus::Interrupted,
+                            0,
+                            "interrupted: gostart was stopped before this build started".to_owned(),
+                        )),
                         None => build_one(go, job, package),
                     };
                     match outcome {
@@ -66,6 +73,7 @@ pub fn run(
                                 build_id: job.build_id.clone(),
                                 configs: job.configs.clone(),
                                 ok: outcome.ok,
+                                status: outcome.status,
                                 wall_ns: outcome.wall_ns,
                                 error: outcome.error.clone(),
                             });
@@ -96,19 +104,30 @@ fn build_one(go: &Go, job: &BuildJob, package: &str) -> Result<BuildOutcome> {
     if let Some(dir) = job.output.parent() {
         std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
     }
-    let mut outcome = go.build(&job.output, &job.flags, package)?;
-    if outcome.ok {
-        let info = go.build_info(&job.output)?;
-        let wrong = buildinfo::mismatches(&job.flags, &info);
-        if !wrong.is_empty() {
-            outcome.ok = false;
-            outcome.error = Some(format!(
-                "provenance check failed: the binary's build settings (go version -m) differ from the \
-                 configuration (is GOFLAGS set?):\n  {}",
-                wrong.join("\n  ")
-            ));
-        }
-        outcome.settings = info.settings;
+    let outcome = go.build(&job.output, &job.flags, package)?;
+    if !outcome.ok {
+        return Ok(outcome);
     }
-    Ok(outcome)
+    let info = match go.build_info(&job.output) {
+        Ok(info) => info,
+        // Built, but gostart was stopped before it could check the binary: not usable.
+        Err(e) if e.is::<crate::interrupt::Interrupted>() => {
+            let why = "interrupted: gostart was stopped before the binary's build settings were checked";
+            return Ok(BuildOutcome::not_built(BuildStatus::Interrupted, outcome.wall_ns, why.to_owned()));
+        }
+        Err(e) => return Err(e),
+    };
+    let wrong = buildinfo::mismatches(&job.flags, &info);
+    let mut checked = if wrong.is_empty() {
+        outcome
+    } else {
+        let why = format!(
+            "provenance check failed: the binary's build settings (go version -m) differ from the \
+             configuration (is GOFLAGS set?):\n  {}",
+            wrong.join("\n  ")
+        );
+        BuildOutcome::not_built(BuildStatus::Failed, outcome.wall_ns, why)
+    };
+    checked.settings = info.settings;
+    Ok(checked)
 }

@@ -25,6 +25,7 @@ pub enum Event {
         build_id: String,
         configs: Vec<String>,
         ok: bool,
+        status: crate::go::BuildStatus,
         wall_ns: u64,
         error: Option<String>,
     },
@@ -121,8 +122,9 @@ impl Reporter for Bars {
                 self.say(&format!("gostart: {configs} configurations ({builds} builds) → {run_dir}"))
             }
             Event::BuildsStarted { builds } => self.start(*builds as u64, "building"),
-            Event::ConfigBuilt { ok, configs, error, .. } => {
-                if !ok {
+            Event::ConfigBuilt { ok, status, configs, error, .. } => {
+                // An interrupted build is not a failure; the interruption was announced already.
+                if !ok && *status != crate::go::BuildStatus::Interrupted {
                     let first = crate::export::first_line(error.as_deref().unwrap_or(""));
                     if first.starts_with("unsupported:") {
                         self.say(&format!("warning: not building {}: {first}", configs.join(", ")));

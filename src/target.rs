@@ -99,3 +99,17 @@ fn main_list_hint(go: &Go) -> String {
         format!(" Main packages here:\n  {}", mains.join("\n  "))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pattern_that_is_a_flag_is_refused_before_go_runs() {
+        // A go that does not exist: had it been started, the error would say "not found".
+        let go = Go::new(Path::new("/nonexistent/go"), Path::new("/")).unwrap();
+        let err = format!("{:#}", resolve(&go, "-toolexec=/tmp/x", "").unwrap_err());
+        assert!(err.contains("`-toolexec=/tmp/x` starts with `-`, so go would read it as a flag"), "{err}");
+        assert!(!err.contains("not found"), "{err}");
+    }
+}

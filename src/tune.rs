@@ -28,7 +28,7 @@ pub struct Prepared {
 
 /// Checks the toolchain, expands the matrix and resolves the target package.
 pub fn prepare(config: &Config, target_dir: Option<&Path>) -> Result<Prepared> {
-    let go = Go::new(&config.go, &config.dir);
+    let go = Go::new(&config.go, &config.dir)?.with_build_timeout(config.measure.build_timeout);
     let go_env = go.env()?;
     let expanded = config.expand()?;
     let gomod = go_env.get("GOMOD").map(String::as_str).unwrap_or("");
@@ -113,7 +113,8 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
             samples: Vec::new(),
         });
     }
-    if config.escapes {
+    // Interrupted during the builds: no escape pass; what was built is saved just below.
+    if config.escapes && !crate::interrupt::requested() {
         collect_escapes(p, &run_dir, &mut run.configs, reporter)?;
     }
     let results_path = rundir::save(&p.target_dir, &run_dir, &run)?;

@@ -58,7 +58,7 @@ pub struct ConfigArgs {
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
     /// The main package to tune (overrides [target] package).
-    #[arg(short, long, value_name = "PKG")]
+    #[arg(short, long, value_name = "PKG", value_parser = parse_package)]
     pub package: Option<String>,
     /// Refuse matrices with more configurations than this.
     #[arg(long, value_name = "N", default_value_t = 256)]
@@ -169,6 +169,11 @@ pub struct ReportArgs {
     /// Where runs are saved [default: .gostart in the module root].
     #[arg(long, value_name = "DIR")]
     pub target_dir: Option<PathBuf>,
+}
+
+/// A package operand go cannot take for a flag.
+pub(super) fn parse_package(text: &str) -> Result<String, String> {
+    crate::go::check_package(text).map(|()| text.to_owned())
 }
 
 fn parse_precision(text: &str) -> Result<f64, String> {

@@ -77,7 +77,7 @@ pub fn build(base: &Overrides, a: BuildArgs) -> Result<i32> {
             }
         );
     };
-    let go = Go::new(&config.go, &config.dir);
+    let go = Go::new(&config.go, &config.dir)?.with_build_timeout(config.measure.build_timeout);
     let env = go.env()?;
     let ws = target::resolve(&go, &config.target.package, env.get("GOMOD").map(String::as_str).unwrap_or(""))?;
     let out = match &a.output {
@@ -90,6 +90,9 @@ pub fn build(base: &Overrides, a: BuildArgs) -> Result<i32> {
     let argv = Go::build_argv(&out, flags, &ws.package);
     eprintln!("gostart: {}", command_line(&flags.env, &argv));
     let outcome = go.build(&out, flags, &ws.package)?;
+    if outcome.status == crate::go::BuildStatus::Interrupted {
+        return Err(crate::interrupt::Interrupted { saved: None }.into());
+    }
     if !outcome.ok {
         bail!("go build failed for [profile.{}]:\n{}", a.profile, outcome.error.unwrap_or_default());
     }
@@ -111,7 +114,7 @@ pub fn matrix(base: &Overrides, a: MatrixArgs) -> Result<i32> {
 
 pub fn metadata(base: &Overrides, a: MetadataArgs) -> Result<i32> {
     let config = load(base, &a.config, |_| {})?;
-    let go = Go::new(&config.go, &config.dir);
+    let go = Go::new(&config.go, &config.dir)?;
     let env = go.env()?;
     let keep = [
         "GOVERSION",

@@ -15,7 +15,7 @@ use crate::target;
 pub struct InitArgs {
     /// The main package to tune, as `go build` takes it [default: the module's only main
     /// package; with several, asked on a terminal].
-    #[arg(short, long, value_name = "PKG")]
+    #[arg(short, long, value_name = "PKG", value_parser = super::args::parse_package)]
     pub package: Option<String>,
     /// Overwrite an existing gostart.toml.
     #[arg(long)]
@@ -34,7 +34,7 @@ pub fn init(base: &Overrides, a: InitArgs) -> Result<i32> {
     if file.exists() && !a.force {
         bail!("{} exists; gostart init does not overwrite it (pass --force to replace it)", file.display());
     }
-    let go = Go::new(&go_program(base), &base.dir);
+    let go = Go::new(&go_program(base), &base.dir)?;
     let chosen = match &a.package {
         Some(p) => {
             let env = go.env()?;

@@ -66,6 +66,10 @@ pub struct Measure {
     /// Pin probe runs to this CPU.
     #[serde(default)]
     pub pin: Option<usize>,
+    /// A `go build` (or the escape pass's compile) that takes longer is stopped and recorded
+    /// as timed out. `None`: no limit.
+    #[serde(default, with = "humantime_serde_compat::option")]
+    pub build_timeout: Option<Duration>,
 }
 
 /// How configurations are compared.
@@ -202,5 +206,25 @@ mod humantime_serde_compat {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         let text = String::deserialize(d)?;
         humantime::parse_duration(&text).map_err(de::Error::custom)
+    }
+
+    /// The same for an optional duration (`null` when unset).
+    pub mod option {
+        use std::time::Duration;
+
+        use serde::{Deserialize, Deserializer, Serializer, de};
+
+        pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => super::serialize(d, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|text| humantime::parse_duration(&text).map_err(de::Error::custom))
+                .transpose()
+        }
     }
 }

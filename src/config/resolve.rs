@@ -106,6 +106,13 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
             true,
         ),
         pin: layers.pick("measure.pin", um.pin.map(Some), pm.pin.map(Some), cli.pin.map(Some), None),
+        build_timeout: layers.pick(
+            "measure.build_timeout",
+            um.build_timeout.map(|t| Some(t.0)),
+            pm.build_timeout.map(|t| Some(t.0)),
+            None,
+            None,
+        ),
     };
     let default_jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = layers.pick("jobs", user.jobs.map(|j| j.0 as usize), None, cli.jobs, default_jobs);
@@ -174,7 +181,7 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
         escapes: !cli.no_escapes,
         max_configs: cli.max_configs,
         target: Target {
-            package: target.package.unwrap_or_else(|| ".".into()),
+            package: target.package.map_or_else(|| ".".into(), |p| p.0),
             args: target.args.unwrap_or_default(),
             env: target.env.unwrap_or_default().into_iter().map(|(k, v)| (k.0, v)).collect(),
             expect_exit: target.expect_exit.unwrap_or(0),

@@ -19,7 +19,7 @@ pub struct TomlConfig {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TomlTarget {
-    pub package: Option<String>,
+    pub package: Option<PackagePattern>,
     pub args: Option<Vec<String>>,
     pub env: Option<BTreeMap<EnvName, String>>,
     pub expect_exit: Option<i32>,
@@ -37,6 +37,19 @@ pub struct TomlMeasure {
     pub cold: Option<bool>,
     pub inittrace: Option<bool>,
     pub pin: Option<usize>,
+    pub build_timeout: Option<Timeout>,
+}
+
+/// A `go build` package operand: never one go would read as a flag (`-toolexec=...`).
+#[derive(Debug, Clone)]
+pub struct PackagePattern(pub String);
+
+impl<'de> Deserialize<'de> for PackagePattern {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let pattern = String::deserialize(d)?;
+        crate::go::check_package(&pattern).map_err(de::Error::custom)?;
+        Ok(PackagePattern(pattern))
+    }
 }
 
 /// A relative precision goal: a fraction in (0, 0.5], e.g. 0.01 for ±1%.

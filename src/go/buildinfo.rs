@@ -15,14 +15,17 @@ pub struct BuildInfo {
     pub settings: BTreeMap<String, String>,
 }
 
-/// Parses `go version -m BINARY` output.
-pub fn parse(text: &str) -> BuildInfo {
+/// Parses `go version -m BINARY` output; `None` when it does not start as go's does, with
+/// `BINARY: goVERSION` (or `devel ...` for a toolchain built from source).
+pub fn parse(text: &str) -> Option<BuildInfo> {
     let mut info = BuildInfo::default();
-    for (i, line) in text.lines().enumerate() {
-        if i == 0 {
-            info.go_version = line.rsplit(": ").next().unwrap_or("").trim().to_owned();
-            continue;
-        }
+    let mut lines = text.lines();
+    let version = lines.next()?.rsplit_once(": ")?.1.trim();
+    if !version.starts_with("go") && !version.starts_with("devel") {
+        return None;
+    }
+    info.go_version = version.to_owned();
+    for line in lines {
         let mut fields = line.trim_start().splitn(2, '\t');
         if fields.next() != Some("build") {
             continue;
@@ -36,7 +39,7 @@ pub fn parse(text: &str) -> BuildInfo {
         };
         info.settings.insert(key.to_owned(), value);
     }
-    info
+    Some(info)
 }
 
 /// Where the binary's recorded settings contradict `flags`; empty when they agree.
@@ -86,10 +89,18 @@ mod tests {
 
     #[test]
     fn reads_the_recorded_settings() {
-        let info = parse(PLAIN);
+        let info = parse(PLAIN).unwrap();
         assert_eq!(info.go_version, "go1.26.8");
         assert_eq!(info.settings["-ldflags"], "-X main.v=1");
         assert_eq!(info.settings["-gcflags"], "-l");
+    }
+
+    #[test]
+    fn output_that_is_not_go_version_m_is_refused() {
+        assert!(parse("").is_none());
+        assert!(parse("hello world\n").is_none());
+        assert!(parse("/tmp/x: banana\n\tbuild\t-gcflags=-l\n").is_none());
+        assert_eq!(parse("/tmp/x: devel go1.27-abc +0000\n").unwrap().go_version, "devel go1.27-abc +0000");
     }
 
     #[test]
@@ -104,13 +115,13 @@ mod tests {
         };
         pie.env.insert("GOAMD64".into(), "v3".into());
         pie.env.insert("CGO_ENABLED".into(), "0".into());
-        assert_eq!(mismatches(&pie, &parse(PIE)), Vec::<String>::new());
+        assert_eq!(mismatches(&pie, &parse(PIE).unwrap()), Vec::<String>::new());
         let plain =
             Flags { gcflags: "-l".into(), ldflags: "-X main.v=1".into(), pgo: "off".into(), ..Flags::default() };
-        assert_eq!(mismatches(&plain, &parse(PLAIN)), Vec::<String>::new());
+        assert_eq!(mismatches(&plain, &parse(PLAIN).unwrap()), Vec::<String>::new());
         // A GOFLAGS=-trimpath in the environment would show up like this:
         let asked = Flags { gcflags: "-l".into(), ldflags: "-X main.v=1".into(), ..Flags::default() };
-        let mut info = parse(PLAIN);
+        let mut info = parse(PLAIN).unwrap();
         info.settings.insert("-trimpath".into(), "true".into());
         assert_eq!(mismatches(&asked, &info), ["-trimpath: asked for ``, the binary records `true`"]);
     }

@@ -182,4 +182,15 @@ mod tests {
         );
         assert_eq!(quote_for_flags("/a b/c"), "'/a b/c'");
     }
+
+    #[test]
+    fn every_gcflags_word_carries_its_value_inside_it() {
+        // Whatever the user's gcflags say, each word is one `-gcflags=...`: go cannot read a
+        // part of the value as a flag of its own (the compiler gets the value, and refuses
+        // what it does not know).
+        for user in ["", "-toolexec=/tmp/x", "all=-toolexec /tmp/x", "-l -N"] {
+            let words = diagnostic_gcflags(user, "m/...", "m/cmd/app", Path::new("/run/-esc"));
+            assert!(words.iter().all(|w| w.starts_with("-gcflags=")), "{user}: {words:?}");
+        }
+    }
 }

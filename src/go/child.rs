@@ -1,0 +1,127 @@
+//! One `go` process, from start to reap: in its own process group with stdin closed, its output
+//! captured up to a bound, waited for with a deadline while watching for Ctrl-C. At the deadline
+//! or on Ctrl-C the whole group — go and the compilers and linkers it started — is killed.
+
+use std::io::{self, Read};
+use std::os::unix::process::CommandExt;
+use std::process::ExitStatus;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// How often a wait looks at the Ctrl-C flag: short next to any build, long for a CPU.
+const POLL: Duration = Duration::from_millis(50);
+/// After the end (or a kill), how long the output pipes may stay open. Only a process that
+/// left go's group (a daemon) can hold them longer; its output is then given up.
+const DRAIN: Duration = Duration::from_secs(5);
+/// Output kept per stream. The rest is read and dropped, so a go that prints without end
+/// neither blocks nor fills memory. (`go list -json` of a very large module is a few MiB.)
+pub const MAX_CAPTURE: usize = 64 << 20;
+
+/// How a `go` process ended.
+#[derive(Debug)]
+pub enum Ended {
+    Exited(ExitStatus),
+    /// Killed (with its group) after running this long.
+    TimedOut(Duration),
+    /// Killed (with its group), or never started, because gostart was asked to stop.
+    Interrupted,
+}
+
+/// What one stream printed: its first `MAX_CAPTURE` bytes and how much there was.
+#[derive(Debug, Default)]
+pub struct Captured {
+    pub bytes: Vec<u8>,
+    pub total: usize,
+}
+
+#[derive(Debug)]
+pub struct Finished {
+    pub ended: Ended,
+    pub stdout: Captured,
+    pub stderr: Captured,
+    pub wall: Duration,
+}
+
+/// Runs `expr` (one `go` command) to its end, its deadline (`limit`) or Ctrl-C, whichever is
+/// first. `Err` only when it cannot be started.
+pub fn run(expr: duct::Expression, limit: Option<Duration>) -> io::Result<Finished> {
+    if crate::interrupt::requested() {
+        let none = Captured::default;
+        return Ok(Finished { ended: Ended::Interrupted, stdout: none(), stderr: none(), wall: Duration::ZERO });
+    }
+    let (out_read, out_write) = os_pipe::pipe()?;
+    let (err_read, err_write) = os_pipe::pipe()?;
+    let expr = expr.stdin_null().stdout_file(out_write).stderr_file(err_write).unchecked().before_spawn(|cmd| {
+        // Its own group, so one signal reaches everything go started; and the terminal's
+        // Ctrl-C reaches only gostart, which decides what stops.
+        cmd.process_group(0);
+        Ok(())
+    });
+    let stdout = drain(out_read);
+    let stderr = drain(err_read);
+    let start = Instant::now();
+    let handle = expr.start();
+    // The expression holds gostart's copies of the pipes' write ends: close them, or the
+    // readers would never see the end of the output.
+    drop(expr);
+    let handle = handle?;
+    let deadline = limit.map(|l| start + l);
+    let ended = loop {
+        if crate::interrupt::requested() {
+            kill_group(&handle);
+            break Ended::Interrupted;
+        }
+        let slice = deadline.map_or(POLL, |d| d.saturating_duration_since(Instant::now()).min(POLL));
+        if let Some(output) = handle.wait_timeout(slice)? {
+            break Ended::Exited(output.status);
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            kill_group(&handle);
+            break Ended::TimedOut(start.elapsed());
+        }
+    };
+    if !matches!(ended, Ended::Exited(_)) {
+        // Reap it; a SIGKILLed process exits at once unless the kernel holds it (D state).
+        let _ = handle.wait_timeout(DRAIN);
+    }
+    let wall = start.elapsed();
+    let until = Instant::now() + DRAIN;
+    let collect = |rx: mpsc::Receiver<Captured>| rx.recv_timeout(until.saturating_duration_since(Instant::now()));
+    let (stdout, stderr) = (collect(stdout).unwrap_or_default(), collect(stderr).unwrap_or_default());
+    Ok(Finished { ended, stdout, stderr, wall })
+}
+
+/// Reads `pipe` to its end on a thread of its own, keeping the first `MAX_CAPTURE` bytes.
+fn drain(mut pipe: os_pipe::PipeReader) -> mpsc::Receiver<Captured> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut captured = Captured::default();
+        let mut buf = [0u8; 64 * 1024];
+        loop {
+            match pipe.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let keep = n.min(MAX_CAPTURE.saturating_sub(captured.bytes.len()));
+                    captured.bytes.extend_from_slice(&buf[..keep]);
+                    captured.total += n;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            }
+        }
+        let _ = tx.send(captured);
+    });
+    rx
+}
+
+/// SIGKILL to the child's process group (its pid: it leads the group it was started in). The
+/// child is not reaped yet, so its pid — and the group id — cannot have been reused.
+fn kill_group(handle: &duct::Handle) {
+    for pid in handle.pids() {
+        if let Some(pid) = rustix::process::Pid::from_raw(pid as i32) {
+            // ESRCH: the group is already gone.
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
+    }
+    let _ = handle.kill();
+}
