@@ -1,7 +1,8 @@
 //! Integration tests: the `gostart` binary, run with the real `go` on copies of the fixtures in
-//! `tests/fixtures/`. Nothing fakes `go` or the measurements, but for the one fault the real
+//! `tests/fixtures/`. Nothing fakes `go` or the measurements, but for faults the real
 //! toolchain cannot produce here: a go too old for a setting (`faults::fake_go` wraps the real
-//! go and changes only the version `go env -json` reports).
+//! go and changes only the version `go env -json` reports), and a go that hangs or prints
+//! garbage (`go_faults::wrapped_go`).
 
 // A failed assertion is how a test reports; unwrap and expect are its plain form here.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -13,6 +14,8 @@ mod build;
 mod config;
 mod escapes;
 mod faults;
+mod go_faults;
+mod hostile_argv;
 mod matrix;
 mod metadata;
 mod project;
