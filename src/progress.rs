@@ -134,6 +134,8 @@ impl Reporter for Bars {
                 }
                 self.with_bar(|b| b.inc(1));
             }
+            // Compiles stopped by Ctrl-C are not failures worth a warning each.
+            Event::EscapesCollected { ok: false, .. } if crate::interrupt::requested() => {}
             Event::EscapesCollected { compile_id, ok: false, error, .. } => {
                 let first = crate::export::first_line(error.as_deref().unwrap_or(""));
                 self.say(&format!("warning: escape report for compile config {compile_id} failed: {first}"))
