@@ -139,6 +139,14 @@ fn ctrl_c_during_the_builds_stops_them_and_records_them_as_interrupted() {
         .file("gostart.toml", &format!("{QUICK}[matrix]\nldflags = [{}]\n", values.join(", ")));
     let mut child =
         p.std_cmd().args(["tune", "--jobs", "1", "--message-format", "json"]).spawn().expect("cannot start gostart");
+    // Should gostart hang, kill it rather than the suite (the watchdog stands down when told).
+    let (done, watchdog) = std::sync::mpsc::channel::<()>();
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        if watchdog.recv_timeout(Duration::from_secs(300)) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+            let _ = std::process::Command::new("kill").args(["-KILL", &pid]).status();
+        }
+    });
     let mut events = BufReader::new(child.stdout.take().unwrap()).lines();
     // The first build done: the second is running, 38 are waiting.
     let mut run_dir = None;
@@ -155,6 +163,7 @@ fn ctrl_c_during_the_builds_stops_them_and_records_them_as_interrupted() {
     assert!(status.success());
     let rest: Vec<Value> = events.map(|l| serde_json::from_str(&l.unwrap()).unwrap()).collect();
     let out = child.wait_with_output().unwrap();
+    let _ = done.send(());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted; what was measured so far is saved in"), "{stderr}");
