@@ -65,13 +65,21 @@ impl Go {
         for (k, v) in env {
             expr = expr.env(k, v);
         }
-        let done = child::run(expr, self.build_timeout).map_err(|e| self.explain_spawn_error(e))?;
+        let done =
+            child::run(expr, self.build_timeout, child::BUILD_OUTPUT).map_err(|e| self.explain_spawn_error(e))?;
         let wall_ns = done.wall.as_nanos() as u64;
         let stderr = String::from_utf8_lossy(&done.stderr.bytes).into_owned();
         let what = format!("go {}", argv.first().map_or("", String::as_str));
         let status = match done.ended {
             child::Ended::Exited(status) if status.success() => return Ok((BuildOutcome::succeeded(wall_ns), stderr)),
             child::Ended::Exited(status) => status,
+            child::Ended::Flooded => {
+                let why = format!(
+                    "`{what}` printed more than {} MiB, more than any build does, and was stopped",
+                    child::BUILD_OUTPUT >> 20
+                );
+                return Ok((BuildOutcome::not_built(BuildStatus::Failed, wall_ns, why), stderr));
+            }
             child::Ended::Interrupted => {
                 let why = format!("interrupted: gostart was stopped before `{what}` finished");
                 return Ok((BuildOutcome::not_built(BuildStatus::Interrupted, wall_ns, why), stderr));

@@ -1,10 +1,13 @@
 //! One `go` process, from start to reap: in its own process group with stdin closed, its output
-//! captured up to a bound, waited for with a deadline while watching for Ctrl-C. At the deadline
-//! or on Ctrl-C the whole group — go and the compilers and linkers it started — is killed.
+//! captured up to a bound, waited for with a deadline while watching for Ctrl-C. At the deadline,
+//! on Ctrl-C, or when it prints more than the bound, the whole group — go and the compilers and
+//! linkers it started — is killed.
 
 use std::io::{self, Read};
 use std::os::unix::process::CommandExt;
 use std::process::ExitStatus;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -13,9 +16,11 @@ const POLL: Duration = Duration::from_millis(50);
 /// After the end (or a kill), how long the output pipes may stay open. Only a process that
 /// left go's group (a daemon) can hold them longer; its output is then given up.
 const DRAIN: Duration = Duration::from_secs(5);
-/// Output kept per stream. The rest is read and dropped, so a go that prints without end
-/// neither blocks nor fills memory. (`go list -json` of a very large module is a few MiB.)
-pub const MAX_CAPTURE: usize = 64 << 20;
+/// Output a query may print per stream (`go list -json` of a very large module is a few MiB).
+pub const QUERY_OUTPUT: usize = 64 << 20;
+/// Output a build may print per stream (the escape pass's `-m` diagnostics of a large module
+/// are tens of MiB).
+pub const BUILD_OUTPUT: usize = 1 << 30;
 
 /// How a `go` process ended.
 #[derive(Debug)]
@@ -25,9 +30,11 @@ pub enum Ended {
     TimedOut(Duration),
     /// Killed (with its group), or never started, because gostart was asked to stop.
     Interrupted,
+    /// Killed (with its group) once a stream passed the bound: no go prints that much.
+    Flooded,
 }
 
-/// What one stream printed: its first `MAX_CAPTURE` bytes and how much there was.
+/// What one stream printed: up to the bound, and how much there was (more: it flooded).
 #[derive(Debug, Default)]
 pub struct Captured {
     pub bytes: Vec<u8>,
@@ -42,9 +49,9 @@ pub struct Finished {
     pub wall: Duration,
 }
 
-/// Runs `expr` (one `go` command) to its end, its deadline (`limit`) or Ctrl-C, whichever is
-/// first. `Err` only when it cannot be started.
-pub fn run(expr: duct::Expression, limit: Option<Duration>) -> io::Result<Finished> {
+/// Runs `expr` (one `go` command) to its end, its deadline (`limit`), Ctrl-C, or more than
+/// `bound` bytes on a stream, whichever is first. `Err` only when it cannot be started.
+pub fn run(expr: duct::Expression, limit: Option<Duration>, bound: usize) -> io::Result<Finished> {
     if crate::interrupt::requested() {
         let none = Captured::default;
         return Ok(Finished { ended: Ended::Interrupted, stdout: none(), stderr: none(), wall: Duration::ZERO });
@@ -57,8 +64,9 @@ pub fn run(expr: duct::Expression, limit: Option<Duration>) -> io::Result<Finish
         cmd.process_group(0);
         Ok(())
     });
-    let stdout = drain(out_read);
-    let stderr = drain(err_read);
+    let flooded = Arc::new(AtomicBool::new(false));
+    let stdout = drain(out_read, bound, flooded.clone());
+    let stderr = drain(err_read, bound, flooded.clone());
     let start = Instant::now();
     let handle = expr.start();
     // The expression holds gostart's copies of the pipes' write ends: close them, or the
@@ -70,6 +78,10 @@ pub fn run(expr: duct::Expression, limit: Option<Duration>) -> io::Result<Finish
         if crate::interrupt::requested() {
             kill_group(&handle);
             break Ended::Interrupted;
+        }
+        if flooded.load(Ordering::Relaxed) {
+            kill_group(&handle);
+            break Ended::Flooded;
         }
         let slice = deadline.map_or(POLL, |d| d.saturating_duration_since(Instant::now()).min(POLL));
         if let Some(output) = handle.wait_timeout(slice)? {
@@ -91,8 +103,9 @@ pub fn run(expr: duct::Expression, limit: Option<Duration>) -> io::Result<Finish
     Ok(Finished { ended, stdout, stderr, wall })
 }
 
-/// Reads `pipe` to its end on a thread of its own, keeping the first `MAX_CAPTURE` bytes.
-fn drain(mut pipe: os_pipe::PipeReader) -> mpsc::Receiver<Captured> {
+/// Reads `pipe` to its end on a thread of its own, keeping the first `bound` bytes; past them
+/// it raises `flooded` and reads on (dropping), so the writer never blocks before it is killed.
+fn drain(mut pipe: os_pipe::PipeReader, bound: usize, flooded: Arc<AtomicBool>) -> mpsc::Receiver<Captured> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut captured = Captured::default();
@@ -101,9 +114,12 @@ fn drain(mut pipe: os_pipe::PipeReader) -> mpsc::Receiver<Captured> {
             match pipe.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => {
-                    let keep = n.min(MAX_CAPTURE.saturating_sub(captured.bytes.len()));
+                    let keep = n.min(bound.saturating_sub(captured.bytes.len()));
                     captured.bytes.extend_from_slice(&buf[..keep]);
                     captured.total += n;
+                    if captured.total > bound {
+                        flooded.store(true, Ordering::Relaxed);
+                    }
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => break,

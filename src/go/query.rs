@@ -51,9 +51,19 @@ impl Go {
     /// Runs `go ARGS` within the query limit and returns what it printed on stdout, as text;
     /// a failure carries go's stderr.
     fn output(&self, args: &[String]) -> Result<String> {
-        let done = child::run(self.cmd(args), Some(self.query_timeout)).map_err(|e| self.explain_spawn_error(e))?;
+        let done = child::run(self.cmd(args), Some(self.query_timeout), child::QUERY_OUTPUT)
+            .map_err(|e| self.explain_spawn_error(e))?;
+        let out = done.stdout;
         let status = match done.ended {
             child::Ended::Exited(status) => status,
+            child::Ended::Flooded => {
+                let (what, printed) = if out.total > out.bytes.len() {
+                    ("more output than any go command prints, and was stopped", &out)
+                } else {
+                    ("more on stderr than any go command prints, and was stopped", &done.stderr)
+                };
+                return Err(self.garbled(args, what, &printed.bytes, printed.total));
+            }
             child::Ended::Interrupted => return Err(crate::interrupt::Interrupted { saved: None }.into()),
             child::Ended::TimedOut(_) => bail!(
                 "`{}` did not finish within {} and was stopped, with every process it started. Is `{}` a \
@@ -71,10 +81,6 @@ impl Go {
                 self.dir.display(),
                 printable(String::from_utf8_lossy(&done.stderr.bytes).trim_end())
             );
-        }
-        let out = done.stdout;
-        if out.total > out.bytes.len() {
-            return Err(self.garbled(args, "more output than any go command prints", &out.bytes, out.total));
         }
         String::from_utf8(out.bytes).map_err(|e| {
             let bytes = e.into_bytes();
@@ -173,10 +179,14 @@ mod tests {
 
     #[test]
     fn a_go_that_floods_its_output_is_cut_off_not_kept() {
-        let (_dir, go) = fake_go(&format!("head -c {} /dev/zero", child::MAX_CAPTURE + 1));
+        // A go that would print without end is stopped once it passes the bound, long before
+        // its deadline (an hour).
+        let (_dir, go) = fake_go("exec yes");
+        let go = Go { query_timeout: Duration::from_secs(3600), ..go };
         let err = go.env().unwrap_err().to_string();
-        assert!(err.contains("printed more output than any go command prints"), "{err}");
-        assert!(err.contains(&format!("(the first 200 of {} bytes)", child::MAX_CAPTURE + 1)), "{err}");
+        assert!(err.contains("env -json` printed more output than any go command prints, and was stopped"), "{err}");
+        assert!(err.contains("It printed: \"y\\ny\\n"), "{err}");
+        assert!(err.contains("(the first 200 of "), "{err}");
     }
 
     #[test]
