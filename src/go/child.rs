@@ -6,9 +6,8 @@
 use std::io::{self, Read};
 use std::os::unix::process::CommandExt;
 use std::process::ExitStatus;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// How often a wait looks at the Ctrl-C flag: short next to any build, long for a CPU.
@@ -98,36 +97,50 @@ pub fn run(expr: duct::Expression, limit: Option<Duration>, bound: usize) -> io:
     }
     let wall = start.elapsed();
     let until = Instant::now() + DRAIN;
-    let collect = |rx: mpsc::Receiver<Captured>| rx.recv_timeout(until.saturating_duration_since(Instant::now()));
-    let (stdout, stderr) = (collect(stdout).unwrap_or_default(), collect(stderr).unwrap_or_default());
-    Ok(Finished { ended, stdout, stderr, wall })
+    Ok(Finished { ended, stdout: stdout.finish(until), stderr: stderr.finish(until), wall })
 }
 
-/// Reads `pipe` to its end on a thread of its own, keeping the first `bound` bytes; past them
-/// it raises `flooded` and reads on (dropping), so the writer never blocks before it is killed.
-fn drain(mut pipe: os_pipe::PipeReader, bound: usize, flooded: Arc<AtomicBool>) -> mpsc::Receiver<Captured> {
-    let (tx, rx) = mpsc::channel();
+/// A pipe read to its end on a thread of its own.
+struct Drain {
+    captured: Arc<Mutex<Captured>>,
+    done: mpsc::Receiver<()>,
+}
+
+/// Starts reading `pipe`, keeping the first `bound` bytes; past them it raises `flooded` and
+/// reads on (dropping), so the writer never blocks before it is killed.
+fn drain(mut pipe: os_pipe::PipeReader, bound: usize, flooded: Arc<AtomicBool>) -> Drain {
+    let captured = Arc::new(Mutex::new(Captured::default()));
+    let (tx, done) = mpsc::channel();
+    let shared = captured.clone();
     std::thread::spawn(move || {
-        let mut captured = Captured::default();
         let mut buf = [0u8; 64 * 1024];
         loop {
-            match pipe.read(&mut buf) {
+            let n = match pipe.read(&mut buf) {
                 Ok(0) => break,
-                Ok(n) => {
-                    let keep = n.min(bound.saturating_sub(captured.bytes.len()));
-                    captured.bytes.extend_from_slice(&buf[..keep]);
-                    captured.total += n;
-                    if captured.total > bound {
-                        flooded.store(true, Ordering::Relaxed);
-                    }
-                }
+                Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(_) => break,
+            };
+            let Ok(mut c) = shared.lock() else { break };
+            let keep = n.min(bound.saturating_sub(c.bytes.len()));
+            c.bytes.extend_from_slice(&buf[..keep]);
+            c.total += n;
+            if c.total > bound {
+                flooded.store(true, Ordering::Relaxed);
             }
         }
-        let _ = tx.send(captured);
+        let _ = tx.send(());
     });
-    rx
+    Drain { captured, done }
+}
+
+impl Drain {
+    /// What was read, once the pipe is closed or at `until`: a process that left go's group
+    /// (a daemon) may hold the pipe open for ever, and then what it printed so far is all.
+    fn finish(self, until: Instant) -> Captured {
+        let _ = self.done.recv_timeout(until.saturating_duration_since(Instant::now()));
+        self.captured.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default()
+    }
 }
 
 /// SIGKILL to the child's process group (its pid: it leads the group it was started in). The
