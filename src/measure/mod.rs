@@ -2,9 +2,11 @@
 //! runs once in a seeded shuffled order, so that drift of the machine hits all configs alike;
 //! then the init trace runs.
 
+pub mod elf;
 pub mod floor;
 pub mod inittrace;
 pub mod probe;
+pub mod spawner;
 pub mod stats;
 
 use std::collections::BTreeMap;
