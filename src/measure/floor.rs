@@ -40,6 +40,7 @@ mod tests {
             keep_bytes: 64,
             cold: false,
             pin: None,
+            spawner: None,
         };
         let sample = crate::measure::probe::run(&probe, 0).unwrap().unwrap();
         assert!(sample.wall_ns > 0);

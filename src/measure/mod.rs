@@ -129,6 +129,7 @@ pub fn measure(
     checkpoint: &mut dyn FnMut(&[Outcome]),
 ) -> Result<Measured> {
     let floor_path = floor::write(work_dir)?;
+    let spawner_path = spawner::write(work_dir)?;
     let mut probes: Vec<probe::Probe> = subjects
         .iter()
         .map(|s| {
@@ -143,6 +144,7 @@ pub fn measure(
                 keep_bytes: probe::KEEP_BYTES,
                 cold: m.cold,
                 pin: m.pin,
+                spawner: spawner_path.as_deref(),
             }
         })
         .collect();
@@ -156,6 +158,7 @@ pub fn measure(
             keep_bytes: probe::KEEP_BYTES,
             cold: m.cold,
             pin: m.pin,
+            spawner: spawner_path.as_deref(),
         });
     }
 
