@@ -2,9 +2,11 @@
 //! runs once in a seeded shuffled order, so that drift of the machine hits all configs alike;
 //! then the init trace runs.
 
+pub mod elf;
 pub mod floor;
 pub mod inittrace;
 pub mod probe;
+pub mod spawner;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -127,6 +129,7 @@ pub fn measure(
     checkpoint: &mut dyn FnMut(&[Outcome]),
 ) -> Result<Measured> {
     let floor_path = floor::write(work_dir)?;
+    let spawner_path = spawner::write(work_dir)?;
     let mut probes: Vec<probe::Probe> = subjects
         .iter()
         .map(|s| {
@@ -141,6 +144,7 @@ pub fn measure(
                 keep_bytes: probe::KEEP_BYTES,
                 cold: m.cold,
                 pin: m.pin,
+                spawner: spawner_path.as_deref(),
             }
         })
         .collect();
@@ -154,6 +158,7 @@ pub fn measure(
             keep_bytes: probe::KEEP_BYTES,
             cold: m.cold,
             pin: m.pin,
+            spawner: spawner_path.as_deref(),
         });
     }
 

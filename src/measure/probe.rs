@@ -11,6 +11,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+
+use super::spawner::{self, Usage};
 use serde::{Deserialize, Serialize};
 
 /// Bytes of each output stream kept for error reports; the rest is read and dropped.
@@ -31,6 +33,9 @@ pub struct Probe<'a> {
     pub cold: bool,
     /// Run the child on this CPU only.
     pub pin: Option<usize>,
+    /// The spawner (`spawner::write`) that starts `program` so that its max RSS is its own;
+    /// `None` starts it directly.
+    pub spawner: Option<&'a Path>,
 }
 
 /// What a run leaves besides its figures: the head of its output.
@@ -82,7 +87,19 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
         evict(probe.program)
             .with_context(|| format!("cannot evict {} from the page cache", probe.program.display()))?;
     }
-    let mut cmd = Command::new(probe.program);
+    // The spawner reports on a pipe that it finds as fd 3.
+    let report_pipe = match probe.spawner {
+        Some(_) => Some(pipe().context("cannot create the probe spawner's report pipe")?),
+        None => None,
+    };
+    let mut cmd = match probe.spawner {
+        Some(spawner) => {
+            let mut c = Command::new(spawner);
+            c.arg(probe.program);
+            c
+        }
+        None => Command::new(probe.program),
+    };
     cmd.args(probe.args)
         .envs(&probe.env)
         .stdin(Stdio::null())
@@ -90,23 +107,40 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
         .stderr(Stdio::piped())
         // Its own process group, so a timeout also kills what the probe started.
         .process_group(0);
-    if let Some(cpu) = probe.pin {
-        // SAFETY: the closure runs in the child between fork and exec and only makes the
-        // async-signal-safe sched_setaffinity syscall on stack data.
-        unsafe {
-            cmd.pre_exec(move || {
+    let pin = probe.pin;
+    let report_fd = report_pipe.as_ref().map(|(_, w)| w.as_raw_fd());
+    // SAFETY: the closure runs in the child between fork and exec and only makes the
+    // async-signal-safe sched_setaffinity, dup2 and fcntl syscalls on stack data.
+    unsafe {
+        cmd.pre_exec(move || {
+            if let Some(cpu) = pin {
                 let mut set: libc::cpu_set_t = std::mem::zeroed();
                 libc::CPU_SET(cpu, &mut set);
                 if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
                     return Err(std::io::Error::last_os_error());
                 }
-                Ok(())
-            });
-        }
+            }
+            if let Some(fd) = report_fd {
+                // dup2 onto another fd clears close-on-exec; onto itself it does not.
+                let ok = if fd == spawner::REPORT_FD {
+                    libc::fcntl(fd, libc::F_SETFD, 0) == 0
+                } else {
+                    libc::dup2(fd, spawner::REPORT_FD) == spawner::REPORT_FD
+                };
+                if !ok {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
     }
 
     let start = Instant::now();
-    let mut child = cmd.spawn().with_context(|| format!("cannot start {}", probe.program.display()))?;
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("cannot start {}", probe.spawner.unwrap_or(probe.program).display()))?;
+    // Only the spawner may hold the write end, so its exit ends the report.
+    let report = report_pipe.map(|(read, _write)| read);
     let pid = child.id() as libc::pid_t;
     let pidfd = pidfd_open(pid).with_context(|| format!("cannot watch process {pid}"))?;
     let (mut out, mut err) = (child.stdout.take(), child.stderr.take());
@@ -175,8 +209,33 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
     drain(&mut out, &mut drained.out, probe.keep_bytes);
     drain(&mut err, &mut drained.err, probe.keep_bytes);
 
+    let mut wall_ns = wall.as_nanos() as u64;
+    let mut usage = Usage::of(&usage);
+    let mut exec_failed = None;
+    if let Some(report) = report {
+        match spawner::parse(&read_all(report)) {
+            spawner::Report::Reaped { wall_ns: w, status: s, usage: u, exec_errno } => {
+                (wall_ns, status, usage) = (w, s, u);
+                exec_failed = exec_errno;
+            }
+            spawner::Report::SpawnerFailed { errno } => {
+                return Err(std::io::Error::from_raw_os_error(errno)).context("the probe spawner could not start or reap a probe");
+            }
+            // Killed before it reported: by the timeout, or by something else (named below).
+            spawner::Report::Missing { .. } if timed_out => {}
+            spawner::Report::Missing { len } => {
+                exec_failed = None;
+                if !libc::WIFSIGNALED(status) {
+                    return Err(anyhow::anyhow!("the probe spawner exited ({status:#x}) after a {len}-byte report"));
+                }
+            }
+        }
+    }
+
     let reason = if timed_out {
         Some(format!("timed out after {}", humantime::format_duration(probe.timeout)))
+    } else if let Some(errno) = exec_failed {
+        Some(format!("cannot start {}: {}", probe.program.display(), std::io::Error::from_raw_os_error(errno)))
     } else if libc::WIFSIGNALED(status) {
         Some(format!("killed by {}", signal_name(libc::WTERMSIG(status))))
     } else {
@@ -190,22 +249,55 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
             stderr_head: String::from_utf8_lossy(&drained.err).into_owned(),
         }));
     }
-    let tv_ns = |tv: libc::timeval| tv.tv_sec as u64 * 1_000_000_000 + tv.tv_usec as u64 * 1000;
     let output = Output {
         stdout: String::from_utf8_lossy(&drained.out).into_owned(),
         stderr: String::from_utf8_lossy(&drained.err).into_owned(),
     };
     let sample = Sample {
         round,
-        wall_ns: wall.as_nanos() as u64,
-        user_ns: tv_ns(usage.ru_utime),
-        sys_ns: tv_ns(usage.ru_stime),
-        max_rss_kib: usage.ru_maxrss as u64,
-        minor_faults: usage.ru_minflt as u64,
-        major_faults: usage.ru_majflt as u64,
-        ctx_switches: (usage.ru_nvcsw + usage.ru_nivcsw) as u64,
+        wall_ns,
+        user_ns: usage.user_ns,
+        sys_ns: usage.sys_ns,
+        max_rss_kib: usage.max_rss_kib,
+        minor_faults: usage.minor_faults,
+        major_faults: usage.major_faults,
+        ctx_switches: usage.ctx_switches,
     };
     Ok(Ok((sample, output)))
+}
+
+impl Usage {
+    /// The figures of a `wait4` rusage gostart reaped itself.
+    fn of(u: &libc::rusage) -> Usage {
+        let tv_ns = |tv: libc::timeval| tv.tv_sec as u64 * 1_000_000_000 + tv.tv_usec as u64 * 1000;
+        Usage {
+            user_ns: tv_ns(u.ru_utime),
+            sys_ns: tv_ns(u.ru_stime),
+            max_rss_kib: u.ru_maxrss as u64,
+            minor_faults: u.ru_minflt as u64,
+            major_faults: u.ru_majflt as u64,
+            ctx_switches: (u.ru_nvcsw + u.ru_nivcsw) as u64,
+        }
+    }
+}
+
+/// A pipe, both ends close-on-exec (the spawner gets the write end as fd 3 by dup2).
+fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 writes two descriptors into the array we pass.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: the kernel just returned these descriptors to us; nobody else owns them.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// Everything left in a pipe whose writers are gone (the spawner's report: 208 bytes at most).
+fn read_all(fd: OwnedFd) -> Vec<u8> {
+    set_nonblocking(fd.as_raw_fd());
+    let mut bytes = Vec::new();
+    let _ = std::fs::File::from(fd).take(4096).read_to_end(&mut bytes);
+    bytes
 }
 
 /// Drops the file's pages from the page cache, so the next start reads it from disk: what a
@@ -306,6 +398,7 @@ mod tests {
             keep_bytes,
             cold: false,
             pin: None,
+            spawner: None,
         }
     }
 

@@ -109,6 +109,13 @@ fn probe_failures_are_recorded_and_the_others_are_measured() {
     assert!((30_000_000..=40_000_000).contains(&sleep), "PROBE_MODE=sleep30: median {sleep} ns");
     let rss = u64_at(config(&run, "PROBE_MODE=alloc64"), "/startup/max_rss_kib");
     assert!(rss >= 64 * 1024, "PROBE_MODE=alloc64: max RSS {rss} KiB");
+    if cfg!(target_arch = "x86_64") {
+        // Started by the spawner, max RSS is the program's alone, not gostart's ~10 MiB plus it:
+        // a Go program that prints a line needs about 2 MiB, the 64 MiB one barely more than 64.
+        let plain = u64_at(config(&run, "default"), "/startup/max_rss_kib");
+        assert!(plain < 6 * 1024, "default: max RSS {plain} KiB includes more than the program");
+        assert!(rss < 64 * 1024 + 6 * 1024, "PROBE_MODE=alloc64: max RSS {rss} KiB includes more than the program");
+    }
 
     // The calibration floor ran alongside, as many rounds.
     assert_eq!(u64_at(&run, "/floor/startup/runs"), 5);
