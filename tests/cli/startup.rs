@@ -106,7 +106,8 @@ fn probe_failures_are_recorded_and_the_others_are_measured() {
     }
     assert_eq!(config(&run, "default")["ratios"]["startup_p"], 1.0);
     let sleep = u64_at(config(&run, "PROBE_MODE=sleep30"), "/startup/median_ns");
-    assert!((30_000_000..=40_000_000).contains(&sleep), "PROBE_MODE=sleep30: median {sleep} ns");
+    // A lower bound only: sleeping 30 ms takes at least that, and a loaded machine adds any amount.
+    assert!(sleep >= 30_000_000, "PROBE_MODE=sleep30: median {sleep} ns");
     let rss = u64_at(config(&run, "PROBE_MODE=alloc64"), "/startup/max_rss_kib");
     assert!(rss >= 64 * 1024, "PROBE_MODE=alloc64: max RSS {rss} KiB");
     if cfg!(target_arch = "x86_64") {
