@@ -13,6 +13,7 @@ use crate::inspect::escapes::report::Counts;
 use crate::inspect::size::Size;
 use crate::measure::inittrace::InitProfile;
 use crate::measure::{Failure, Floor, Sample, Startup};
+use crate::rank::{Figure, Ratio};
 
 pub const SCHEMA: u32 = 1;
 
@@ -115,6 +116,21 @@ pub struct Ratios {
     pub max_rss: Option<f64>,
     /// Heap allocation sites, (config + 1) / (baseline + 1); `null` without escape reports.
     pub escapes: Option<f64>,
+}
+
+impl Ratios {
+    /// One figure's ratio as recorded here; `None` when it was not measured.
+    pub fn get(&self, f: Figure) -> Option<Ratio> {
+        match f {
+            Figure::Startup => {
+                Some(Ratio { value: self.startup, ci95: Some(self.startup_ci95), noise: self.startup_noise })
+            }
+            Figure::Size => Some(Ratio::exact(self.size)),
+            Figure::Build => Some(Ratio::exact(self.build)),
+            Figure::Escapes => self.escapes.map(Ratio::exact),
+            Figure::MaxRss => self.max_rss.map(Ratio::exact),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

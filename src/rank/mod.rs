@@ -1,18 +1,15 @@
 //! Ranking: every figure as a ratio to the baseline, score = Σ weight × ln(ratio) (lower is
 //! better), the Pareto front over the weighted figures, guards, and the verdict.
 
+mod figure;
 mod guards;
 mod verdict;
+
+pub use figure::{Figure, Kind, PerFigure, Ratio};
 
 use crate::config::{Rank, Weights};
 use crate::measure::stats;
 use crate::results::{ConfigResult, Ratios, Verdict};
-
-/// Bootstrap resamples for the ratio interval.
-const RESAMPLES: usize = 2000;
-/// Fewer paired rounds than this and a percentile bootstrap is too optimistic: the startup
-/// difference is reported, but counted as noise.
-const MIN_ROUNDS_FOR_A_CLAIM: usize = 10;
 
 /// Fills `ratios`, `score`, `pareto` and `guards` of every config and returns the verdict.
 /// `package` is the target as `go build` takes it, for the reproducing command line.
@@ -43,67 +40,41 @@ fn ratios(c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratios> {
     if !c.usable() {
         return None;
     }
-    // Pair the two configs' runs by round: both ran in the same round, close in time.
-    let pairs: Vec<(f64, f64)> = c
-        .samples
-        .iter()
-        .filter_map(|s| {
-            let b = base.samples.iter().find(|b| b.round == s.round)?;
-            Some((s.wall_ns as f64, b.wall_ns as f64))
-        })
-        .collect();
-    let (startup, ci) =
-        if c.name == base.name { (1.0, [1.0, 1.0]) } else { stats::paired_ratio_ci(&pairs, RESAMPLES, seed) };
-    let size = c.size.as_ref()?.bytes as f64 / base.size.as_ref()?.bytes.max(1) as f64;
-    let build = c.build.wall_ns as f64 / base.build.wall_ns.max(1) as f64;
-    let heap = |c: &ConfigResult| c.escapes.as_ref().filter(|e| e.collect.ok).map(|e| e.counts.heap as f64 + 1.0);
-    let escapes = heap(c).zip(heap(base)).map(|(c, b)| c / b);
-    let rss = |c: &ConfigResult| c.startup.as_ref().map(|s| s.max_rss_kib.max(1) as f64);
-    let max_rss = rss(c).zip(rss(base)).map(|(c, b)| c / b);
+    let ratio = |f: Figure| f.ratio(c, base, seed);
+    let startup = ratio(Figure::Startup)?;
     let walls = |c: &ConfigResult| c.samples.iter().map(|s| s.wall_ns as f64).collect::<Vec<_>>();
     let startup_p = if c.name == base.name { 1.0 } else { stats::mann_whitney_p(&walls(c), &walls(base)) };
     Some(Ratios {
-        startup,
-        startup_ci95: ci,
-        startup_noise: (ci[0] <= 1.0 && 1.0 <= ci[1]) || pairs.len() < MIN_ROUNDS_FOR_A_CLAIM,
+        startup: startup.value,
+        startup_ci95: startup.ci95.unwrap_or([startup.value; 2]),
+        startup_noise: startup.noise,
         startup_p,
-        size,
-        build,
-        escapes,
-        max_rss,
+        size: ratio(Figure::Size)?.value,
+        build: ratio(Figure::Build)?.value,
+        escapes: ratio(Figure::Escapes).map(|r| r.value),
+        max_rss: ratio(Figure::MaxRss).map(|r| r.value),
     })
 }
 
-/// Σ weight × ln(ratio); a startup difference within noise counts as none.
+/// Σ weight × ln(ratio) over the figures; a ratio within noise, or not measured, counts as none.
 pub fn score(r: &Ratios, w: &Weights) -> f64 {
-    let startup = if r.startup_noise { 0.0 } else { r.startup.ln() };
-    w.startup * startup
-        + w.size * r.size.ln()
-        + w.build * r.build.ln()
-        + w.escapes * r.escapes.unwrap_or(1.0).ln()
-        + w.max_rss * r.max_rss.unwrap_or(1.0).ln()
+    Figure::ALL.into_iter().map(|f| w[f] * effective(r, f).ln()).sum()
 }
 
-/// The figures that enter the score, as the score sees them: a startup ratio within noise is 1.0.
-fn effective(r: &Ratios, w: &Weights) -> Vec<f64> {
-    let startup = if r.startup_noise { 1.0 } else { r.startup };
-    [
-        (w.startup, startup),
-        (w.size, r.size),
-        (w.build, r.build),
-        (w.escapes, r.escapes.unwrap_or(1.0)),
-        (w.max_rss, r.max_rss.unwrap_or(1.0)),
-    ]
-    .into_iter()
-    .filter(|(weight, _)| *weight > 0.0)
-    .map(|(_, ratio)| ratio)
-    .collect()
+/// A figure as the score sees it: 1.0 within noise or when not measured.
+fn effective(r: &Ratios, f: Figure) -> f64 {
+    r.get(f).map_or(1.0, |r| r.effective())
+}
+
+/// The figures that enter the score, as the score sees them.
+fn weighted(r: &Ratios, w: &Weights) -> Vec<f64> {
+    Figure::ALL.into_iter().filter(|&f| w[f] > 0.0).map(|f| effective(r, f)).collect()
 }
 
 /// A ranked config is on the Pareto front when no other is at least as good on every weighted
 /// figure and better on one. Noise is no difference, so the recommendation is always on the front.
 fn mark_pareto(configs: &mut [ConfigResult], w: &Weights) {
-    let points: Vec<Option<Vec<f64>>> = configs.iter().map(|c| c.ratios.as_ref().map(|r| effective(r, w))).collect();
+    let points: Vec<Option<Vec<f64>>> = configs.iter().map(|c| c.ratios.as_ref().map(|r| weighted(r, w))).collect();
     let dominates = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x <= y) && a.iter().zip(b).any(|(x, y)| x < y);
     for (i, c) in configs.iter_mut().enumerate() {
         c.pareto = match &points[i] {
@@ -197,7 +168,7 @@ mod tests {
         ];
         configs[1].flags.gcflags = "-l".into();
         configs[2].flags.env.insert("GOAMD64".into(), "v3".into());
-        let r = Rank { max_regression: [("size".to_owned(), 0.2)].into(), ..Rank::default() };
+        let r = Rank { max_regression: [(Figure::Size, 0.2)].into(), ..Rank::default() };
         let v = rank(&mut configs, "default", &r, 1, "./cmd/app");
         assert_eq!(v.recommended.as_deref(), Some("ok"));
         assert!(v.reason.contains("3 configurations kept out by guards"), "{}", v.reason);
