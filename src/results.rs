@@ -70,7 +70,12 @@ pub struct ConfigResult {
     pub probe_failure: Option<Failure>,
     pub ratios: Option<Ratios>,
     pub score: Option<f64>,
+    /// On the Pareto front of the configs that may be recommended (ranked, unguarded, or the
+    /// baseline); the recommendation always is.
     pub pareto: bool,
+    /// On the Pareto front of every ranked config, guarded ones included.
+    #[serde(default)]
+    pub pareto_all: bool,
     /// Why this config is kept out of the recommendation (forbidden flag, portability, a
     /// regression beyond a bound); empty when it is not.
     #[serde(default)]

@@ -11,7 +11,7 @@ use crate::config::{Rank, Weights};
 use crate::measure::stats;
 use crate::results::{ConfigResult, Ratios, Verdict};
 
-/// Fills `ratios`, `score`, `pareto` and `guards` of every config and returns the verdict.
+/// Fills `ratios`, `score`, `pareto`, `pareto_all` and `guards` of every config and returns the verdict.
 /// `package` is the target as `go build` takes it, for the reproducing command line.
 pub fn rank(configs: &mut [ConfigResult], baseline: &str, rank: &Rank, seed: u64, package: &str) -> Verdict {
     let Some(base) = configs.iter().find(|c| c.name == baseline).cloned() else {
@@ -32,7 +32,7 @@ pub fn rank(configs: &mut [ConfigResult], baseline: &str, rank: &Rank, seed: u64
         c.score = c.ratios.as_ref().map(|r| score(r, &rank.weights));
         c.guards = if c.usable() { guards::check(c, rank) } else { Vec::new() };
     }
-    mark_pareto(configs, &rank.weights);
+    mark_pareto(configs, &rank.weights, baseline);
     verdict::decide(configs, baseline, package)
 }
 
@@ -56,9 +56,10 @@ fn ratios(c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratios> {
     })
 }
 
-/// Σ weight × ln(ratio) over the figures; a ratio within noise, or not measured, counts as none.
+/// Σ weight × ln(ratio) over the weighted figures; a ratio within noise, or not measured,
+/// counts as none. A figure of weight 0 is left out, not multiplied: 0 × ln(0) is no number.
 pub fn score(r: &Ratios, w: &Weights) -> f64 {
-    Figure::ALL.into_iter().map(|f| w[f] * effective(r, f).ln()).sum()
+    weighted(r, w).into_iter().map(|(f, ratio)| w[f] * ratio.ln()).sum()
 }
 
 /// A figure as the score sees it: 1.0 within noise or when not measured.
@@ -67,20 +68,30 @@ fn effective(r: &Ratios, f: Figure) -> f64 {
 }
 
 /// The figures that enter the score, as the score sees them.
-fn weighted(r: &Ratios, w: &Weights) -> Vec<f64> {
-    Figure::ALL.into_iter().filter(|&f| w[f] > 0.0).map(|f| effective(r, f)).collect()
+fn weighted(r: &Ratios, w: &Weights) -> Vec<(Figure, f64)> {
+    Figure::ALL.into_iter().filter(|&f| w[f] > 0.0).map(|f| (f, effective(r, f))).collect()
 }
 
-/// A ranked config is on the Pareto front when no other is at least as good on every weighted
-/// figure and better on one. Noise is no difference, so the recommendation is always on the front.
-fn mark_pareto(configs: &mut [ConfigResult], w: &Weights) {
-    let points: Vec<Option<Vec<f64>>> = configs.iter().map(|c| c.ratios.as_ref().map(|r| weighted(r, w))).collect();
+/// Marks the Pareto fronts over the weighted figures (a config is on a front when no other in
+/// the set is at least as good on every weighted figure and better on one; noise is no
+/// difference). `pareto`: the front of the configs that may be recommended — ranked, passing
+/// every guard, or the baseline (the verdict's "keep it"). The recommendation is on it: it has
+/// the lowest score of that set (or is the baseline when nothing scores below 0), and a config
+/// that dominates another scores lower. `pareto_all`: the front of every ranked config, guarded
+/// or not; a guarded config may dominate the recommendation there.
+fn mark_pareto(configs: &mut [ConfigResult], w: &Weights, baseline: &str) {
+    let point = |r: &Ratios| weighted(r, w).into_iter().map(|(_, ratio)| ratio).collect::<Vec<_>>();
+    let points: Vec<Option<Vec<f64>>> = configs.iter().map(|c| c.ratios.as_ref().map(point)).collect();
+    let may_recommend: Vec<bool> =
+        configs.iter().map(|c| c.ratios.is_some() && (c.guards.is_empty() || c.name == baseline)).collect();
     let dominates = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x <= y) && a.iter().zip(b).any(|(x, y)| x < y);
-    for (i, c) in configs.iter_mut().enumerate() {
-        c.pareto = match &points[i] {
-            None => false,
-            Some(p) => !points.iter().flatten().any(|q| dominates(q, p)),
-        };
+    let on_front = |i: usize, among: &dyn Fn(usize) -> bool| match &points[i] {
+        None => false,
+        Some(p) => !(0..points.len()).filter(|&j| among(j)).filter_map(|j| points[j].as_ref()).any(|q| dominates(q, p)),
+    };
+    for i in 0..configs.len() {
+        configs[i].pareto_all = on_front(i, &|_| true);
+        configs[i].pareto = may_recommend[i] && on_front(i, &|j| may_recommend[j]);
     }
 }
 
@@ -118,6 +129,7 @@ mod tests {
             ratios: None,
             score: None,
             pareto: false,
+            pareto_all: false,
             guards: Vec::new(),
             samples,
         }
@@ -158,6 +170,36 @@ mod tests {
     }
 
     #[test]
+    fn the_recommendation_is_on_the_front_even_when_a_guarded_config_dominates_it() {
+        // `gcflags=-l` (forbidden) is faster and smaller than `ok`, the best config allowed.
+        let mut configs = vec![
+            config("default", 10.0, 1000),
+            config("gcflags=-l", 8.0, 900),
+            config("ok", 9.0, 950),
+            config("slow", 9.5, 990),
+        ];
+        configs[1].flags.gcflags = "-l".into();
+        let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
+        assert_eq!(v.recommended.as_deref(), Some("ok"));
+        let by = |n: &str| configs.iter().find(|c| c.name == n).unwrap();
+        assert!(!by("gcflags=-l").guards.is_empty());
+        // Over every config, the guarded one is the whole front ...
+        assert!(by("gcflags=-l").pareto_all && !by("ok").pareto_all && !by("slow").pareto_all);
+        // ... over the ones that may be recommended, the recommendation is.
+        assert!(by("ok").pareto && !by("gcflags=-l").pareto && !by("slow").pareto && !by("default").pareto);
+    }
+
+    #[test]
+    fn a_guarded_baseline_kept_by_the_verdict_is_on_the_front() {
+        let mut configs = vec![config("GOAMD64=v3", 10.0, 1000), config("slow", 12.0, 1100)];
+        configs[0].flags.env.insert("GOAMD64".into(), "v3".into());
+        let v = rank(&mut configs, "GOAMD64=v3", &Rank::default(), 1, ".");
+        assert_eq!(v.recommended.as_deref(), Some("GOAMD64=v3"));
+        assert!(!configs[0].guards.is_empty());
+        assert!(configs[0].pareto && configs[0].pareto_all && !configs[1].pareto);
+    }
+
+    #[test]
     fn guards_keep_configs_out_of_the_recommendation_but_in_the_table() {
         let mut configs = vec![
             config("default", 10.0, 1000),
@@ -176,6 +218,7 @@ mod tests {
         assert!(configs[2].guards[0].contains("GOAMD64=v3 will not start on CPUs without x86-64-v3"));
         assert!(configs[3].guards[0].contains("size 1.500× exceeds [rank] max_regression.size = 0.2"));
         assert!(configs[4].guards.is_empty() && configs[1].score.is_some());
+        assert!(configs[4].pareto, "the recommendation is on the front");
         assert_eq!(v.command.as_deref(), Some("go build ./cmd/app"));
         assert_eq!(v.profile.as_deref(), Some("[profile.release]\n"));
         // Allowing the level lets it compete.
