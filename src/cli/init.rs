@@ -164,8 +164,8 @@ fn rank_example() -> String {
 # The configuration every ratio is taken against, by name or id (see `gostart matrix`).
 # Default: the plain `go build`, \"default\", added to the matrix when missing.
 baseline = \"default\"
-# Score = Σ weight × ln(ratio to the baseline), lower is better. A startup ratio whose 95%
-# interval contains 1.0 counts as no change. Build time depends on go's cache: off.
+# Score = Σ weight × ln(ratio to the baseline), lower is better. A noisy figure's ratio whose
+# 95% interval contains 1.0 counts as no change. Build time is one measurement: off.
 weights = {{ {} }}
 # Guards keep a configuration out of the recommendation: a figure that regresses more than
 # this fraction against the baseline (no bound by default),

@@ -10,7 +10,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::measure::stats;
+use crate::measure::{Sample, stats};
 use crate::results::ConfigResult;
 
 /// Bootstrap resamples for a paired ratio's interval.
@@ -31,6 +31,8 @@ pub enum Figure {
     Escapes,
     /// Peak resident memory of a probe run.
     MaxRss,
+    /// CPU time (user + sys) of a probe run.
+    Cpu,
 }
 
 /// How far a figure's ratio can be trusted.
@@ -69,7 +71,8 @@ impl Ratio {
 
 impl Figure {
     /// Every figure, in the order tables and results.json list them.
-    pub const ALL: [Figure; 5] = [Figure::Startup, Figure::Size, Figure::Build, Figure::Escapes, Figure::MaxRss];
+    pub const ALL: [Figure; 6] =
+        [Figure::Startup, Figure::Size, Figure::Build, Figure::Escapes, Figure::MaxRss, Figure::Cpu];
     pub const COUNT: usize = Figure::ALL.len();
     /// The names, as serde's "expected one of" lists them.
     pub const NAMES: [&'static str; Figure::COUNT] = {
@@ -90,26 +93,40 @@ impl Figure {
             Figure::Build => "build",
             Figure::Escapes => "escapes",
             Figure::MaxRss => "max_rss",
+            Figure::Cpu => "cpu",
         }
     }
 
     pub const fn kind(self) -> Kind {
         match self {
-            Figure::Startup => Kind::Paired,
+            Figure::Startup | Figure::MaxRss | Figure::Cpu => Kind::Paired,
             Figure::Size | Figure::Escapes => Kind::Exact,
-            // The largest peak over the runs, so no interval.
-            Figure::Build | Figure::MaxRss => Kind::Single,
+            // One build per config, and go's build cache decides much of its time.
+            Figure::Build => Kind::Single,
         }
     }
 
     /// Build time depends on go's build cache (the first `GOAMD64=v3` build recompiles the
-    /// standard library); max RSS counts the runner's own memory: both off unless set.
+    /// standard library) and is measured once; max RSS counts the runner's own memory; CPU
+    /// time mostly follows startup: all off unless set.
     pub const fn default_weight(self) -> f64 {
         match self {
             Figure::Startup => 1.0,
             Figure::Size => 0.5,
-            Figure::Build | Figure::MaxRss => 0.0,
+            Figure::Build | Figure::MaxRss | Figure::Cpu => 0.0,
             Figure::Escapes => 0.1,
+        }
+    }
+
+    /// The figure in the verdict's words.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Figure::Startup => "startup",
+            Figure::Size => "size",
+            Figure::Build => "build time",
+            Figure::Escapes => "heap allocation sites",
+            Figure::MaxRss => "max RSS",
+            Figure::Cpu => "CPU time",
         }
     }
 
@@ -117,7 +134,7 @@ impl Figure {
     /// bootstrap of a paired figure.
     pub fn ratio(self, c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratio> {
         match self {
-            Figure::Startup => Some(paired(c, base, seed, |s| s.wall_ns as f64)),
+            Figure::Startup => paired(c, base, seed, |s| s.wall_ns as f64),
             Figure::Size => Some(Ratio::exact(c.size.as_ref()?.bytes as f64 / base.size.as_ref()?.bytes.max(1) as f64)),
             Figure::Build => Some(Ratio::exact(c.build.wall_ns as f64 / base.build.wall_ns.max(1) as f64)),
             Figure::Escapes => {
@@ -126,19 +143,36 @@ impl Figure {
                     |c: &ConfigResult| c.escapes.as_ref().filter(|e| e.collect.ok).map(|e| e.counts.heap as f64 + 1.0);
                 Some(Ratio::exact(heap(c)? / heap(base)?))
             }
-            Figure::MaxRss => {
-                let rss = |c: &ConfigResult| c.startup.as_ref().map(|s| s.max_rss_kib.max(1) as f64);
-                Some(Ratio::exact(rss(c)? / rss(base)?))
+            Figure::MaxRss => paired(c, base, seed, |s| s.max_rss_kib as f64),
+            Figure::Cpu if cpu_resolved(&c.samples) && cpu_resolved(&base.samples) => {
+                paired(c, base, seed, |s| cpu_ns(s) as f64)
             }
+            Figure::Cpu => None,
         }
     }
 }
 
+/// A run's CPU time, user + sys. On Linux that sum is the scheduler's own count of the child's
+/// runtime, to the microsecond; the split between user and sys is sampled at scheduler ticks
+/// (a short run has all of it in one or the other), so neither is a figure on its own.
+pub fn cpu_ns(s: &Sample) -> u64 {
+    s.user_ns + s.sys_ns
+}
+
+/// Whether a config's CPU times resolve below a scheduler tick (1 ms at HZ = 1000, the
+/// finest): a kernel that counts whole ticks would give only whole milliseconds, a resolution
+/// as coarse as the figure itself.
+pub fn cpu_resolved(samples: &[Sample]) -> bool {
+    let cpu: Vec<u64> = samples.iter().map(cpu_ns).collect();
+    stats::resolves_below(&cpu, 1_000_000)
+}
+
 /// A per-round figure of `c` against `base`, the runs paired by round (both ran in the same
-/// round, close in time), with its interval and the noise rule.
-fn paired(c: &ConfigResult, base: &ConfigResult, seed: u64, figure: fn(&crate::measure::Sample) -> f64) -> Ratio {
+/// round, close in time), with its interval and the noise rule; `None` when no round pairs
+/// them or either median is 0.
+fn paired(c: &ConfigResult, base: &ConfigResult, seed: u64, figure: fn(&Sample) -> f64) -> Option<Ratio> {
     if c.name == base.name {
-        return Ratio { value: 1.0, ci95: Some([1.0, 1.0]), noise: true };
+        return Some(Ratio { value: 1.0, ci95: Some([1.0, 1.0]), noise: true });
     }
     let pairs: Vec<(f64, f64)> = c
         .samples
@@ -149,7 +183,10 @@ fn paired(c: &ConfigResult, base: &ConfigResult, seed: u64, figure: fn(&crate::m
         })
         .collect();
     let (value, ci) = stats::paired_ratio_ci(&pairs, RESAMPLES, seed);
-    Ratio { value, ci95: Some(ci), noise: (ci[0] <= 1.0 && 1.0 <= ci[1]) || pairs.len() < MIN_ROUNDS_FOR_A_CLAIM }
+    if !(value.is_finite() && value > 0.0) {
+        return None;
+    }
+    Some(Ratio { value, ci95: Some(ci), noise: (ci[0] <= 1.0 && 1.0 <= ci[1]) || pairs.len() < MIN_ROUNDS_FOR_A_CLAIM })
 }
 
 impl fmt::Display for Figure {
