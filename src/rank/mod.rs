@@ -5,7 +5,7 @@ mod figure;
 mod guards;
 mod verdict;
 
-pub use figure::{Figure, Kind, PerFigure, Ratio};
+pub use figure::{Figure, Kind, PerFigure, Ratio, cpu_ns, cpu_resolved};
 
 use crate::config::{Rank, Weights};
 use crate::measure::stats;
