@@ -4,7 +4,7 @@
 //! [`Figure::ALL`].
 
 use std::fmt;
-use std::ops::{Index, IndexMut};
+use std::ops::Index;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -17,7 +17,7 @@ use crate::results::ConfigResult;
 const RESAMPLES: usize = 2000;
 /// Fewer paired rounds than this and a percentile bootstrap is too optimistic: the difference
 /// is reported, but counted as noise.
-pub const MIN_ROUNDS_FOR_A_CLAIM: usize = 10;
+const MIN_ROUNDS_FOR_A_CLAIM: usize = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Figure {
@@ -108,7 +108,7 @@ impl Figure {
 
     /// Build time depends on go's build cache (the first `GOAMD64=v3` build recompiles the
     /// standard library) and is measured once; max RSS counts the runner's own memory; CPU
-    /// time mostly follows startup: all off unless set.
+    /// time is off too, startup being the time a user waits: all off unless set.
     pub const fn default_weight(self) -> f64 {
         match self {
             Figure::Startup => 1.0,
@@ -241,12 +241,6 @@ impl<T> Index<Figure> for PerFigure<T> {
     }
 }
 
-impl<T> IndexMut<Figure> for PerFigure<T> {
-    fn index_mut(&mut self, f: Figure) -> &mut T {
-        &mut self.0[f as usize]
-    }
-}
-
 impl<T: Serialize> Serialize for PerFigure<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(Figure::COUNT))?;
@@ -289,7 +283,8 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_round_trip() {
-        for f in Figure::ALL {
+        for (i, f) in Figure::ALL.into_iter().enumerate() {
+            assert_eq!(f as usize, i, "PerFigure indexes by declaration order");
             assert_eq!(Figure::ALL.iter().filter(|g| g.name() == f.name()).count(), 1);
             let json = serde_json::to_string(&f).unwrap();
             assert_eq!(serde_json::from_str::<Figure>(&json).unwrap(), f);
