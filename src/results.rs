@@ -13,6 +13,7 @@ use crate::inspect::escapes::report::Counts;
 use crate::inspect::size::Size;
 use crate::measure::inittrace::InitProfile;
 use crate::measure::{Failure, Floor, Sample, Startup};
+use crate::rank::{Figure, Ratio};
 
 pub const SCHEMA: u32 = 1;
 
@@ -69,7 +70,13 @@ pub struct ConfigResult {
     pub probe_failure: Option<Failure>,
     pub ratios: Option<Ratios>,
     pub score: Option<f64>,
+    /// On the Pareto front of the configs that may be recommended (ranked, unguarded, or the
+    /// baseline); the recommendation always is.
     pub pareto: bool,
+    /// On the Pareto front of every ranked config, guarded ones included; `null` before the
+    /// configs are ranked (and in results written before this field existed).
+    #[serde(default)]
+    pub pareto_all: Option<bool>,
     /// Why this config is kept out of the recommendation (forbidden flag, portability, a
     /// regression beyond a bound); empty when it is not.
     #[serde(default)]
@@ -98,7 +105,10 @@ pub struct Escapes {
     pub counts: Counts,
 }
 
-/// Each figure as a ratio to the baseline (below 1.0 is better).
+/// Each figure as a ratio to the baseline (below 1.0 is better). A noisy figure (startup, max
+/// RSS, CPU) is the ratio of the medians over the rounds, with a 95% bootstrap interval that
+/// resamples whole rounds; `*_noise` is true when that interval contains 1.0 or rests on fewer
+/// than 10 rounds, and the score then counts no change. See [`Figure`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ratios {
     pub startup: f64,
@@ -109,12 +119,64 @@ pub struct Ratios {
     #[serde(default)]
     pub startup_p: f64,
     pub size: f64,
+    /// One build per config: no interval.
     pub build: f64,
-    /// Peak RSS of a probe run; see the README on the runner's share of it.
+    /// Peak RSS of a probe run (median over the rounds); see the README on the runner's share.
     #[serde(default)]
     pub max_rss: Option<f64>,
+    #[serde(default)]
+    pub max_rss_ci95: Option<[f64; 2]>,
+    #[serde(default)]
+    pub max_rss_noise: bool,
     /// Heap allocation sites, (config + 1) / (baseline + 1); `null` without escape reports.
     pub escapes: Option<f64>,
+    /// CPU time of a probe run, user + sys (median over the rounds); `null` when the kernel
+    /// counted it in whole scheduler ticks.
+    #[serde(default)]
+    pub cpu: Option<f64>,
+    #[serde(default)]
+    pub cpu_ci95: Option<[f64; 2]>,
+    #[serde(default)]
+    pub cpu_noise: bool,
+}
+
+impl Ratios {
+    /// Every figure's ratio, from the figure table; `None` when a figure every config has
+    /// (startup, size, build) is missing.
+    pub fn from_figures(mut ratio: impl FnMut(Figure) -> Option<Ratio>, startup_p: f64) -> Option<Ratios> {
+        let startup = ratio(Figure::Startup)?;
+        let max_rss = ratio(Figure::MaxRss);
+        let cpu = ratio(Figure::Cpu);
+        Some(Ratios {
+            startup: startup.value,
+            startup_ci95: startup.ci95.unwrap_or([startup.value; 2]),
+            startup_noise: startup.noise,
+            startup_p,
+            size: ratio(Figure::Size)?.value,
+            build: ratio(Figure::Build)?.value,
+            max_rss: max_rss.map(|r| r.value),
+            max_rss_ci95: max_rss.and_then(|r| r.ci95),
+            max_rss_noise: max_rss.is_some_and(|r| r.noise),
+            escapes: ratio(Figure::Escapes).map(|r| r.value),
+            cpu: cpu.map(|r| r.value),
+            cpu_ci95: cpu.and_then(|r| r.ci95),
+            cpu_noise: cpu.is_some_and(|r| r.noise),
+        })
+    }
+
+    /// One figure's ratio as recorded here; `None` when it was not measured.
+    pub fn get(&self, f: Figure) -> Option<Ratio> {
+        let noisy =
+            |value: Option<f64>, ci95: Option<[f64; 2]>, noise: bool| value.map(|value| Ratio { value, ci95, noise });
+        match f {
+            Figure::Startup => noisy(Some(self.startup), Some(self.startup_ci95), self.startup_noise),
+            Figure::Size => Some(Ratio::exact(self.size)),
+            Figure::Build => Some(Ratio::exact(self.build)),
+            Figure::Escapes => self.escapes.map(Ratio::exact),
+            Figure::MaxRss => noisy(self.max_rss, self.max_rss_ci95, self.max_rss_noise),
+            Figure::Cpu => noisy(self.cpu, self.cpu_ci95, self.cpu_noise),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -109,6 +109,7 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
             ratios: None,
             score: None,
             pareto: false,
+            pareto_all: None,
             guards: Vec::new(),
             samples: Vec::new(),
         });

@@ -157,15 +157,16 @@ fn commented(block: &str) -> String {
 /// The `[rank]` table with gostart's defaults, every key explained.
 fn rank_example() -> String {
     let w = Weights::default();
+    let weights: Vec<String> = w.0.iter().map(|(f, w)| format!("{f} = {w:?}")).collect();
     let forbid: Vec<String> = config::DEFAULT_FORBID.iter().map(|f| format!("{f:?}")).collect();
     format!(
         "[rank]
 # The configuration every ratio is taken against, by name or id (see `gostart matrix`).
 # Default: the plain `go build`, \"default\", added to the matrix when missing.
 baseline = \"default\"
-# Score = Σ weight × ln(ratio to the baseline), lower is better. A startup ratio whose 95%
-# interval contains 1.0 counts as no change. Build time depends on go's cache: off.
-weights = {{ startup = {:?}, size = {:?}, build = {:?}, escapes = {:?}, max_rss = {:?} }}
+# Score = Σ weight × ln(ratio to the baseline), lower is better. A noisy figure's ratio whose
+# 95% interval contains 1.0 counts as no change. Build time is one measurement: off.
+weights = {{ {} }}
 # Guards keep a configuration out of the recommendation: a figure that regresses more than
 # this fraction against the baseline (no bound by default),
 max_regression = {{ startup = 0.05, size = 0.10 }}
@@ -174,11 +175,7 @@ forbid = [{}]
 # and a GOAMD64 level above what your machines support (v3 needs AVX2).
 goamd64 = \"v1\"
 ",
-        w.startup,
-        w.size,
-        w.build,
-        w.escapes,
-        w.max_rss,
+        weights.join(", "),
         forbid.join(", ")
     )
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::flags::Flags;
 use crate::matrix::MatrixSpec;
+use crate::rank::{Figure, PerFigure};
 
 pub use resolve::load;
 // The built-in `[measure]` defaults, for `gostart init`.
@@ -81,7 +82,7 @@ pub struct Rank {
     pub baseline_at: Option<String>,
     pub weights: Weights,
     /// Guards: figure → largest acceptable ratio above 1.0 (e.g. `startup` → 0.05).
-    pub max_regression: BTreeMap<String, f64>,
+    pub max_regression: BTreeMap<Figure, f64>,
     /// Flags a recommended config may not carry (matched against the words of its
     /// ldflags, gcflags and asmflags).
     pub forbid: Vec<String>,
@@ -105,22 +106,21 @@ impl Default for Rank {
 /// Debug flags no release should carry: no optimization, no inlining, the race detector.
 pub const DEFAULT_FORBID: &[&str] = &["-N", "-l", "-race", "-asan", "-msan"];
 
-/// Weights of each figure's log-ratio in the score.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub struct Weights {
-    pub startup: f64,
-    pub size: f64,
-    pub build: f64,
-    /// Heap allocation sites in the module's code, from the escape report.
-    pub escapes: f64,
-    /// Peak memory of a probe run (near the runner's own floor it is not the program's).
-    #[serde(default)]
-    pub max_rss: f64,
-}
+/// Weights of each figure's log-ratio in the score, one per [`Figure`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Weights(pub PerFigure<f64>);
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights { startup: 1.0, size: 0.5, build: 0.0, escapes: 0.1, max_rss: 0.0 }
+        Weights(PerFigure::from_fn(Figure::default_weight))
+    }
+}
+
+impl std::ops::Index<Figure> for Weights {
+    type Output = f64;
+    fn index(&self, f: Figure) -> &f64 {
+        &self.0[f]
     }
 }
 

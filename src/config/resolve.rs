@@ -10,6 +10,7 @@ use super::toml::{TomlConfig, TomlEntry, TomlMatrix};
 use super::{Config, Measure, Overrides, Rank, Target, Weights, error, presets, user};
 use crate::flags::Flags;
 use crate::matrix::{self, Axis, MatrixSpec, Point, Setting};
+use crate::rank::PerFigure;
 
 pub(crate) const DEFAULT_RUNS: u32 = 30;
 pub(crate) const DEFAULT_WARMUP: u32 = 3;
@@ -141,20 +142,8 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
     let target = project.target.unwrap_or_default();
     let rank = project.rank.unwrap_or_default();
     let w = rank.weights.unwrap_or_default();
-    let defaults = Weights::default();
-    let weights = Weights {
-        startup: w.startup.map_or(defaults.startup, |w| w.0),
-        size: w.size.map_or(defaults.size, |w| w.0),
-        build: w.build.map_or(defaults.build, |w| w.0),
-        escapes: w.escapes.map_or(defaults.escapes, |w| w.0),
-        max_rss: w.max_rss.map_or(defaults.max_rss, |w| w.0),
-    };
-    let r = rank.max_regression.clone().unwrap_or_default();
-    let max_regression =
-        [("startup", r.startup), ("size", r.size), ("build", r.build), ("escapes", r.escapes), ("max_rss", r.max_rss)]
-            .into_iter()
-            .filter_map(|(k, v)| Some((k.to_owned(), v?.0)))
-            .collect();
+    let weights = Weights(PerFigure::from_fn(|f| w.get(&f).map_or(f.default_weight(), |w| w.0)));
+    let max_regression = rank.max_regression.clone().unwrap_or_default().into_iter().map(|(f, v)| (f, v.0)).collect();
     let defaults_rank = Rank::default();
     let forbid = rank.forbid.clone().unwrap_or(defaults_rank.forbid);
     let goamd64 = rank.goamd64.clone().map_or(defaults_rank.goamd64, |g| g.0);

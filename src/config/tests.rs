@@ -6,6 +6,7 @@ use super::resolve::load_with_user;
 use super::user::UserConfig;
 use super::{Config, Overrides};
 use crate::matrix::Setting;
+use crate::rank::Figure;
 
 fn load_src(src: &str) -> anyhow::Result<Config> {
     let dir = tempfile::tempdir()?;
@@ -79,7 +80,8 @@ env = { CGO_ENABLED = "0" }
     );
     assert_eq!(c.matrix.exclude.len(), 1);
     assert_eq!(c.matrix.include.len(), 1);
-    assert_eq!((c.rank.weights.startup, c.rank.weights.size, c.rank.weights.build), (2.0, 0.25, 0.0));
+    let w = c.rank.weights;
+    assert_eq!((w[Figure::Startup], w[Figure::Size], w[Figure::Build]), (2.0, 0.25, 0.0));
     let release = &c.profiles["release"];
     assert_eq!(release.ldflags, "-s -w");
     assert!(release.trimpath);
@@ -159,6 +161,12 @@ fn unknown_sections_and_entry_keys_are_errors() {
     assert!(e.starts_with("gostart.toml:1:2: unknown field `matirx`"), "{e}");
     let e = error_of("[[matrix.include]]\nldflag = \"-s\"\n");
     assert!(e.starts_with("gostart.toml:2:1: unknown field `ldflag`"), "{e}");
+    // Weights and bounds take the figure names, listed once in rank::Figure.
+    let e = error_of("[rank]\nweights = { startup = 1, sise = 0.5 }\n");
+    assert!(e.starts_with("gostart.toml:2:26: unknown field `sise`, expected one of `startup`, `size`"), "{e}");
+    assert!(e.contains("did you mean `size`?"), "{e}");
+    let e = error_of("[rank]\nmax_regression = { max_rs = 0.1 }\n");
+    assert!(e.starts_with("gostart.toml:2:20: unknown field `max_rs`") && e.contains("did you mean `max_rss`?"), "{e}");
 }
 
 #[test]

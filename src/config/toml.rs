@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, de};
 use toml::Spanned;
 
+use crate::rank::Figure;
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TomlConfig {
@@ -127,15 +129,8 @@ impl<'de> Deserialize<'de> for GoAmd64 {
     }
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TomlWeights {
-    pub startup: Option<Weight>,
-    pub size: Option<Weight>,
-    pub build: Option<Weight>,
-    pub escapes: Option<Weight>,
-    pub max_rss: Option<Weight>,
-}
+/// A number per figure, e.g. `{ startup = 1.0, size = 0.5 }`; any other key is an error.
+pub type TomlWeights = BTreeMap<Figure, Weight>;
 
 /// The values of one matrix axis: a non-empty list.
 #[derive(Debug, Clone)]

@@ -4,14 +4,24 @@
 //! One line per timed run of a config, in matrix order:
 //!
 //! ```text
-//! BenchmarkStartup/cfg=ldflags:-s_-w+CGO_ENABLED:0 1 1510345 ns/op 0.000402000 user-sec/op 0.000655000 sys-sec/op
+//! BenchmarkStartup/cfg=ldflags:-s_-w+CGO_ENABLED:0 1 1510345 ns/op 0.001057000 cpu-sec/op
 //! ```
 //!
 //! `1` iteration (each line is one start of the program); `ns/op` is the spawn-to-reap wall
-//! time, `user-sec/op` and `sys-sec/op` the child's CPU time (from `wait4`), in seconds with
-//! every nanosecond kept. Not `user-ns/op`: benchstat converts `ns` units to `sec` but leaves
-//! a 0 (CPU time is counted in clock ticks, so many short runs have 0 user or 0 sys time) in
-//! the unit it was written in, which splits one figure into two tables. The header gives the file's
+//! time, `cpu-sec/op` the child's CPU time, user + sys (from `wait4`), in seconds with every
+//! nanosecond kept. Only figures whose resolution fits them are written:
+//!
+//! - not user and sys apart: Linux samples the split between them at scheduler ticks, so a
+//!   run of a few milliseconds has all its CPU time in one or the other, and benchstat would
+//!   compare medians of a mix of zeros and totals (a spurious "−100.00% (p=0.048)"). Their
+//!   sum is the scheduler's own runtime count, to the microsecond, so `cpu-sec/op` is sound;
+//!   and it is left out (with a `#` line saying so) when some config's CPU times are all whole
+//!   milliseconds, as a kernel counting whole ticks would give.
+//! - not max RSS: the kernel's figure includes the runner's own memory (see the README), so
+//!   every config of a small program reads the same.
+//!
+//! Seconds, not `cpu-ns/op`: benchstat converts `ns` units to `sec` but leaves a 0 in the unit
+//! it was written in, which would split one figure into two tables. The header gives the file's
 //! configuration keys benchstat groups by: `goos`, `goarch` and `pkg` (the target's import
 //! path). They are the same for every run of one program on one machine, so benchstat puts two
 //! runs in one table with a column each; nothing that changes from run to run (the run id, the
@@ -35,6 +45,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::rank::{cpu_ns, cpu_resolved};
 use crate::results::{ConfigResult, Run};
 
 pub fn serialize(run: &Run) -> String {
@@ -51,6 +62,10 @@ fn render(run: &Run, host_arch: &str) -> String {
     out.push_str(&format!("goarch: {}\n", goarch(run, host_arch)));
     out.push_str(&format!("pkg: {}\n", one_line(&run.target.import_path)));
     let names = names(&run.configs);
+    let cpu = run.configs.iter().filter(|c| !c.samples.is_empty()).all(|c| cpu_resolved(&c.samples));
+    if !cpu {
+        out.push_str("# no cpu-sec/op: some config's CPU times are whole milliseconds (scheduler ticks)\n");
+    }
     for c in &run.configs {
         let name = &names[c.name.as_str()];
         if c.samples.is_empty() {
@@ -58,12 +73,11 @@ fn render(run: &Run, host_arch: &str) -> String {
             continue;
         }
         for s in &c.samples {
-            out.push_str(&format!(
-                "BenchmarkStartup/cfg={name} 1 {} ns/op {} user-sec/op {} sys-sec/op\n",
-                s.wall_ns,
-                seconds(s.user_ns),
-                seconds(s.sys_ns)
-            ));
+            out.push_str(&format!("BenchmarkStartup/cfg={name} 1 {} ns/op", s.wall_ns));
+            if cpu {
+                out.push_str(&format!(" {} cpu-sec/op", seconds(cpu_ns(s))));
+            }
+            out.push('\n');
         }
     }
     out
@@ -178,6 +192,27 @@ mod tests {
         let lines = out.lines().filter(|l| l.starts_with("Benchmark")).count();
         assert_eq!(lines, run.configs.iter().map(|c| c.samples.len()).sum::<usize>());
         insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn cpu_is_user_plus_sys_and_left_out_when_counted_in_ticks() {
+        let mut run = fixture::run();
+        let out = render(&run, "amd64");
+        assert!(!out.contains("user-sec/op") && !out.contains("sys-sec/op"));
+        let s = &run.configs[0].samples[0];
+        let first = out.lines().find(|l| l.starts_with("Benchmark")).unwrap();
+        assert_eq!(
+            first,
+            format!("BenchmarkStartup/cfg=default 1 {} ns/op {} cpu-sec/op", s.wall_ns, seconds(s.user_ns + s.sys_ns))
+        );
+
+        // A kernel that counts whole 4 ms ticks: CPU time is no figure at that resolution.
+        for s in run.configs.iter_mut().flat_map(|c| c.samples.iter_mut()) {
+            (s.user_ns, s.sys_ns) = (4_000_000 * (s.round as u64 % 2), 0);
+        }
+        let out = render(&run, "amd64");
+        assert!(out.contains("\n# no cpu-sec/op: some config's CPU times are whole milliseconds"), "{out}");
+        assert!(out.lines().filter(|l| l.starts_with("Benchmark")).all(|l| l.ends_with(" ns/op")), "{out}");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! One CSV row per config with raw numbers (nanoseconds, bytes), for spreadsheets.
+//! One CSV row per config with raw numbers (nanoseconds, bytes), for spreadsheets. Columns are
+//! only ever added at the end.
 
 use anyhow::{Context, Result};
 
@@ -23,6 +24,15 @@ pub fn serialize(run: &Run) -> Result<Vec<u8>> {
         "score",
         "pareto",
         "failure",
+        "pareto_all",
+        "ratio_max_rss",
+        "ratio_max_rss_ci95_lo",
+        "ratio_max_rss_ci95_hi",
+        "max_rss_noise",
+        "ratio_cpu",
+        "ratio_cpu_ci95_lo",
+        "ratio_cpu_ci95_hi",
+        "cpu_noise",
     ])?;
     let opt = |v: Option<String>| v.unwrap_or_default();
     for c in ranked(run) {
@@ -45,6 +55,15 @@ pub fn serialize(run: &Run) -> Result<Vec<u8>> {
             opt(c.score.map(|s| format!("{s:.6}"))),
             c.pareto.to_string(),
             opt(failure),
+            opt(c.pareto_all.map(|p| p.to_string())),
+            opt(r.and_then(|r| r.max_rss).map(|v| format!("{v:.6}"))),
+            opt(r.and_then(|r| r.max_rss_ci95).map(|ci| format!("{:.6}", ci[0]))),
+            opt(r.and_then(|r| r.max_rss_ci95).map(|ci| format!("{:.6}", ci[1]))),
+            opt(r.filter(|r| r.max_rss_ci95.is_some()).map(|r| r.max_rss_noise.to_string())),
+            opt(r.and_then(|r| r.cpu).map(|v| format!("{v:.6}"))),
+            opt(r.and_then(|r| r.cpu_ci95).map(|ci| format!("{:.6}", ci[0]))),
+            opt(r.and_then(|r| r.cpu_ci95).map(|ci| format!("{:.6}", ci[1]))),
+            opt(r.filter(|r| r.cpu_ci95.is_some()).map(|r| r.cpu_noise.to_string())),
         ])?;
     }
     w.into_inner().context("cannot finish the CSV output")
@@ -67,5 +86,36 @@ mod tests {
         let out = String::from_utf8(serialize(&run).unwrap()).unwrap();
         assert_eq!(out.lines().count(), run.configs.len() + 1);
         insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn max_rss_and_cpu_columns_of_a_ranked_run() {
+        // The fixture (20 rounds) was ranked before max RSS and CPU had intervals: rank it again.
+        let mut run = fixture::run();
+        let baseline = run.baseline.clone();
+        crate::rank::rank(&mut run.configs, &baseline, &crate::config::Rank::default(), 1, ".");
+        let out = String::from_utf8(serialize(&run).unwrap()).unwrap();
+        let mut rows = ::csv::Reader::from_reader(out.as_bytes());
+        let header = rows.headers().unwrap().clone();
+        let col =
+            |row: &::csv::StringRecord, name: &str| row[header.iter().position(|h| h == name).unwrap()].to_owned();
+        for row in rows.records().map(Result::unwrap) {
+            // Every run of the fixture peaked at 8292 KiB: no difference, and noise.
+            assert_eq!(col(&row, "ratio_max_rss"), "1.000000");
+            assert_eq!(
+                (col(&row, "ratio_max_rss_ci95_lo"), col(&row, "ratio_max_rss_ci95_hi")),
+                ("1.000000".into(), "1.000000".into())
+            );
+            assert_eq!(col(&row, "max_rss_noise"), "true");
+            assert!(["true", "false"].contains(&col(&row, "pareto_all").as_str()));
+            // The pie builds start slower in this capture, and spend more CPU doing it.
+            let cpu = |name: &str| col(&row, name).parse::<f64>().unwrap();
+            if row[0].contains("buildmode=pie") {
+                assert!(cpu("ratio_cpu") > 1.1 && cpu("ratio_cpu_ci95_lo") > 1.0, "{row:?}");
+                assert_eq!(col(&row, "cpu_noise"), "false");
+            } else {
+                assert!(cpu("ratio_cpu_ci95_lo") <= cpu("ratio_cpu") && cpu("ratio_cpu") <= cpu("ratio_cpu_ci95_hi"));
+            }
+        }
     }
 }

@@ -67,6 +67,13 @@ pub fn median_ci_ranks(n: usize) -> (usize, usize) {
     (lo, hi.max(lo))
 }
 
+/// Whether measurements resolve below `quantum`: some value is not a whole multiple of it.
+/// Values counted in coarse units (CPU time in scheduler ticks) are all multiples of the unit;
+/// an empty sample, or one of zeros, resolves nothing.
+pub fn resolves_below(xs: &[u64], quantum: u64) -> bool {
+    quantum > 0 && xs.iter().any(|x| x % quantum != 0)
+}
+
 /// The ratio of two configs' medians with a 95% percentile-bootstrap interval that keeps the
 /// round pairing: each resample draws whole rounds, so drift shared by a round cancels.
 pub fn paired_ratio_ci(pairs: &[(f64, f64)], resamples: usize, seed: u64) -> (f64, [f64; 2]) {
@@ -247,6 +254,15 @@ mod tests {
         // Constant samples: a degenerate but exact interval.
         assert_eq!(ratio_ci_unpaired(&[4.0; 10], &[2.0; 10], 500, 1), (0.5, [0.5, 0.5]));
         assert!(ratio_ci_unpaired(&[], &b, 500, 1).0.is_nan());
+    }
+
+    #[test]
+    fn resolution_below_a_quantum() {
+        // CPU times as wait4 gives them: microseconds, or whole 4 ms ticks.
+        assert!(resolves_below(&[1_588_000, 1_601_000], 1_000_000));
+        assert!(!resolves_below(&[0, 4_000_000, 8_000_000], 1_000_000));
+        assert!(!resolves_below(&[], 1_000_000));
+        assert!(!resolves_below(&[5, 7], 0));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Guards: reasons a configuration stays in the table but out of the recommendation.
 
+use super::Figure;
 use crate::config::Rank;
 use crate::flags::Flags;
 use crate::results::ConfigResult;
@@ -20,17 +21,12 @@ pub fn check(c: &ConfigResult, rank: &Rank) -> Vec<String> {
         }
     }
     if let Some(r) = &c.ratios {
-        for (figure, bound) in &rank.max_regression {
-            let ratio = match figure.as_str() {
-                "startup" if !r.startup_noise => Some(r.startup),
-                "size" => Some(r.size),
-                "build" => Some(r.build),
-                "escapes" => r.escapes,
-                "max_rss" => r.max_rss,
-                _ => None,
-            };
+        for f in Figure::ALL {
+            let Some(bound) = rank.max_regression.get(&f) else { continue };
+            // A ratio within noise is no regression.
+            let ratio = r.get(f).filter(|r| !r.noise).map(|r| r.value);
             if let Some(ratio) = ratio.filter(|ratio| *ratio > 1.0 + bound) {
-                why.push(format!("{figure} {ratio:.3}× exceeds [rank] max_regression.{figure} = {bound}"));
+                why.push(format!("{f} {ratio:.3}× exceeds [rank] max_regression.{f} = {bound}"));
             }
         }
     }

@@ -1,20 +1,17 @@
 //! Ranking: every figure as a ratio to the baseline, score = Σ weight × ln(ratio) (lower is
 //! better), the Pareto front over the weighted figures, guards, and the verdict.
 
+mod figure;
 mod guards;
 mod verdict;
+
+pub use figure::{Figure, Kind, PerFigure, Ratio, cpu_ns, cpu_resolved};
 
 use crate::config::{Rank, Weights};
 use crate::measure::stats;
 use crate::results::{ConfigResult, Ratios, Verdict};
 
-/// Bootstrap resamples for the ratio interval.
-const RESAMPLES: usize = 2000;
-/// Fewer paired rounds than this and a percentile bootstrap is too optimistic: the startup
-/// difference is reported, but counted as noise.
-const MIN_ROUNDS_FOR_A_CLAIM: usize = 10;
-
-/// Fills `ratios`, `score`, `pareto` and `guards` of every config and returns the verdict.
+/// Fills `ratios`, `score`, `pareto`, `pareto_all` and `guards` of every config and returns the verdict.
 /// `package` is the target as `go build` takes it, for the reproducing command line.
 pub fn rank(configs: &mut [ConfigResult], baseline: &str, rank: &Rank, seed: u64, package: &str) -> Verdict {
     let Some(base) = configs.iter().find(|c| c.name == baseline).cloned() else {
@@ -35,183 +32,57 @@ pub fn rank(configs: &mut [ConfigResult], baseline: &str, rank: &Rank, seed: u64
         c.score = c.ratios.as_ref().map(|r| score(r, &rank.weights));
         c.guards = if c.usable() { guards::check(c, rank) } else { Vec::new() };
     }
-    mark_pareto(configs, &rank.weights);
-    verdict::decide(configs, baseline, package)
+    mark_pareto(configs, &rank.weights, baseline);
+    verdict::decide(configs, baseline, package, &rank.weights)
 }
 
 fn ratios(c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratios> {
     if !c.usable() {
         return None;
     }
-    // Pair the two configs' runs by round: both ran in the same round, close in time.
-    let pairs: Vec<(f64, f64)> = c
-        .samples
-        .iter()
-        .filter_map(|s| {
-            let b = base.samples.iter().find(|b| b.round == s.round)?;
-            Some((s.wall_ns as f64, b.wall_ns as f64))
-        })
-        .collect();
-    let (startup, ci) =
-        if c.name == base.name { (1.0, [1.0, 1.0]) } else { stats::paired_ratio_ci(&pairs, RESAMPLES, seed) };
-    let size = c.size.as_ref()?.bytes as f64 / base.size.as_ref()?.bytes.max(1) as f64;
-    let build = c.build.wall_ns as f64 / base.build.wall_ns.max(1) as f64;
-    let heap = |c: &ConfigResult| c.escapes.as_ref().filter(|e| e.collect.ok).map(|e| e.counts.heap as f64 + 1.0);
-    let escapes = heap(c).zip(heap(base)).map(|(c, b)| c / b);
-    let rss = |c: &ConfigResult| c.startup.as_ref().map(|s| s.max_rss_kib.max(1) as f64);
-    let max_rss = rss(c).zip(rss(base)).map(|(c, b)| c / b);
     let walls = |c: &ConfigResult| c.samples.iter().map(|s| s.wall_ns as f64).collect::<Vec<_>>();
     let startup_p = if c.name == base.name { 1.0 } else { stats::mann_whitney_p(&walls(c), &walls(base)) };
-    Some(Ratios {
-        startup,
-        startup_ci95: ci,
-        startup_noise: (ci[0] <= 1.0 && 1.0 <= ci[1]) || pairs.len() < MIN_ROUNDS_FOR_A_CLAIM,
-        startup_p,
-        size,
-        build,
-        escapes,
-        max_rss,
-    })
+    Ratios::from_figures(|f| f.ratio(c, base, seed), startup_p)
 }
 
-/// Σ weight × ln(ratio); a startup difference within noise counts as none.
+/// Σ weight × ln(ratio) over the weighted figures; a ratio within noise, or not measured,
+/// counts as none. A figure of weight 0 is left out, not multiplied: 0 × ln(0) is no number.
 pub fn score(r: &Ratios, w: &Weights) -> f64 {
-    let startup = if r.startup_noise { 0.0 } else { r.startup.ln() };
-    w.startup * startup
-        + w.size * r.size.ln()
-        + w.build * r.build.ln()
-        + w.escapes * r.escapes.unwrap_or(1.0).ln()
-        + w.max_rss * r.max_rss.unwrap_or(1.0).ln()
+    weighted(r, w).into_iter().map(|(f, ratio)| w[f] * ratio.ln()).sum()
 }
 
-/// The figures that enter the score, as the score sees them: a startup ratio within noise is 1.0.
-fn effective(r: &Ratios, w: &Weights) -> Vec<f64> {
-    let startup = if r.startup_noise { 1.0 } else { r.startup };
-    [
-        (w.startup, startup),
-        (w.size, r.size),
-        (w.build, r.build),
-        (w.escapes, r.escapes.unwrap_or(1.0)),
-        (w.max_rss, r.max_rss.unwrap_or(1.0)),
-    ]
-    .into_iter()
-    .filter(|(weight, _)| *weight > 0.0)
-    .map(|(_, ratio)| ratio)
-    .collect()
+/// A figure as the score sees it: 1.0 within noise or when not measured.
+fn effective(r: &Ratios, f: Figure) -> f64 {
+    r.get(f).map_or(1.0, |r| r.effective())
 }
 
-/// A ranked config is on the Pareto front when no other is at least as good on every weighted
-/// figure and better on one. Noise is no difference, so the recommendation is always on the front.
-fn mark_pareto(configs: &mut [ConfigResult], w: &Weights) {
-    let points: Vec<Option<Vec<f64>>> = configs.iter().map(|c| c.ratios.as_ref().map(|r| effective(r, w))).collect();
+/// The figures that enter the score, as the score sees them.
+fn weighted(r: &Ratios, w: &Weights) -> Vec<(Figure, f64)> {
+    Figure::ALL.into_iter().filter(|&f| w[f] > 0.0).map(|f| (f, effective(r, f))).collect()
+}
+
+/// Marks the Pareto fronts over the weighted figures (a config is on a front when no other in
+/// the set is at least as good on every weighted figure and better on one; noise is no
+/// difference). `pareto`: the front of the configs that may be recommended — ranked, passing
+/// every guard, or the baseline (the verdict's "keep it"). The recommendation is on it: it has
+/// the lowest score of that set (or is the baseline when nothing scores below 0), and a config
+/// that dominates another scores lower. `pareto_all`: the front of every ranked config, guarded
+/// or not; a guarded config may dominate the recommendation there.
+fn mark_pareto(configs: &mut [ConfigResult], w: &Weights, baseline: &str) {
+    let point = |r: &Ratios| weighted(r, w).into_iter().map(|(_, ratio)| ratio).collect::<Vec<_>>();
+    let points: Vec<Option<Vec<f64>>> = configs.iter().map(|c| c.ratios.as_ref().map(point)).collect();
+    let may_recommend: Vec<bool> =
+        configs.iter().map(|c| c.ratios.is_some() && (c.guards.is_empty() || c.name == baseline)).collect();
     let dominates = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x <= y) && a.iter().zip(b).any(|(x, y)| x < y);
-    for (i, c) in configs.iter_mut().enumerate() {
-        c.pareto = match &points[i] {
-            None => false,
-            Some(p) => !points.iter().flatten().any(|q| dominates(q, p)),
-        };
+    let on_front = |i: usize, among: &dyn Fn(usize) -> bool| match &points[i] {
+        None => false,
+        Some(p) => !(0..points.len()).filter(|&j| among(j)).filter_map(|j| points[j].as_ref()).any(|q| dominates(q, p)),
+    };
+    for i in 0..configs.len() {
+        configs[i].pareto_all = Some(on_front(i, &|_| true));
+        configs[i].pareto = may_recommend[i] && on_front(i, &|j| may_recommend[j]);
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Rank;
-    use crate::flags::Flags;
-    use crate::go::BuildOutcome;
-    use crate::inspect::size::Size;
-    use crate::measure::{Sample, Startup};
-
-    /// A config whose runs take `ms` milliseconds (with a little spread) and whose binary has `bytes`.
-    fn config(name: &str, ms: f64, bytes: u64) -> ConfigResult {
-        let samples: Vec<Sample> = (0..30)
-            .map(|round| Sample {
-                round,
-                wall_ns: (ms * 1e6) as u64 + (round as u64 * 7919 % 50_000),
-                ..Sample::default()
-            })
-            .collect();
-        ConfigResult {
-            name: name.into(),
-            id: name.into(),
-            build_id: name.into(),
-            flags: Flags::default(),
-            argv: vec![],
-            env: Default::default(),
-            build: BuildOutcome { ok: true, wall_ns: 1_000_000_000, ..BuildOutcome::default() },
-            size: Some(Size { bytes, sections: Default::default() }),
-            escapes: None,
-            startup: Startup::from_samples(&samples),
-            init: None,
-            probe_failure: None,
-            ratios: None,
-            score: None,
-            pareto: false,
-            guards: Vec::new(),
-            samples,
-        }
-    }
-
-    #[test]
-    fn faster_and_smaller_wins_and_noise_is_no_gain() {
-        let mut configs = vec![
-            config("default", 10.0, 1000),
-            config("fast", 9.0, 1000),
-            config("same", 10.0, 1000),
-            config("big", 10.0, 2000),
-        ];
-        let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
-        assert_eq!(v.recommended.as_deref(), Some("fast"));
-        assert!(v.reason.starts_with("`fast` against `default`: startup 0.900× (95% CI"), "{}", v.reason);
-        let by = |n: &str| configs.iter().find(|c| c.name == n).unwrap().clone();
-        assert!(!by("fast").ratios.unwrap().startup_noise);
-        assert!(by("same").ratios.unwrap().startup_noise);
-        assert_eq!(by("same").score, Some(0.0));
-        assert!((by("big").score.unwrap() - 0.5 * 2f64.ln()).abs() < 1e-9);
-        assert!(by("fast").pareto && !by("same").pareto && !by("big").pareto && !by("default").pareto);
-    }
-
-    #[test]
-    fn nothing_better_means_the_baseline_and_a_failed_baseline_means_no_verdict() {
-        let mut configs = vec![config("default", 10.0, 1000), config("slow", 12.0, 1000)];
-        let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
-        assert_eq!(v.recommended.as_deref(), Some("default"));
-        assert!(v.reason.contains("nothing beats the baseline `default` beyond noise"), "{}", v.reason);
-
-        let mut configs = vec![config("default", 10.0, 1000), config("fast", 9.0, 1000)];
-        configs[0].build = BuildOutcome { error: Some("boom".into()), ..BuildOutcome::default() };
-        let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
-        assert_eq!(v.recommended, None);
-        assert!(v.reason.contains("failed"));
-        assert!(configs.iter().all(|c| c.score.is_none()));
-    }
-
-    #[test]
-    fn guards_keep_configs_out_of_the_recommendation_but_in_the_table() {
-        let mut configs = vec![
-            config("default", 10.0, 1000),
-            config("gcflags=-l", 8.0, 900),
-            config("GOAMD64=v3", 8.5, 950),
-            config("big", 9.5, 1500),
-            config("ok", 9.0, 1000),
-        ];
-        configs[1].flags.gcflags = "-l".into();
-        configs[2].flags.env.insert("GOAMD64".into(), "v3".into());
-        let r = Rank { max_regression: [("size".to_owned(), 0.2)].into(), ..Rank::default() };
-        let v = rank(&mut configs, "default", &r, 1, "./cmd/app");
-        assert_eq!(v.recommended.as_deref(), Some("ok"));
-        assert!(v.reason.contains("3 configurations kept out by guards"), "{}", v.reason);
-        assert!(configs[1].guards[0].contains("carries `-l`"));
-        assert!(configs[2].guards[0].contains("GOAMD64=v3 will not start on CPUs without x86-64-v3"));
-        assert!(configs[3].guards[0].contains("size 1.500× exceeds [rank] max_regression.size = 0.2"));
-        assert!(configs[4].guards.is_empty() && configs[1].score.is_some());
-        assert_eq!(v.command.as_deref(), Some("go build ./cmd/app"));
-        assert_eq!(v.profile.as_deref(), Some("[profile.release]\n"));
-        // Allowing the level lets it compete.
-        let r = Rank { goamd64: "v3".into(), ..Rank::default() };
-        let v = rank(&mut configs, "default", &r, 1, ".");
-        assert_eq!(v.recommended.as_deref(), Some("GOAMD64=v3"));
-        assert_eq!(v.runner_up.as_deref(), Some("ok"));
-        assert!(v.profile.unwrap().contains("env = { GOAMD64 = \"v3\" }"));
-    }
-}
+mod tests;

@@ -2,12 +2,14 @@
 //! gains with intervals, what it costs, how sure gostart is, the runner-up, and how to
 //! reproduce it.
 
+use super::{Figure, Kind, Ratio};
+use crate::config::Weights;
 use crate::export::format_bytes;
 use crate::profile;
 use crate::results::{ConfigResult, Ratios, Verdict};
 
 /// Picks the best-scoring configuration that built, ran and passed every guard.
-pub fn decide(configs: &[ConfigResult], baseline: &str, package: &str) -> Verdict {
+pub fn decide(configs: &[ConfigResult], baseline: &str, package: &str, weights: &Weights) -> Verdict {
     let mut candidates: Vec<&ConfigResult> =
         configs.iter().filter(|c| c.usable() && c.score.is_some() && c.guards.is_empty()).collect();
     candidates.sort_by(|a, b| a.score.unwrap_or(f64::INFINITY).total_cmp(&b.score.unwrap_or(f64::INFINITY)));
@@ -40,8 +42,8 @@ pub fn decide(configs: &[ConfigResult], baseline: &str, package: &str) -> Verdic
         };
     }
     let runner_up = candidates.iter().skip(1).find(|c| c.score.is_some_and(|s| s < 0.0) && c.name != baseline);
-    let mut reason = format!("`{}` against `{baseline}`: {}", best.name, gains_and_costs(r, best, base));
-    reason.push_str(&format!(". {}", how_sure(r)));
+    let mut reason = format!("`{}` against `{baseline}`: {}", best.name, gains_and_costs(r, best, base, weights));
+    reason.push_str(&format!(". {}", how_sure(r, weights)));
     if let Some(ru) = runner_up {
         reason.push_str(&format!(". Runner-up: `{}` (score {:+.3})", ru.name, ru.score.unwrap_or(0.0)));
     }
@@ -55,25 +57,21 @@ pub fn decide(configs: &[ConfigResult], baseline: &str, package: &str) -> Verdic
     }
 }
 
-fn gains_and_costs(r: &Ratios, c: &ConfigResult, base: &ConfigResult) -> String {
+/// Each figure the verdict speaks of — the ones weighted by default (startup, size, escapes)
+/// and any the user weighted — as a gain, a cost, or unchanged within noise.
+fn gains_and_costs(r: &Ratios, c: &ConfigResult, base: &ConfigResult, w: &Weights) -> String {
     let mut gains = Vec::new();
     let mut costs = Vec::new();
-    let mut put = |better: bool, text: String| if better { gains.push(text) } else { costs.push(text) };
-    if !r.startup_noise {
-        put(
-            r.startup < 1.0,
-            format!("startup {:.3}× (95% CI {:.3}–{:.3})", r.startup, r.startup_ci95[0], r.startup_ci95[1]),
-        );
-    }
-    if let (Some(s), Some(b)) = (&c.size, &base.size) {
-        if s.bytes != b.bytes {
-            let delta = s.bytes as i64 - b.bytes as i64;
-            let sign = if delta < 0 { "-" } else { "+" };
-            put(delta < 0, format!("size {:.3}× ({sign}{})", r.size, format_bytes(delta.unsigned_abs())));
+    let mut noise = Vec::new();
+    for f in Figure::ALL.into_iter().filter(|&f| f.default_weight() > 0.0 || w[f] > 0.0) {
+        let Some(ratio) = r.get(f) else { continue };
+        if ratio.noise {
+            let ci = ratio.ci95.map_or(String::new(), |[lo, hi]| format!(", 95% CI {lo:.3}–{hi:.3}"));
+            noise.push(format!("{} unchanged within noise ({:.3}×{ci})", f.label(), ratio.value));
+        } else if f.kind() == Kind::Paired || (ratio.value - 1.0).abs() > 1e-9 {
+            let text = describe(f, ratio, c, base);
+            if ratio.value < 1.0 { gains.push(text) } else { costs.push(text) }
         }
-    }
-    if let Some(e) = r.escapes.filter(|e| (e - 1.0).abs() > 1e-9) {
-        put(e < 1.0, format!("heap allocation sites {e:.3}×"));
     }
     let mut text = if gains.is_empty() { "no gain".to_owned() } else { gains.join(", ") };
     text.push_str(&if costs.is_empty() {
@@ -81,19 +79,50 @@ fn gains_and_costs(r: &Ratios, c: &ConfigResult, base: &ConfigResult) -> String 
     } else {
         format!("; costs {}", costs.join(", "))
     });
-    if r.startup_noise {
-        text.push_str(&format!(
-            "; startup unchanged within noise ({:.3}×, 95% CI {:.3}–{:.3})",
-            r.startup, r.startup_ci95[0], r.startup_ci95[1]
-        ));
+    for n in noise {
+        text.push_str(&format!("; {n}"));
     }
     text
 }
 
-fn how_sure(r: &Ratios) -> String {
+/// A figure that differs from the baseline's, with what makes it trustworthy.
+fn describe(f: Figure, r: Ratio, c: &ConfigResult, base: &ConfigResult) -> String {
+    let label = f.label();
+    match (f, r.ci95) {
+        (Figure::Size, _) => {
+            let bytes = |c: &ConfigResult| c.size.as_ref().map_or(0, |s| s.bytes as i64);
+            let delta = bytes(c) - bytes(base);
+            let sign = if delta < 0 { "-" } else { "+" };
+            format!("{label} {:.3}× ({sign}{})", r.value, format_bytes(delta.unsigned_abs()))
+        }
+        (_, Some([lo, hi])) => format!("{label} {:.3}× (95% CI {lo:.3}–{hi:.3})", r.value),
+        _ if f.kind() == Kind::Single => format!("{label} {:.3}× (one measurement each, no interval)", r.value),
+        _ => format!("{label} {:.3}×", r.value),
+    }
+}
+
+/// How sure gostart is of the gain: by the startup tests when startup counts, else by what
+/// makes each figure that does count trustworthy.
+fn how_sure(r: &Ratios, w: &Weights) -> String {
     let p = if r.startup_p < 0.001 { "p < 0.001".to_owned() } else { format!("p = {:.3}", r.startup_p) };
     if r.startup_noise {
-        "Sure of the size (it is exact); the startup difference is noise".to_owned()
+        let counted = |kind: Kind| -> Vec<&str> {
+            Figure::ALL
+                .into_iter()
+                .filter(|&f| w[f] > 0.0 && f.kind() == kind)
+                .filter(|&f| r.get(f).is_some_and(|r| !r.noise && (r.value - 1.0).abs() > 1e-9))
+                .map(Figure::label)
+                .collect()
+        };
+        let mut basis = Vec::new();
+        match counted(Kind::Exact).as_slice() {
+            [] => {}
+            [one] => basis.push(format!("the {one} (it is exact)")),
+            many => basis.push(format!("the {} (they are exact)", many.join(" and "))),
+        }
+        basis.extend(counted(Kind::Paired).iter().map(|f| format!("the {f} (its 95% interval excludes 1.0)")));
+        basis.extend(counted(Kind::Single).iter().map(|f| format!("the {f} only as far as one measurement goes")));
+        format!("Sure of {}; the startup difference is noise", basis.join(", "))
     } else if r.startup_p < 0.05 {
         format!("Sure: the startup interval excludes 1.0 and the Mann-Whitney test agrees ({p})")
     } else {

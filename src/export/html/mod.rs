@@ -63,7 +63,8 @@ pub fn serialize(run: &Run) -> Result<String> {
         "<p class=\"note\">Δ against the baseline; <span class=\"gain\">green</span> is smaller or faster, \
          <span class=\"loss\">red</span> bigger or slower, and <span class=\"noise\">~</span> means the 95% \
          interval of the startup ratio contains 1.0: no difference that can be told from noise. The score is \
-         Σ weight × ln(ratio), lower is better; <em>pareto</em> marks configs no other beats on every weighted figure.</p>\n",
+         Σ weight × ln(ratio), lower is better; <em>pareto</em> marks, among the configs that may be recommended \
+         (unguarded, and the baseline), those no other beats on every weighted figure.</p>\n",
     );
 
     let points = points(run);
@@ -78,8 +79,8 @@ pub fn serialize(run: &Run) -> Result<String> {
              startup runs, with the 95% interval of that median. ",
         );
         w.push_str(
-            "Ringed points joined by the dashed line are the Pareto front; the square is the baseline, the \
-             diamond the recommended config.",
+            "Ringed points joined by the dashed line are the Pareto front of the configs that may be \
+             recommended; the square is the baseline, the diamond the recommended config.",
         );
         let not_plotted = run.configs.len() - points.len();
         if not_plotted > 0 {
