@@ -4,7 +4,7 @@
 //! One line per timed run of a config, in matrix order:
 //!
 //! ```text
-//! BenchmarkStartup/cfg=ldflags:-s_-w+CGO_ENABLED:0 1 1510345 ns/op 0.001057000 cpu-sec/op
+//! BenchmarkStartup/cfg=ldflags:-s_-w+CGO_ENABLED:0 1 1510345 ns/op 0.001057000 cpu-sec/op 1441792 max-RSS-B/op
 //! ```
 //!
 //! `1` iteration (each line is one start of the program); `ns/op` is the spawn-to-reap wall
@@ -17,8 +17,8 @@
 //!   sum is the scheduler's own runtime count, to the microsecond, so `cpu-sec/op` is sound;
 //!   and it is left out (with a `#` line saying so) when some config's CPU times are all whole
 //!   milliseconds, as a kernel counting whole ticks would give.
-//! - not max RSS: the kernel's figure includes the runner's own memory (see the README), so
-//!   every config of a small program reads the same.
+//! - `max-RSS-B/op`, the run's peak resident memory in bytes (the kernel counts KiB): the
+//!   program's own, since probes start from gostart's tiny spawner (see the README).
 //!
 //! Seconds, not `cpu-ns/op`: benchstat converts `ns` units to `sec` but leaves a 0 in the unit
 //! it was written in, which would split one figure into two tables. The header gives the file's
@@ -77,6 +77,7 @@ fn render(run: &Run, host_arch: &str) -> String {
             if cpu {
                 out.push_str(&format!(" {} cpu-sec/op", seconds(cpu_ns(s))));
             }
+            out.push_str(&format!(" {} max-RSS-B/op", s.max_rss_kib.saturating_mul(1024)));
             out.push('\n');
         }
     }
@@ -203,7 +204,12 @@ mod tests {
         let first = out.lines().find(|l| l.starts_with("Benchmark")).unwrap();
         assert_eq!(
             first,
-            format!("BenchmarkStartup/cfg=default 1 {} ns/op {} cpu-sec/op", s.wall_ns, seconds(s.user_ns + s.sys_ns))
+            format!(
+                "BenchmarkStartup/cfg=default 1 {} ns/op {} cpu-sec/op {} max-RSS-B/op",
+                s.wall_ns,
+                seconds(s.user_ns + s.sys_ns),
+                s.max_rss_kib * 1024
+            )
         );
 
         // A kernel that counts whole 4 ms ticks: CPU time is no figure at that resolution.
@@ -212,7 +218,8 @@ mod tests {
         }
         let out = render(&run, "amd64");
         assert!(out.contains("\n# no cpu-sec/op: some config's CPU times are whole milliseconds"), "{out}");
-        assert!(out.lines().filter(|l| l.starts_with("Benchmark")).all(|l| l.ends_with(" ns/op")), "{out}");
+        let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("Benchmark")).collect();
+        assert!(lines.iter().all(|l| !l.contains("cpu-sec/op") && l.ends_with(" max-RSS-B/op")), "{out}");
     }
 
     #[test]

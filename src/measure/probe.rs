@@ -136,9 +136,8 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
     }
 
     let start = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("cannot start {}", probe.spawner.unwrap_or(probe.program).display()))?;
+    let mut child =
+        cmd.spawn().with_context(|| format!("cannot start {}", probe.spawner.unwrap_or(probe.program).display()))?;
     // Only the spawner may hold the write end, so its exit ends the report.
     let report = report_pipe.map(|(read, _write)| read);
     let pid = child.id() as libc::pid_t;
@@ -219,7 +218,8 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
                 exec_failed = exec_errno;
             }
             spawner::Report::SpawnerFailed { errno } => {
-                return Err(std::io::Error::from_raw_os_error(errno)).context("the probe spawner could not start or reap a probe");
+                return Err(std::io::Error::from_raw_os_error(errno))
+                    .context("the probe spawner could not start or reap a probe");
             }
             // Killed before it reported: by the timeout, or by something else (named below).
             spawner::Report::Missing { .. } if timed_out => {}

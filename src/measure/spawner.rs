@@ -94,7 +94,8 @@ pub fn parse(bytes: &[u8]) -> Report {
             KIND_SPAWNER_FAILED => return Report::SpawnerFailed { errno: -(word(rest, 8) as i64) as i32 },
             KIND_REAPED if rest.len() >= REAPED_LEN => {
                 let ns = |at: usize| word(rest, at).saturating_mul(1_000_000_000).saturating_add(word(rest, at + 8));
-                let us = |at: usize| word(rest, at).saturating_mul(1_000_000_000).saturating_add(word(rest, at + 8) * 1000);
+                let us =
+                    |at: usize| word(rest, at).saturating_mul(1_000_000_000).saturating_add(word(rest, at + 8) * 1000);
                 // struct rusage after the 48-byte head: two timevals, then 14 longs.
                 let field = |n: usize| word(rest, 48 + 32 + 8 * n);
                 return Report::Reaped {
@@ -182,16 +183,11 @@ mod tests {
         let obj = dir.path().join("s.o");
         let bin = dir.path().join("s.bin");
         #[allow(clippy::disallowed_methods)] // binutils, not a built binary: a build-time check
-        let assembled = std::process::Command::new("as")
-            .arg("-o")
-            .arg(&obj)
-            .arg(&source)
-            .status()
-            .and_then(|s| {
-                s.success().then_some(()).ok_or_else(|| std::io::Error::other("as failed"))?;
-                #[allow(clippy::disallowed_methods)]
-                std::process::Command::new("objcopy").args(["-O", "binary", "-j", ".text"]).arg(&obj).arg(&bin).status()
-            });
+        let assembled = std::process::Command::new("as").arg("-o").arg(&obj).arg(&source).status().and_then(|s| {
+            s.success().then_some(()).ok_or_else(|| std::io::Error::other("as failed"))?;
+            #[allow(clippy::disallowed_methods)]
+            std::process::Command::new("objcopy").args(["-O", "binary", "-j", ".text"]).arg(&obj).arg(&bin).status()
+        });
         match assembled {
             Ok(s) if s.success() => assert_eq!(std::fs::read(&bin).unwrap(), CODE_X86_64),
             // No binutils on this machine (or not x86-64 ones): nothing to compare against.

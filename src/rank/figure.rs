@@ -107,14 +107,16 @@ impl Figure {
     }
 
     /// Build time depends on go's build cache (the first `GOAMD64=v3` build recompiles the
-    /// standard library) and is measured once; max RSS counts the runner's own memory; CPU
-    /// time is off too, startup being the time a user waits: all off unless set.
+    /// standard library) and is measured once: off unless set. CPU time is off too, startup
+    /// being the time a user waits. Max RSS (the program's own, through the spawner) counts a
+    /// little: memory is what a container is sized by.
     pub const fn default_weight(self) -> f64 {
         match self {
             Figure::Startup => 1.0,
             Figure::Size => 0.5,
-            Figure::Build | Figure::MaxRss | Figure::Cpu => 0.0,
+            Figure::Build | Figure::Cpu => 0.0,
             Figure::Escapes => 0.1,
+            Figure::MaxRss => 0.2,
         }
     }
 

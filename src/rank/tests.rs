@@ -167,8 +167,9 @@ fn max_rss_and_cpu_have_paired_intervals_and_the_noise_rule() {
     let same = configs[2].ratios.clone().unwrap();
     assert!(same.max_rss_noise && same.cpu_noise, "{same:?}");
     assert!(same.cpu_ci95.is_some_and(|[lo, hi]| lo <= 1.0 && 1.0 <= hi), "{same:?}");
-    // Weight 0 by default: a 20% bigger max RSS does not move the score.
-    assert_eq!(configs[1].score, Some(0.0));
+    // Weight 0.2 by default for max RSS, 0 for CPU: a 20% bigger max RSS costs 0.2 × ln 1.2.
+    let expected = 0.2 * fat.max_rss.unwrap().ln();
+    assert!((configs[1].score.unwrap() - expected).abs() < 1e-12, "{:?}", configs[1].score);
 
     // Weighted, they count, and the verdict names them with their intervals.
     let mut configs = vec![config("default", 10.0, 1000), heavier(config("lean", 10.0, 1000), 0.8, 0.7)];
