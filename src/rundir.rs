@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
 
-use crate::results::Run;
+use crate::results::{Rounds, Run, Status};
 
 pub const DEFAULT_DIR: &str = ".gostart";
 const RESULTS: &str = "results.json";
@@ -67,19 +67,47 @@ pub fn locate(target_dir: &Path, which: &str) -> Result<PathBuf> {
     }
 }
 
+/// Reads a saved run — complete or cut short — with its figures computed from its samples
+/// (see [`Run::recompute`]): a run killed midway reads as what it measured, ranked.
 pub fn load(path: &Path) -> Result<Run> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let run: Run =
+    let doc: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("{} is not a gostart results file", path.display()))?;
-    if run.schema != crate::results::SCHEMA {
+    let schema = doc.get("schema").and_then(serde_json::Value::as_u64);
+    if schema != Some(u64::from(crate::results::SCHEMA)) {
         bail!(
             "{} has results schema {}, this gostart reads schema {}",
             path.display(),
-            run.schema,
+            schema.map_or_else(|| "(none)".to_owned(), |s| s.to_string()),
             crate::results::SCHEMA
         );
     }
+    let recorded_status = doc.get("status").is_some();
+    let mut run: Run =
+        serde_json::from_value(doc).with_context(|| format!("{} is not a gostart results file", path.display()))?;
+    if !recorded_status {
+        settle_legacy(&mut run);
+    }
+    // A run saved without its rank settings ranked with a gostart.toml that may have said
+    // otherwise: its verdict stands, unless it has none to stand on (it was cut short).
+    if run.rank.is_some() || run.status != Status::Complete {
+        run.recompute();
+    }
     Ok(run)
+}
+
+/// A run saved before results.json recorded `status` and `rounds`: partial when a config that
+/// built and never failed has samples but no figures (a checkpoint of a killed run).
+fn settle_legacy(run: &mut Run) {
+    let cut_short = run
+        .configs
+        .iter()
+        .any(|c| c.build.ok && c.probe_failure.is_none() && c.startup.is_none() && !c.samples.is_empty());
+    if cut_short {
+        run.status = Status::Partial;
+    }
+    let done = run.configs.iter().map(|c| c.samples.len()).max().unwrap_or(0);
+    run.rounds = Rounds { done: u32::try_from(done).unwrap_or(u32::MAX), planned: run.measure.runs };
 }
 
 #[cfg(test)]

@@ -83,6 +83,9 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
         );
         return Ok(0);
     }
+    if let Some(note) = run.incomplete() {
+        eprintln!("warning: run {}: the recommendation rests on what was measured; {note}", run.run_id);
+    }
     let Some(config) = run.configs.iter().find(|c| c.name == recommended) else {
         bail!("run {} recommends `{recommended}`, which is not among its configurations", run.run_id);
     };

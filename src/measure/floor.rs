@@ -11,12 +11,17 @@ use anyhow::{Context, Result};
 pub fn write(dir: &Path) -> Result<Option<PathBuf>> {
     let Some(image) = image() else { return Ok(None) };
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join("exit0");
+    let path = path(dir);
     std::fs::write(&path, image).with_context(|| format!("cannot write {}", path.display()))?;
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
         .with_context(|| format!("cannot make {} executable", path.display()))?;
     Ok(Some(path))
+}
+
+/// Where [`write`] puts the floor program in `dir`.
+pub fn path(dir: &Path) -> PathBuf {
+    dir.join("exit0")
 }
 
 /// A minimal ELF64 executable: one header, one loadable segment, code that calls exit(0).
