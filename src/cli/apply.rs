@@ -73,6 +73,9 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
     if name.is_empty() {
         bail!("a profile needs a name");
     }
+    if let Some(note) = run.incomplete() {
+        eprintln!("warning: run {}: the recommendation rests on what was measured; {note}", run.run_id);
+    }
     let Some(recommended) = run.verdict.recommended.as_deref() else {
         bail!("run {} recommends no configuration ({}); nothing written", run.run_id, run.verdict.reason);
     };
@@ -82,9 +85,6 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
             run.run_id, run.verdict.reason
         );
         return Ok(0);
-    }
-    if let Some(note) = run.incomplete() {
-        eprintln!("warning: run {}: the recommendation rests on what was measured; {note}", run.run_id);
     }
     let Some(config) = run.configs.iter().find(|c| c.name == recommended) else {
         bail!("run {} recommends `{recommended}`, which is not among its configurations", run.run_id);

@@ -367,3 +367,81 @@ fn trace_inits(probes: &[probe::Probe], outcomes: &mut [Outcome], reporter: &dyn
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Quiet;
+    impl Reporter for Quiet {
+        fn event(&self, _: &Event) {}
+    }
+
+    /// Three subjects — `sh` appending its `ID` to `log` — measured `runs` rounds from `start`.
+    fn logged(log: &Path, dir: &Path, runs: u32, start: Start) -> Measured {
+        let subjects: Vec<Subject> = ["a", "b", "c"]
+            .iter()
+            .map(|id| Subject {
+                id: (*id).to_owned(),
+                binary: PathBuf::from("/bin/sh"),
+                runenv: [("ID".to_owned(), (*id).to_owned())].into(),
+            })
+            .collect();
+        let target: Target = serde_json::from_value(serde_json::json!({
+            "package": ".",
+            "args": ["-c", "printf '%s\\n' \"$ID\" >> \"$LOG\""],
+            "env": {"LOG": log},
+            "expect_exit": 0,
+        }))
+        .unwrap();
+        let m: Measure = serde_json::from_value(serde_json::json!({
+            "runs": runs, "warmup": 1, "timeout": "10s", "seed": 7, "max_runs": 300, "inittrace": false,
+        }))
+        .unwrap();
+        measure(&subjects, &target, &m, dir, start, &Quiet, &mut |_| {}).unwrap()
+    }
+
+    #[test]
+    fn a_resumed_measurement_continues_the_same_seeded_rounds_and_keeps_the_earlier_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let (whole, cut) = (dir.path().join("whole.log"), dir.path().join("cut.log"));
+        let all = logged(&whole, dir.path(), 6, Start::default());
+        let first = logged(&cut, dir.path(), 2, Start::default());
+        assert_eq!(first.rounds_done, 2);
+        let start = Start {
+            rounds_done: first.rounds_done,
+            outcomes: first.outcomes.clone(),
+            floor: first.floor.as_ref().map(|f| f.samples.clone()).unwrap_or_default(),
+        };
+        let rest = logged(&cut, dir.path(), 6, start);
+        assert_eq!(rest.rounds_done, 6);
+        assert!(rest.stopped.is_none() && all.stopped.is_none());
+
+        // Warmup (one untimed round) is run again on resume; past it, the order is the same.
+        let lines = |p: &Path| std::fs::read_to_string(p).unwrap().lines().map(str::to_owned).collect::<Vec<_>>();
+        let (whole, cut) = (lines(&whole), lines(&cut));
+        assert_eq!(whole.len(), 3 * (1 + 6));
+        assert_eq!(cut.len(), 3 * (1 + 2) + 3 * (1 + 4));
+        assert_eq!(&cut[3..9], &whole[3..9], "rounds 0 and 1");
+        assert_eq!(&cut[12..], &whole[9..], "rounds 2 to 5");
+        for (o, before) in rest.outcomes.iter().zip(&first.outcomes) {
+            let rounds: Vec<u32> = o.samples.iter().map(|s| s.round).collect();
+            assert_eq!(rounds, [0, 1, 2, 3, 4, 5]);
+            assert_eq!(&o.samples[..2], &before.samples[..], "the earlier samples are kept as they were");
+        }
+        if let (Some(a), Some(b)) = (&all.floor, &rest.floor) {
+            assert_eq!((a.samples.len(), b.samples.len()), (6, 6));
+        }
+    }
+
+    #[test]
+    fn round_orders_depend_on_the_seed_and_the_round_only() {
+        assert_eq!(round_order(7, 3, 10), round_order(7, 3, 10));
+        let orders: std::collections::BTreeSet<Vec<usize>> = (0..20).map(|r| round_order(7, r, 10)).collect();
+        assert!(orders.len() > 15, "rounds are shuffled differently");
+        assert_ne!(round_order(7, 3, 10), round_order(8, 3, 10));
+        let mut sorted = round_order(7, 3, 10);
+        sorted.sort();
+        assert_eq!(sorted, (0..10).collect::<Vec<_>>());
+    }
+}
