@@ -43,7 +43,7 @@ pub fn check(run: &Run, config: &Config, p: &Prepared) -> Result<()> {
             run.run_id
         );
     }
-    let unhashed: Vec<&str> = run
+    let unhashed: std::collections::BTreeSet<&str> = run
         .configs
         .iter()
         .filter(|c| c.build.ok && !run.binaries.contains_key(&c.build_id))
@@ -53,7 +53,7 @@ pub fn check(run: &Run, config: &Config, p: &Prepared) -> Result<()> {
         bail!(
             "it records no SHA-256 of its binaries ({}; saved by gostart {}), so they cannot be checked \
              before they are measured again; start a new run with `gostart tune`",
-            unhashed.join(", "),
+            unhashed.into_iter().collect::<Vec<_>>().join(", "),
             run.gostart_version
         );
     }
@@ -151,9 +151,9 @@ pub fn stale_binaries(run: &Run, run_dir: &Path, bin_name: &str) -> BTreeMap<Str
         let path = binary_path(run_dir, &c.build_id, bin_name);
         let why = match sha256_file(&path) {
             Ok(hash) if hash == recorded.sha256 => continue,
-            Ok(_) => format!("changed since it was built ({})", path.display()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => format!("missing ({})", path.display()),
-            Err(e) => format!("unreadable ({}: {e})", path.display()),
+            Ok(_) => "has changed since it was built".to_owned(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "is missing".to_owned(),
+            Err(e) => format!("cannot be read ({e})"),
         };
         stale.insert(c.build_id.clone(), why);
     }
@@ -179,20 +179,26 @@ pub fn rebuild(
                 job.output.display()
             );
         }
+        // go will not overwrite a file that is not a binary; this one is not the one built anyway.
+        match std::fs::remove_file(&job.output) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot remove {}", job.output.display())),
+        }
     }
     let outcomes = crate::build::run(&p.go, &run.go_version, &plan, &p.workspace.package, jobs, reporter)?;
     for job in &plan {
         let why = stale.get(&job.build_id).map_or("", String::as_str);
-        let who = job.configs.join(", ");
+        let who = format!("{} ({})", job.configs.join(", "), job.output.display());
         let outcome = outcomes.get(&job.build_id).cloned().unwrap_or_default();
         if !outcome.ok {
-            bail!("the binary of {who} is {why}, and building it again failed:\n{}", outcome.error.unwrap_or_default());
+            bail!("the binary of {who} {why}, and building it again failed:\n{}", outcome.error.unwrap_or_default());
         }
         let recorded = run.binaries.get(&job.build_id).map_or("", |b| b.sha256.as_str());
         let (_, hash) = inspect(&job.output)?;
         if hash != recorded {
             bail!(
-                "the binary of {who} is {why}; built again it differs from the one measured (SHA-256 {hash}, \
+                "the binary of {who} {why}; built again it differs from the one measured (SHA-256 {hash}, \
                  recorded {recorded}): the source or the toolchain changed since, and the samples so far would \
                  not describe it. Start a new run with `gostart tune`"
             );

@@ -237,6 +237,9 @@ fn measure_and_rank(
     start: Start,
     reporter: &dyn Reporter,
 ) -> Result<(Run, PathBuf)> {
+    // What the checkpoints save is partial until the end, whatever stopped the run it continues.
+    run.status = Status::Partial;
+    run.stopped = None;
     let built: Vec<usize> = (0..run.configs.len()).filter(|&i| run.configs[i].build.ok).collect();
     let subjects: Vec<Subject> = built
         .iter()

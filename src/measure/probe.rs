@@ -234,7 +234,8 @@ fn not_started(reason: String) -> Failure {
 fn spawn_failure(program: &Path, e: &std::io::Error) -> String {
     let hint = match e.raw_os_error() {
         Some(libc::ENOENT) => "; the binary is gone (deleted after it was built, perhaps by the program itself)",
-        Some(libc::EACCES) => "; it is not an executable file (its permissions, or a directory in its place)",
+        Some(libc::EACCES) if program.is_dir() => "; a directory is where the binary was",
+        Some(libc::EACCES) => "; it is not executable (its permissions, or a file system mounted noexec)",
         Some(libc::ENOEXEC) => "; the file is not a program this machine can run",
         Some(libc::ETXTBSY) => "; the file is open for writing",
         _ => "",
@@ -420,8 +421,8 @@ mod tests {
         let cases = [
             (&gone, false, "the binary is gone"),
             (&gone, true, "cannot evict"),
-            (&not_exec, false, "it is not an executable file"),
-            (&folder, false, "it is not an executable file"),
+            (&not_exec, false, "it is not executable"),
+            (&folder, false, "a directory is where the binary was"),
             (&garbage, false, "not a program this machine can run"),
         ];
         for (program, cold, words) in cases {

@@ -16,6 +16,8 @@ mod faults;
 mod matrix;
 mod metadata;
 mod project;
+mod resume;
+mod sabotage;
 mod startup;
 mod target;
 mod tune;
