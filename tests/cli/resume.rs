@@ -291,3 +291,41 @@ fn resume_says_why_it_cannot_continue_a_run() {
     // Nothing was measured or lost by the refusals.
     assert_eq!(std::fs::read_to_string(&results).unwrap(), saved);
 }
+
+#[test]
+fn a_run_that_cannot_save_measures_on_and_ends_naming_what_is_saved() {
+    // A full disk cannot be made here; a folder where results.json goes fails every save the
+    // same way, whatever way the save takes.
+    let p = sleepy(60);
+    let bg = Background::start(&p, &["--no-escapes"]);
+    bg.wait_for("measure-started");
+    let results = bg.results();
+    let checkpoint = wait_for_samples(&results);
+    let kept = results.with_file_name("kept.json");
+    // A checkpoint may land between the two steps: then take that one and try again.
+    loop {
+        std::fs::rename(&results, &kept).unwrap();
+        match std::fs::create_dir(&results) {
+            Ok(()) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => panic!("cannot create {}: {e}", results.display()),
+        }
+    }
+    std::fs::write(results.join("in-the-way"), "").unwrap();
+    let failed = bg.wait_for("checkpoint-failed");
+    assert!(failed["error"].as_str().unwrap().contains("results.json"), "{failed}");
+    let (code, events, stderr) = bg.finish();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(events.iter().filter(|e| e["reason"] == "checkpoint-failed").count(), 1, "said once");
+    assert!(!events.iter().any(|e| e["reason"] == "run-finished"), "{events:?}");
+    let id = checkpoint["run_id"].as_str().unwrap();
+    assert!(stderr.contains("error: cannot save the results; "), "{stderr}");
+    assert!(stderr.contains(&format!("holds what was measured up to its last checkpoint (`gostart report` reads it, `gostart tune --resume {id}` continues it)")), "{stderr}");
+
+    // What the last checkpoint held is a partial run that resumes to the end.
+    std::fs::remove_dir_all(&results).unwrap();
+    std::fs::rename(&kept, &results).unwrap();
+    let run = p.run(&["tune", "--resume", "--no-escapes", "--format", "json"]).success().stdout_json();
+    assert_eq!(run["rounds"], serde_json::json!({"done": 60, "planned": 60}));
+    assert!(configs(&run).iter().all(|c| rounds_of(c) == (0..60).collect::<Vec<_>>()));
+}
