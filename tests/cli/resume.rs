@@ -146,7 +146,7 @@ fn a_run_killed_with_sigkill_mid_measure_is_reported_as_partial_and_ranked() {
     assert_eq!(run["verdict"]["recommended"], "default");
 
     let markdown = p.run(&["report", "--format", "markdown"]).success().stdout_text();
-    assert!(markdown.contains(&format!("**partial run (saved midway")), "{markdown}");
+    assert!(markdown.contains("**partial run (saved midway"), "{markdown}");
     let html = p.run(&["report", "--format", "html"]).success().stdout_text();
     assert!(html.contains("<p class=\"partial\"><strong>partial run"), "the HTML page does not say partial");
 
