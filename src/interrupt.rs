@@ -44,7 +44,7 @@ pub fn install() {
                 if SIGNAL.compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst).is_err() {
                     quit_now(sig);
                 }
-                let again = if sig == SIGINT { "Ctrl-C" } else { "a second signal" };
+                let again = if sig == SIGINT { "Ctrl-C again" } else { "a second signal" };
                 eprintln!(
                     "\ngostart: {}; stopping after the current run and saving what was measured ({again} quits at once)",
                     if sig == SIGINT { "interrupted".to_owned() } else { format!("{} received", name(sig)) }
