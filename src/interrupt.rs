@@ -4,6 +4,7 @@
 //! kills the process groups gostart is waiting on and exits at once.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicI32, Ordering};
 
@@ -45,7 +46,10 @@ pub fn install() {
                     quit_now(sig);
                 }
                 let again = if sig == SIGINT { "Ctrl-C again" } else { "a second signal" };
-                eprintln!(
+                // Not eprintln!: after SIGHUP the terminal may be gone, and a failed write
+                // must not end the thread that handles the second signal.
+                let _ = writeln!(
+                    std::io::stderr(),
                     "\ngostart: {}; stopping after the current run and saving what was measured ({again} quits at once)",
                     if sig == SIGINT { "interrupted".to_owned() } else { format!("{} received", name(sig)) }
                 );

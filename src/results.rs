@@ -70,7 +70,16 @@ pub enum Status {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rounds {
     pub done: u32,
+    /// `runs`; with a precision goal, the most it may take (`max_runs`).
     pub planned: u32,
+}
+
+impl Rounds {
+    /// No round done yet of the schedule `m` sets.
+    pub fn planned(m: &Measure) -> Rounds {
+        let planned = if m.precision.is_some() { m.max_runs.max(m.runs) } else { m.runs };
+        Rounds { done: 0, planned }
+    }
 }
 
 /// A binary the run built.
@@ -115,10 +124,17 @@ impl Run {
             }
             None => String::new(),
         };
+        let (done, planned) = (self.rounds.done, self.rounds.planned);
+        let rounds = match self.measure.precision {
+            Some(p) => format!(
+                "{done} of at most {planned} timed rounds measured (fewer if every median is known within ±{}% sooner)",
+                (p * 100.0 * 1000.0).round() / 1000.0
+            ),
+            None => format!("{done} of {planned} timed rounds measured"),
+        };
         Some(format!(
-            "{what}{why}: {} of {} timed rounds measured, ranked on what was measured; `gostart tune --resume {}` \
-             continues it",
-            self.rounds.done, self.rounds.planned, self.run_id
+            "{what}{why}: {rounds}, ranked on what was measured; `gostart tune --resume {}` continues it",
+            self.run_id
         ))
     }
 }

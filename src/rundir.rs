@@ -165,7 +165,19 @@ mod tests {
             doc["rounds"] = serde_json::json!({"done": 20, "planned": 50});
         });
         assert_eq!(run.status, Status::Interrupted);
-        assert!(run.incomplete().unwrap().starts_with("interrupted run (SIGTERM): 20 of 50 timed rounds"));
+        assert!(run.incomplete().unwrap().starts_with("interrupted run (SIGTERM): 20 of 50 timed rounds measured, "));
+        let run = load_edited(|doc| {
+            doc["status"] = "partial".into();
+            doc["measure"]["precision"] = 0.03.into();
+            doc["rounds"] = serde_json::json!({"done": 20, "planned": 300});
+        });
+        let note = run.incomplete().unwrap();
+        assert!(
+            note.contains(
+                ": 20 of at most 300 timed rounds measured (fewer if every median is known within ±3% sooner), "
+            ),
+            "{note}"
+        );
         assert!(run.configs.iter().all(|c| c.startup.is_some()));
 
         // A complete run saved without its rank settings ranked with a gostart.toml gostart

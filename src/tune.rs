@@ -107,7 +107,7 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
         verdict: Verdict::default(),
         // Until the last round is in, whatever is saved is partial.
         status: Status::Partial,
-        rounds: Rounds { done: 0, planned: config.measure.runs },
+        rounds: Rounds::planned(&config.measure),
         stopped: None,
         rank: Some(config.rank.clone()),
         binaries: BTreeMap::new(),

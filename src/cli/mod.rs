@@ -33,14 +33,16 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(code) => code,
         Err(e) if e.is::<crate::interrupt::Interrupted>() => {
-            eprintln!("gostart: {e}");
+            // After SIGHUP the terminal may be gone: a failed write must not turn the exit
+            // code into a panic's.
+            let _ = writeln!(std::io::stderr(), "gostart: {e}");
             // 128 + the signal, as a shell reports a death by it: 130, 143 or 129.
             crate::interrupt::exit_code()
         }
         // Whatever failed after a stop was asked for (a build killed with the terminal's
         // process group, say) is the stop's doing: exit as interrupted.
         Err(e) if crate::interrupt::requested() => {
-            eprintln!("error: {e:#}");
+            let _ = writeln!(std::io::stderr(), "error: {e:#}");
             crate::interrupt::exit_code()
         }
         Err(e) => {
