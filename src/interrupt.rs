@@ -1,27 +1,145 @@
-//! Ctrl-C: the first one stops the run at the next safe point — the running probe's process
-//! group is killed, what was measured is saved — the second one exits at once.
+//! Ctrl-C, SIGTERM and SIGHUP: the first one stops the run at the next safe point — the running
+//! probe's process group is killed, whole rounds are saved — and gostart exits with 128 + the
+//! signal's number (130, 143, 129), as shells report a death by that signal. A second signal
+//! kills the process groups gostart is waiting on and exits at once.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI32, Ordering};
 
-static REQUESTED: AtomicBool = AtomicBool::new(false);
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
-/// The run was interrupted; results so far were saved. Exit code 130, as shells report SIGINT.
+/// The first signal received, or 0.
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
+/// Process groups to kill when a second signal quits at once (they do not get the terminal's
+/// signal: probes run in groups of their own).
+static GROUPS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
+
+/// The run was interrupted; results so far were saved. Exit code 128 + the signal.
 #[derive(Debug, thiserror::Error)]
-#[error("interrupted{}", .saved.as_ref().map(|s| format!("; what was measured so far is saved in {s}")).unwrap_or_default())]
+#[error("interrupted{}", .saved.as_ref().map(|s| format!("; what was measured so far is saved in {s}{}", resume_hint(s))).unwrap_or_default())]
 pub struct Interrupted {
     pub saved: Option<String>,
 }
 
-/// Installs the handler; harmless if another one is already installed.
+/// `; `gostart tune --resume ID` continues it`, the id being the folder of the saved results.json.
+fn resume_hint(saved: &str) -> String {
+    let id = std::path::Path::new(saved).parent().and_then(|d| d.file_name()).map(|n| n.to_string_lossy());
+    id.map(|id| format!(" (`gostart tune --resume {id}` continues it)")).unwrap_or_default()
+}
+
+/// Starts the thread that handles SIGINT, SIGTERM and SIGHUP; harmless if called twice.
 pub fn install() {
-    let _ = ctrlc::set_handler(|| {
-        if REQUESTED.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        let mut signals = match signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("warning: cannot handle signals ({e}); a signal will stop gostart without saving");
+                return;
+            }
+        };
+        let spawned = std::thread::Builder::new().name("signals".into()).spawn(move || {
+            for sig in signals.forever() {
+                if SIGNAL.compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+                    quit_now(sig);
+                }
+                let again = if sig == SIGINT { "Ctrl-C again" } else { "a second signal" };
+                // Not eprintln!: after SIGHUP the terminal may be gone, and a failed write
+                // must not end the thread that handles the second signal.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\ngostart: {}; stopping after the current run and saving what was measured ({again} quits at once)",
+                    if sig == SIGINT { "interrupted".to_owned() } else { format!("{} received", name(sig)) }
+                );
+            }
+        });
+        if let Err(e) = spawned {
+            eprintln!("warning: cannot handle signals ({e}); a signal will stop gostart without saving");
         }
-        eprintln!("\ngostart: interrupted; stopping after the current run (Ctrl-C again to quit at once)");
     });
 }
 
+/// A second signal: kill what gostart waits on, then exit with that signal's code.
+fn quit_now(sig: i32) -> ! {
+    let groups: Vec<i32> = GROUPS.lock().map(|g| g.iter().copied().collect()).unwrap_or_default();
+    for pgid in groups {
+        // SAFETY: sending a signal to a process group gostart started; ESRCH is fine.
+        unsafe {
+            libc::killpg(pgid, libc::SIGKILL);
+        }
+    }
+    std::process::exit(128 + sig)
+}
+
+/// Whether a stop was asked for (by SIGINT, SIGTERM or SIGHUP).
 pub fn requested() -> bool {
-    REQUESTED.load(Ordering::SeqCst)
+    SIGNAL.load(Ordering::SeqCst) != 0
+}
+
+/// The signal that asked for the stop, if one did.
+pub fn signal() -> Option<i32> {
+    match SIGNAL.load(Ordering::SeqCst) {
+        0 => None,
+        sig => Some(sig),
+    }
+}
+
+/// The exit code of an interrupted run: 128 + the signal (130 when none is known).
+pub fn exit_code() -> i32 {
+    128 + signal().unwrap_or(SIGINT)
+}
+
+/// `SIGTERM`-style name of the signal that asked for the stop.
+pub fn signal_name() -> Option<String> {
+    signal().map(name)
+}
+
+fn name(sig: i32) -> String {
+    crate::measure::probe::signal_name(sig)
+}
+
+/// Registers a process group that a second signal kills before gostart exits; the group is
+/// forgotten when the guard is dropped.
+pub fn watch_group(pgid: i32) -> GroupGuard {
+    if let Ok(mut g) = GROUPS.lock() {
+        g.insert(pgid);
+    }
+    GroupGuard(pgid)
+}
+
+/// See [`watch_group`].
+pub struct GroupGuard(i32);
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        if let Ok(mut g) = GROUPS.lock() {
+            g.remove(&self.0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_resume_hint_names_the_run_folder() {
+        let e = Interrupted { saved: Some("/p/.gostart/runs/20261127-043012-123/results.json".into()) };
+        assert_eq!(
+            e.to_string(),
+            "interrupted; what was measured so far is saved in /p/.gostart/runs/20261127-043012-123/results.json \
+             (`gostart tune --resume 20261127-043012-123` continues it)"
+        );
+        assert_eq!(Interrupted { saved: None }.to_string(), "interrupted");
+    }
+
+    #[test]
+    fn a_watched_group_is_forgotten_with_its_guard() {
+        let g = watch_group(-7);
+        assert!(GROUPS.lock().unwrap().contains(&-7));
+        drop(g);
+        assert!(!GROUPS.lock().unwrap().contains(&-7));
+    }
 }

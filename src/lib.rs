@@ -16,6 +16,7 @@ pub mod profile;
 pub mod progress;
 pub mod rank;
 pub mod results;
+pub mod resume;
 pub mod rundir;
 pub mod target;
 pub mod tune;

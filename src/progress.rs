@@ -62,6 +62,25 @@ pub enum Event {
         recommended: Option<String>,
         failed: usize,
     },
+    /// `tune --resume` continues a saved run; `rebuilds` are the build ids whose binaries
+    /// were missing or changed and are built again.
+    RunResumed {
+        run_id: String,
+        run_dir: String,
+        rounds_done: u32,
+        rounds_planned: u32,
+        rebuilds: Vec<String>,
+    },
+    /// A checkpoint could not be saved (e.g. the disk is full); measuring goes on. Said once.
+    CheckpointFailed {
+        error: String,
+    },
+    /// The run stopped on SIGINT, SIGTERM or SIGHUP: the last event of an interrupted run,
+    /// naming the signal and the results.json that holds what was measured.
+    RunInterrupted {
+        signal: Option<String>,
+        results: Option<String>,
+    },
 }
 
 pub trait Reporter: Sync {
@@ -150,6 +169,21 @@ impl Reporter for Bars {
                 self.with_bar(|b| b.finish_and_clear());
                 eprintln!("gostart: results saved to {results}");
             }
+            Event::RunResumed { run_id, run_dir, rounds_done, rounds_planned, rebuilds } => {
+                let rebuilt = if rebuilds.is_empty() {
+                    String::new()
+                } else {
+                    format!("; building again {} (missing or changed)", rebuilds.join(", "))
+                };
+                self.say(&format!(
+                    "gostart: resuming run {run_id} after {rounds_done} of {rounds_planned} rounds{rebuilt} → {run_dir}"
+                ))
+            }
+            Event::CheckpointFailed { error } => {
+                self.say(&format!("warning: cannot save the results so far ({error}); measuring goes on"))
+            }
+            // The error that ends the run says it.
+            Event::RunInterrupted { .. } => self.with_bar(|b| b.finish_and_clear()),
         }
     }
 }

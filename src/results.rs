@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Measure;
+use crate::config::{Measure, Rank};
 use crate::flags::Flags;
 use crate::go::BuildOutcome;
 use crate::inspect::escapes::collect::Collected;
@@ -34,6 +34,110 @@ pub struct Run {
     #[serde(default)]
     pub floor: Option<Floor>,
     pub verdict: Verdict,
+    /// Whether the run measured all it planned. A results.json written before gostart recorded
+    /// it reads as `complete`, or as `partial` when a config has samples but no figures.
+    #[serde(default)]
+    pub status: Status,
+    /// Timed rounds done, and planned (`measure.runs`; with a precision goal, the least).
+    #[serde(default)]
+    pub rounds: Rounds,
+    /// Why the run stopped before its end: the signal, or the runner's error.
+    #[serde(default)]
+    pub stopped: Option<String>,
+    /// The ranking settings of the verdict, so that the run re-ranks the same when read.
+    #[serde(default)]
+    pub rank: Option<Rank>,
+    /// Each built binary by build id: where it is in the run folder and its SHA-256, recorded
+    /// when it was built; `tune --resume` checks them before it measures a binary again.
+    #[serde(default)]
+    pub binaries: BTreeMap<String, Binary>,
+}
+
+/// How far a run got.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every planned round ran and the verdict is final.
+    #[default]
+    Complete,
+    /// Saved midway by a checkpoint: the run was killed, hit an error (a full disk), or is
+    /// still running. Its whole rounds are kept.
+    Partial,
+    /// Stopped by SIGINT, SIGTERM or SIGHUP; its whole rounds are kept.
+    Interrupted,
+}
+
+/// Timed rounds (each runs every config once).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rounds {
+    pub done: u32,
+    /// `runs`; with a precision goal, the most it may take (`max_runs`).
+    pub planned: u32,
+}
+
+impl Rounds {
+    /// No round done yet of the schedule `m` sets.
+    pub fn planned(m: &Measure) -> Rounds {
+        let planned = if m.precision.is_some() { m.max_runs.max(m.runs) } else { m.runs };
+        Rounds { done: 0, planned }
+    }
+}
+
+/// A binary the run built.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binary {
+    /// Relative to the run folder.
+    pub path: String,
+    /// Lowercase hex.
+    pub sha256: String,
+}
+
+impl Run {
+    /// The figures from the samples — every config's `startup`, the floor's — and the ranking,
+    /// with the run's saved rank settings (the defaults for a run saved without them). `tune`
+    /// ends with it, and a saved run is read through it, so a run cut short ranks what it has.
+    pub fn recompute(&mut self) {
+        for c in &mut self.configs {
+            c.startup = if c.build.ok && c.probe_failure.is_none() { Startup::from_samples(&c.samples) } else { None };
+        }
+        if let Some(floor) = &mut self.floor {
+            if let Some(startup) = Startup::from_samples(&floor.samples) {
+                floor.startup = startup;
+            }
+        }
+        let rank = self.rank.clone().unwrap_or_default();
+        self.verdict =
+            crate::rank::rank(&mut self.configs, &self.baseline, &rank, self.measure.seed, &self.target.package);
+    }
+
+    /// For a run that did not finish, one line saying so: how far it got, why it stopped, and
+    /// how to finish it. `None` for a complete run.
+    pub fn incomplete(&self) -> Option<String> {
+        let what = match self.status {
+            Status::Complete => return None,
+            Status::Partial => "partial run",
+            Status::Interrupted => "interrupted run",
+        };
+        let why = match &self.stopped {
+            Some(why) => format!(" ({why})"),
+            None if self.status == Status::Partial => {
+                " (saved midway: the run was killed, failed to save, or is still running)".to_owned()
+            }
+            None => String::new(),
+        };
+        let (done, planned) = (self.rounds.done, self.rounds.planned);
+        let rounds = match self.measure.precision {
+            Some(p) => format!(
+                "{done} of at most {planned} timed rounds measured (fewer if every median is known within ±{}% sooner)",
+                (p * 100.0 * 1000.0).round() / 1000.0
+            ),
+            None => format!("{done} of {planned} timed rounds measured"),
+        };
+        Some(format!(
+            "{what}{why}: {rounds}, ranked on what was measured; `gostart tune --resume {}` continues it",
+            self.run_id
+        ))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

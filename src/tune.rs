@@ -11,11 +11,11 @@ use crate::config::Config;
 use crate::go::Go;
 use crate::inspect::escapes::collect;
 use crate::matrix::{ConfigSpec, Expanded};
-use crate::measure::{self, Startup, Subject};
+use crate::measure::{self, Outcome, Progress, Start, Startup, Stopped, Subject};
 use crate::progress::{Event, Reporter};
-use crate::results::{ConfigResult, Escapes, Run, TargetInfo, Verdict};
+use crate::results::{Binary, ConfigResult, Escapes, Rounds, Run, Status, TargetInfo, Verdict};
 use crate::target::{self, Workspace};
-use crate::{build, inspect, rank, rundir};
+use crate::{build, inspect, rundir};
 
 /// Everything `tune` (and `matrix`, `build`, `metadata`) needs before building anything.
 pub struct Prepared {
@@ -54,7 +54,29 @@ pub fn dry_run(p: &Prepared) -> Vec<(ConfigSpec, Vec<String>)> {
 }
 
 /// Builds, measures, ranks and saves one run. Failed builds and probes are recorded, not fatal.
+/// An interrupted run ends with a `run-interrupted` event naming what was saved.
 pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
+    announce_interrupt(new_run(config, p, reporter), reporter)
+}
+
+/// `tune --resume`: continues the saved run `which` (`last`, a run id or a path) where it
+/// stopped — its binaries checked by hash (rebuilt when missing or changed), its samples kept,
+/// the rest of its schedule measured — or says why it cannot.
+pub fn resume(config: &Config, p: &Prepared, which: &str, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
+    announce_interrupt(continue_run(config, p, which, reporter), reporter)
+}
+
+fn announce_interrupt(result: Result<(Run, PathBuf)>, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
+    if let Err(e) = &result {
+        if let Some(i) = e.downcast_ref::<crate::interrupt::Interrupted>() {
+            reporter
+                .event(&Event::RunInterrupted { signal: crate::interrupt::signal_name(), results: i.saved.clone() });
+        }
+    }
+    result
+}
+
+fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
     let run_id = rundir::new_run_id(SystemTime::now());
     let run_dir = rundir::create(&p.target_dir, &run_id)?;
     let plan = build::plan(&p.expanded.configs, &run_dir, &p.workspace.bin_name);
@@ -83,16 +105,39 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
         configs: Vec::new(),
         floor: None,
         verdict: Verdict::default(),
+        // Until the last round is in, whatever is saved is partial.
+        status: Status::Partial,
+        rounds: Rounds::planned(&config.measure),
+        stopped: None,
+        rank: Some(config.rank.clone()),
+        binaries: BTreeMap::new(),
     };
 
     let builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
-    // Where each build's binary is: configs that differ only in runenv share one.
-    let binaries: BTreeMap<&str, &Path> = plan.iter().map(|j| (j.build_id.as_str(), j.output.as_path())).collect();
-    let binary_of = |build_id: &str| binaries.get(build_id).map(|b| b.to_path_buf()).unwrap_or_default();
+    // Each binary read once, for its size and its hash; configs that differ only in runenv share one.
+    let mut inspected: BTreeMap<&str, std::result::Result<inspect::size::Size, String>> = BTreeMap::new();
     for c in &p.expanded.configs {
-        let outcome = builds.get(&c.build_id).cloned().unwrap_or_default();
-        let binary = binary_of(&c.build_id);
-        let size = if outcome.ok { Some(inspect::size::measure(&binary)?) } else { None };
+        let mut outcome = builds.get(&c.build_id).cloned().unwrap_or_default();
+        let binary = binary_path(&run_dir, &c.build_id, &p.workspace.bin_name);
+        let size = if outcome.ok {
+            let inspected = inspected.entry(&c.build_id).or_insert_with(|| {
+                let (size, sha256) = crate::resume::inspect(&binary).map_err(|e| format!("{e:#}"))?;
+                let path = format!("{}/{}", c.build_id, p.workspace.bin_name);
+                run.binaries.insert(c.build_id.clone(), Binary { path, sha256 });
+                Ok(size)
+            });
+            match inspected {
+                Ok(size) => Some(size.clone()),
+                // Its binary cannot be read: this config fails, the others go on.
+                Err(e) => {
+                    outcome.ok = false;
+                    outcome.error = Some(format!("the build succeeded but its binary cannot be read: {e}"));
+                    None
+                }
+            }
+        } else {
+            None
+        };
         run.configs.push(ConfigResult {
             name: c.name.clone(),
             id: c.id.clone(),
@@ -118,53 +163,153 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
     if config.escapes && !crate::interrupt::requested() {
         collect_escapes(p, &run_dir, &mut run.configs, reporter)?;
     }
-    let results_path = rundir::save(&p.target_dir, &run_dir, &run)?;
     if crate::interrupt::requested() {
-        return Err(crate::interrupt::Interrupted { saved: Some(results_path.display().to_string()) }.into());
+        return Err(stop_interrupted(p, &run_dir, &mut run)?);
     }
     if run.configs.iter().all(|c| !c.build.ok) {
+        // Nothing can be measured, now or by a resumed run.
+        run.status = Status::Complete;
+        run.recompute();
+        let results_path = rundir::save(&p.target_dir, &run_dir, &run)?;
         let first = run.configs.first().and_then(|c| c.build.error.clone()).unwrap_or_default();
         bail!("every build failed; the first failure said:\n{first}\n(results so far: {})", results_path.display());
     }
+    rundir::save(&p.target_dir, &run_dir, &run)?;
+    measure_and_rank(config, p, run, &run_dir, Start::default(), reporter)
+}
 
+fn continue_run(config: &Config, p: &Prepared, which: &str, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
+    let results = rundir::locate(&p.target_dir, which)?;
+    let mut run = rundir::load(&results)?;
+    let run_dir = results.parent().map(Path::to_owned).unwrap_or_default();
+    crate::resume::check(&run, config, p).with_context(|| format!("cannot resume run {}", run.run_id))?;
+    let stale = crate::resume::stale_binaries(&run, &run_dir, &p.workspace.bin_name);
+    reporter.event(&Event::RunResumed {
+        run_id: run.run_id.clone(),
+        run_dir: run_dir.display().to_string(),
+        rounds_done: run.rounds.done,
+        rounds_planned: run.rounds.planned,
+        rebuilds: stale.keys().cloned().collect(),
+    });
+    if !stale.is_empty() {
+        crate::resume::rebuild(p, &run, &run_dir, &stale, config.jobs, reporter)
+            .with_context(|| format!("cannot resume run {}", run.run_id))?;
+    }
+    if config.escapes {
+        collect_escapes(p, &run_dir, &mut run.configs, reporter)?;
+    }
+    if crate::interrupt::requested() {
+        return Err(stop_interrupted(p, &run_dir, &mut run)?);
+    }
+    let start = Start {
+        rounds_done: run.rounds.done,
+        outcomes: run
+            .configs
+            .iter()
+            .filter(|c| c.build.ok)
+            .map(|c| Outcome { samples: c.samples.clone(), failure: c.probe_failure.clone(), init: None })
+            .collect(),
+        floor: run.floor.as_ref().map(|f| f.samples.clone()).unwrap_or_default(),
+    };
+    run.rank = Some(config.rank.clone());
+    measure_and_rank(config, p, run, &run_dir, start, reporter)
+}
+
+/// Saves `run` as interrupted before measuring began, and returns the error that says so.
+fn stop_interrupted(p: &Prepared, run_dir: &Path, run: &mut Run) -> Result<anyhow::Error> {
+    run.status = Status::Interrupted;
+    run.stopped = crate::interrupt::signal_name();
+    let results_path = rundir::save(&p.target_dir, run_dir, run)?;
+    Ok(crate::interrupt::Interrupted { saved: Some(results_path.display().to_string()) }.into())
+}
+
+/// Where the binary of a build is: `<run>/<build_id>/<bin_name>`.
+pub fn binary_path(run_dir: &Path, build_id: &str, bin_name: &str) -> PathBuf {
+    run_dir.join(build_id).join(bin_name)
+}
+
+/// Measures the configs that built — from `start`, the whole rounds of a run it continues —
+/// with the run's own `[measure]` settings, saving a checkpoint at most once a second; then
+/// ranks and saves the run, complete, or as far as it got when it was stopped.
+fn measure_and_rank(
+    config: &Config,
+    p: &Prepared,
+    mut run: Run,
+    run_dir: &Path,
+    start: Start,
+    reporter: &dyn Reporter,
+) -> Result<(Run, PathBuf)> {
+    // What the checkpoints save is partial until the end, whatever stopped the run it continues.
+    run.status = Status::Partial;
+    run.stopped = None;
     let built: Vec<usize> = (0..run.configs.len()).filter(|&i| run.configs[i].build.ok).collect();
     let subjects: Vec<Subject> = built
         .iter()
         .map(|&i| {
             let c = &run.configs[i];
-            Subject { id: c.id.clone(), binary: binary_of(&c.build_id), runenv: c.flags.runenv.clone() }
+            Subject {
+                id: c.id.clone(),
+                binary: binary_path(run_dir, &c.build_id, &p.workspace.bin_name),
+                runenv: c.flags.runenv.clone(),
+            }
         })
         .collect();
+    let floor_dir = run_dir.join("floor");
     let mut last_save = Instant::now();
-    let mut checkpoint = |outcomes: &[measure::Outcome]| {
+    let mut warned = false;
+    let mut checkpoint = |progress: &Progress| {
         // At most once a second: enough that a killed run loses little, cheap between rounds.
         if last_save.elapsed() < Duration::from_secs(1) {
             return;
         }
         let mut partial = run.clone();
-        for (&i, o) in built.iter().zip(outcomes) {
-            partial.configs[i].samples = o.samples.clone();
+        for (&i, o) in built.iter().zip(progress.outcomes) {
+            let c = &mut partial.configs[i];
+            c.samples = o.samples.clone();
+            c.probe_failure = o.failure.clone();
+            // Figures too, so that a reader that does not recompute them sees them.
+            c.startup = if o.failure.is_none() { Startup::from_samples(&o.samples) } else { None };
         }
-        if rundir::save(&p.target_dir, &run_dir, &partial).is_ok() {
-            last_save = Instant::now();
+        partial.floor = measure::Floor::from_samples(&floor_dir, progress.floor.to_vec());
+        partial.rounds.done = progress.rounds_done;
+        match rundir::save(&p.target_dir, run_dir, &partial) {
+            Ok(_) => last_save = Instant::now(),
+            Err(e) if !warned => {
+                warned = true;
+                reporter.event(&Event::CheckpointFailed { error: format!("{e:#}") });
+            }
+            Err(_) => {}
         }
     };
-    let measured = measure::measure(
-        &subjects,
-        &config.target,
-        &config.measure,
-        &run_dir.join("floor"),
-        reporter,
-        &mut checkpoint,
-    )?;
+    let measured =
+        measure::measure(&subjects, &config.target, &run.measure, &floor_dir, start, reporter, &mut checkpoint)?;
     run.floor = measured.floor;
-    let interrupted = measured.interrupted;
+    run.rounds.done = measured.rounds_done;
     for (&i, outcome) in built.iter().zip(measured.outcomes) {
         let c = &mut run.configs[i];
-        c.startup = if outcome.failure.is_none() { Startup::from_samples(&outcome.samples) } else { None };
         c.samples = outcome.samples;
         c.probe_failure = outcome.failure;
         c.init = outcome.init;
+    }
+    let stop = match measured.stopped {
+        None => {
+            run.status = Status::Complete;
+            run.stopped = None;
+            None
+        }
+        Some(Stopped::Interrupted) => {
+            run.status = Status::Interrupted;
+            run.stopped = crate::interrupt::signal_name();
+            Some(Stopped::Interrupted)
+        }
+        Some(Stopped::Failed(e)) => {
+            run.status = Status::Partial;
+            run.stopped = Some(format!("{e:#}"));
+            Some(Stopped::Failed(e))
+        }
+    };
+    run.recompute();
+    for c in run.configs.iter().filter(|c| c.build.ok) {
         reporter.event(&Event::ConfigMeasured {
             id: c.id.clone(),
             name: c.name.clone(),
@@ -172,11 +317,27 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
             failure: c.probe_failure.as_ref().map(|f| f.reason.clone()),
         });
     }
-
-    run.verdict = rank::rank(&mut run.configs, &run.baseline, &config.rank, config.measure.seed, &p.workspace.package);
-    let results_path = rundir::save(&p.target_dir, &run_dir, &run)?;
-    if interrupted {
-        return Err(crate::interrupt::Interrupted { saved: Some(results_path.display().to_string()) }.into());
+    let results_path = rundir::save(&p.target_dir, run_dir, &run).with_context(|| {
+        format!(
+            "cannot save the results; {} holds what was measured up to its last checkpoint (`gostart report` \
+             reads it, `gostart tune --resume {}` continues it)",
+            run_dir.join("results.json").display(),
+            run.run_id
+        )
+    })?;
+    match stop {
+        None => {}
+        Some(Stopped::Interrupted) => {
+            return Err(crate::interrupt::Interrupted { saved: Some(results_path.display().to_string()) }.into());
+        }
+        Some(Stopped::Failed(e)) => {
+            return Err(e.context(format!(
+                "measuring stopped after {} whole rounds, saved in {} (`gostart tune --resume {}` continues it)",
+                run.rounds.done,
+                results_path.display(),
+                run.run_id
+            )));
+        }
     }
     reporter.event(&Event::RunFinished {
         results: results_path.display().to_string(),
@@ -190,8 +351,10 @@ pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(R
 /// reports saved as `escapes/<compile_id>.json` in the run folder.
 fn collect_escapes(p: &Prepared, run_dir: &Path, configs: &mut [ConfigResult], reporter: &dyn Reporter) -> Result<()> {
     let dir = run_dir.join("escapes");
-    let mut done: BTreeMap<String, Escapes> = BTreeMap::new();
-    for c in configs.iter_mut().filter(|c| c.build.ok) {
+    // A resumed run keeps the reports it has.
+    let mut done: BTreeMap<String, Escapes> =
+        configs.iter().filter_map(|c| c.escapes.clone()).map(|e| (e.compile_id.clone(), e)).collect();
+    for c in configs.iter_mut().filter(|c| c.build.ok && c.escapes.is_none()) {
         let compile_id = c.flags.compile_id();
         if !done.contains_key(&compile_id) {
             let (collected, report) = collect::collect(&p.go, &p.workspace, &c.flags, &dir.join("json"))?;

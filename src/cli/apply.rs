@@ -73,6 +73,9 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
     if name.is_empty() {
         bail!("a profile needs a name");
     }
+    if let Some(note) = run.incomplete() {
+        eprintln!("warning: run {}: the recommendation rests on what was measured; {note}", run.run_id);
+    }
     let Some(recommended) = run.verdict.recommended.as_deref() else {
         bail!("run {} recommends no configuration ({}); nothing written", run.run_id, run.verdict.reason);
     };

@@ -118,6 +118,10 @@ pub struct TuneArgs {
     /// Print the go command of every config and stop.
     #[arg(long)]
     pub dry_run: bool,
+    /// Continue an interrupted or killed run (`last`, a run id or a run folder): its binaries
+    /// (checked by SHA-256) and samples are kept, the rest of its rounds measured.
+    #[arg(long, value_name = "RUN", num_args = 0..=1, default_missing_value = "last", conflicts_with = "dry_run")]
+    pub resume: Option<String>,
     /// After the run, write the recommended config into gostart.toml as [profile.PROFILE]
     /// (`--apply` alone: [profile.tuned]).
     #[arg(long, value_name = "PROFILE", num_args = 0..=1, default_missing_value = "tuned")]

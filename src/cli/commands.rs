@@ -46,7 +46,10 @@ pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
         MessageFormat::Human => Box::new(Bars::default()),
         MessageFormat::Json => Box::new(JsonLines),
     };
-    let (run, _) = pipeline::tune(&config, &prepared, reporter.as_ref())?;
+    let (run, _) = match &a.resume {
+        Some(which) => pipeline::resume(&config, &prepared, which, reporter.as_ref())?,
+        None => pipeline::tune(&config, &prepared, reporter.as_ref())?,
+    };
     // With JSON messages stdout carries the event stream; the report goes only to --output.
     if a.message_format == MessageFormat::Human || a.output.is_some() {
         let style = export::Style::detect(a.output.is_none());

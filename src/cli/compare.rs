@@ -56,6 +56,8 @@ pub struct RunInfo {
     pub started: String,
     pub go_version: String,
     pub import_path: String,
+    /// For a run that did not finish: how far it got (compared on what it measured).
+    pub incomplete: Option<String>,
 }
 
 /// One configuration name. Figures missing on a side (not in that run, failed) are `null`.
@@ -115,6 +117,7 @@ pub fn comparison(a: &Run, path_a: &Path, b: &Run, path_b: &Path) -> Comparison 
         started: run.started.clone(),
         go_version: run.go_version.clone(),
         import_path: run.target.import_path.clone(),
+        incomplete: run.incomplete(),
     };
     let mut configs: Vec<Row> = a.configs.iter().map(|ca| row(&ca.name, Some(ca), find(b, &ca.name))).collect();
     configs.extend(b.configs.iter().filter(|cb| find(a, &cb.name).is_none()).map(|cb| row(&cb.name, None, Some(cb))));
@@ -222,6 +225,11 @@ pub fn table(c: &Comparison) -> String {
     out.push_str(&line("B", &c.b));
     if c.a.import_path != c.b.import_path {
         out.push_str("note: the runs tuned different packages\n");
+    }
+    for (side, r) in [("A", &c.a), ("B", &c.b)] {
+        if let Some(note) = &r.incomplete {
+            out.push_str(&format!("note: run {side}: {note}\n"));
+        }
     }
     if c.a.go_version != c.b.go_version {
         out.push_str("note: the runs used different Go versions\n");

@@ -2,7 +2,8 @@
 //!
 //! Exit codes: 0 success; 1 error (bad config, no toolchain, every build failed, ...);
 //! 2 bad command line; 3 `tune` finished but some configurations failed to build or run;
-//! 130 interrupted by Ctrl-C (what was measured so far is saved).
+//! 130, 143, 129 interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP: 128 + the signal, what was
+//! measured so far is saved (`tune --resume` continues it).
 
 mod apply;
 mod args;
@@ -24,8 +25,6 @@ use crate::config::{self, Config, Overrides};
 
 /// Exit code when a run finished but some configurations failed.
 pub const EXIT_SOME_FAILED: i32 = 3;
-/// Exit code after Ctrl-C (what was measured is saved).
-pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Runs gostart and returns the process exit code.
 pub fn main() -> i32 {
@@ -34,8 +33,17 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(code) => code,
         Err(e) if e.is::<crate::interrupt::Interrupted>() => {
-            eprintln!("gostart: {e}");
-            EXIT_INTERRUPTED
+            // After SIGHUP the terminal may be gone: a failed write must not turn the exit
+            // code into a panic's.
+            let _ = writeln!(std::io::stderr(), "gostart: {e}");
+            // 128 + the signal, as a shell reports a death by it: 130, 143 or 129.
+            crate::interrupt::exit_code()
+        }
+        // Whatever failed after a stop was asked for (a build killed with the terminal's
+        // process group, say) is the stop's doing: exit as interrupted.
+        Err(e) if crate::interrupt::requested() => {
+            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            crate::interrupt::exit_code()
         }
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -5,9 +5,13 @@ use crate::results::Run;
 
 pub fn serialize(run: &Run) -> String {
     let esc = |s: &str| s.replace('|', "\\|");
-    let mut out = format!(
-        "### gostart: `{}` on {}\n\n| # | config | size | Δsize | startup | Δstartup | score | note |\n|--:|---|--:|--:|--:|--:|--:|---|\n",
-        run.target.import_path, run.go_version
+    let mut out = format!("### gostart: `{}` on {}\n\n", run.target.import_path, run.go_version);
+    if let Some(note) = run.incomplete() {
+        // Above the table, where a reader of a pull-request comment sees it first.
+        out.push_str(&format!("**{}**\n\n", esc(&note)));
+    }
+    out.push_str(
+        "| # | config | size | Δsize | startup | Δstartup | score | note |\n|--:|---|--:|--:|--:|--:|--:|---|\n",
     );
     for (i, r) in rows(run).iter().enumerate() {
         out.push_str(&format!(

@@ -58,6 +58,9 @@ pub fn serialize(run: &Run, style: Style) -> String {
         run.configs.len(),
         run.baseline
     );
+    if let Some(note) = run.incomplete() {
+        out.push_str(&format!("{note}\n"));
+    }
     out.push_str(&table.to_string());
     out.push('\n');
     if let Some(init) = super::init::section(run) {

@@ -72,6 +72,8 @@ pub fn run(expr: duct::Expression, limit: Option<Duration>, bound: usize) -> io:
     // readers would never see the end of the output.
     drop(expr);
     let handle = handle?;
+    // A second signal exits at once, without this loop: it must kill go's group too.
+    let _watched: Vec<_> = handle.pids().into_iter().map(|pid| crate::interrupt::watch_group(pid as i32)).collect();
     let deadline = limit.map(|l| start + l);
     let ended = loop {
         if crate::interrupt::requested() {

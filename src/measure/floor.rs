@@ -23,6 +23,11 @@ pub fn write(dir: &Path) -> Result<Option<PathBuf>> {
     elf::write(dir, "exit0", &elf::image(machine, code)).map(Some)
 }
 
+/// Where [`write`] puts the floor program in `dir`.
+pub fn path(dir: &Path) -> PathBuf {
+    dir.join("exit0")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

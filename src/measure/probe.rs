@@ -75,7 +75,9 @@ struct Drained {
     err: Vec<u8>,
 }
 
-/// Runs the probe once; `Err` only when it cannot be started at all.
+/// Runs the probe once. A program that cannot be started (gone, not executable, not a
+/// program) is a `Failure` of that config; `Err` is the runner's own trouble (it cannot watch
+/// or reap the child) or an interrupt.
 pub fn run(probe: &Probe, round: u32) -> Result<std::result::Result<Sample, Failure>> {
     Ok(run_capturing(probe, round)?.map(|(sample, _)| sample))
 }
@@ -84,8 +86,9 @@ pub fn run(probe: &Probe, round: u32) -> Result<std::result::Result<Sample, Fail
 #[allow(clippy::disallowed_methods)] // This is the one place that starts built binaries.
 pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(Sample, Output), Failure>> {
     if probe.cold {
-        evict(probe.program)
-            .with_context(|| format!("cannot evict {} from the page cache", probe.program.display()))?;
+        if let Err(e) = evict(probe.program) {
+            return Ok(Err(not_started(format!("cannot evict {} from the page cache: {e}", probe.program.display()))));
+        }
     }
     // The spawner reports on a pipe that it finds as fd 3.
     let report_pipe = match probe.spawner {
@@ -136,12 +139,25 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
     }
 
     let start = Instant::now();
-    let mut child =
-        cmd.spawn().with_context(|| format!("cannot start {}", probe.spawner.unwrap_or(probe.program).display()))?;
+    let mut child = match cmd.spawn() {
+        Ok(child) => child,
+        // The binary is this config's own: gone, not executable, not a program. The config
+        // fails; the others go on.
+        Err(e) => return Ok(Err(not_started(spawn_failure(probe.spawner.unwrap_or(probe.program), &e)))),
+    };
     // Only the spawner may hold the write end, so its exit ends the report.
     let report = report_pipe.map(|(read, _write)| read);
     let pid = child.id() as libc::pid_t;
-    let pidfd = pidfd_open(pid).with_context(|| format!("cannot watch process {pid}"))?;
+    // A second signal quits at once; the probe's group must not outlive gostart.
+    let _watched = crate::interrupt::watch_group(pid);
+    let pidfd = match pidfd_open(pid) {
+        Ok(fd) => fd,
+        Err(e) => {
+            kill_group(pid);
+            let _ = child.wait();
+            return Err(e).with_context(|| format!("cannot watch process {pid}"));
+        }
+    };
     let (mut out, mut err) = (child.stdout.take(), child.stderr.take());
     for fd in [out.as_ref().map(|o| o.as_raw_fd()), err.as_ref().map(|e| e.as_raw_fd())].into_iter().flatten() {
         set_nonblocking(fd);
@@ -235,7 +251,7 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
     let reason = if timed_out {
         Some(format!("timed out after {}", humantime::format_duration(probe.timeout)))
     } else if let Some(errno) = exec_failed {
-        Some(format!("cannot start {}: {}", probe.program.display(), std::io::Error::from_raw_os_error(errno)))
+        Some(spawn_failure(probe.program, &std::io::Error::from_raw_os_error(errno)))
     } else if libc::WIFSIGNALED(status) {
         Some(format!("killed by {}", signal_name(libc::WTERMSIG(status))))
     } else {
@@ -298,6 +314,24 @@ fn read_all(fd: OwnedFd) -> Vec<u8> {
     let mut bytes = Vec::new();
     let _ = std::fs::File::from(fd).take(4096).read_to_end(&mut bytes);
     bytes
+}
+
+/// A failure before the program ran, so with no output.
+fn not_started(reason: String) -> Failure {
+    Failure { reason, stdout_head: String::new(), stderr_head: String::new() }
+}
+
+/// Why `program` could not be started, in words that point at the likely cause.
+fn spawn_failure(program: &Path, e: &std::io::Error) -> String {
+    let hint = match e.raw_os_error() {
+        Some(libc::ENOENT) => "; the binary is gone (deleted after it was built, perhaps by the program itself)",
+        Some(libc::EACCES) if program.is_dir() => "; a directory is where the binary was",
+        Some(libc::EACCES) => "; it is not executable (its permissions, or a file system mounted noexec)",
+        Some(libc::ENOEXEC) => "; the file is not a program this machine can run",
+        Some(libc::ETXTBSY) => "; the file is open for writing",
+        _ => "",
+    };
+    format!("cannot start {}: {e}{hint}", program.display())
 }
 
 /// Drops the file's pages from the page cache, so the next start reads it from disk: what a
@@ -462,6 +496,33 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
         }
         assert!(!running(grandchild), "the probe's child {grandchild} outlived it");
+    }
+
+    #[test]
+    fn a_program_that_cannot_be_started_is_a_failure_not_an_error() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("gone");
+        let not_exec = dir.path().join("not-exec");
+        std::fs::write(&not_exec, "#!/bin/sh\nexit 0\n").unwrap();
+        let garbage = dir.path().join("garbage");
+        std::fs::write(&garbage, "not a program at all\n").unwrap();
+        std::fs::set_permissions(&garbage, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let folder = dir.path().join("folder");
+        std::fs::create_dir(&folder).unwrap();
+        let cases = [
+            (&gone, false, "the binary is gone"),
+            (&gone, true, "cannot evict"),
+            (&not_exec, false, "it is not executable"),
+            (&folder, false, "a directory is where the binary was"),
+            (&garbage, false, "not a program this machine can run"),
+        ];
+        for (program, cold, words) in cases {
+            let probe = Probe { program, cold, ..sh(&[], 10_000, 64) };
+            let failure = run(&probe, 0).unwrap().unwrap_err();
+            assert!(failure.reason.contains(words), "{}: {}", program.display(), failure.reason);
+            assert!(failure.stdout_head.is_empty() && failure.stderr_head.is_empty());
+        }
     }
 
     #[test]

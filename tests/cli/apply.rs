@@ -163,16 +163,16 @@ fn apply_writes_nothing_when_the_baseline_wins_or_nothing_is_recommended() {
     p.run(&["apply"]).success().stderr(predicate::str::contains("recommends the baseline `default`: nothing to apply"));
     assert_eq!(read(&p, "gostart.toml"), config);
 
-    // A run that recommends nothing (every config failed, say) is an error.
+    // A run that recommends nothing (its baseline failed, say) is an error. (A saved run is
+    // ranked again when read, so the failure is what is edited in, not the verdict.)
     let results = p.path(".gostart/runs").join(&run_id).join("results.json");
     let mut run: Value = serde_json::from_str(&fs::read_to_string(&results).unwrap()).unwrap();
-    run["verdict"]["recommended"] = Value::Null;
-    run["verdict"]["reason"] = "no configuration built, ran and passed the guards".into();
+    run["configs"][0]["probe_failure"] =
+        serde_json::json!({"reason": "exit status 3 (expected 0)", "stdout_head": "", "stderr_head": ""});
     let edited = p.outside("edited.json");
     fs::write(&edited, serde_json::to_string(&run).unwrap()).unwrap();
     p.run(&["apply", arg(&edited)]).code(1).stderr(predicate::str::contains(format!(
-        "error: run {run_id} recommends no configuration (no configuration built, ran and passed the guards); \
-         nothing written"
+        "error: run {run_id} recommends no configuration (the baseline `default` failed to build or run"
     )));
     assert_eq!(read(&p, "gostart.toml"), config);
 }

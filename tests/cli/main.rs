@@ -19,6 +19,8 @@ mod hostile_argv;
 mod matrix;
 mod metadata;
 mod project;
+mod resume;
+mod sabotage;
 mod startup;
 mod target;
 mod tune;

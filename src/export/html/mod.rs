@@ -43,6 +43,9 @@ pub fn serialize(run: &Run) -> Result<String> {
         esc(&run.run_id),
         esc(&run.started),
     )?;
+    if let Some(note) = run.incomplete() {
+        writeln!(w, "<p class=\"partial\"><strong>{}</strong></p>", with_code(&note))?;
+    }
     match &run.verdict.recommended {
         Some(name) => writeln!(
             w,
@@ -137,6 +140,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 .meta,.note,figcaption,footer,.key{color:#57606a;font-size:.9em}
 .verdict{background:#f1f8f0;border-left:4px solid #2ca02c;padding:.7em 1em;margin:1.2em 0}
 .verdict.none{background:#f6f7f8;border-left-color:#6e7681}
+.partial{background:#fff8e5;border-left:4px solid #d4a72c;padding:.7em 1em;margin:1.2em 0}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.93em}
 th,td{padding:.35em .75em;border-bottom:1px solid #e6e8eb;text-align:left;white-space:nowrap}
