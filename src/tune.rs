@@ -55,8 +55,7 @@ pub fn dry_run(p: &Prepared) -> Vec<(ConfigSpec, Vec<String>)> {
 
 /// Builds, measures, ranks and saves one run. Failed builds and probes are recorded, not fatal.
 pub fn tune(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
-    let run_id = rundir::new_run_id(SystemTime::now());
-    let run_dir = rundir::create(&p.target_dir, &run_id)?;
+    let (run_id, run_dir) = rundir::create(&p.target_dir, SystemTime::now())?;
     let plan = build::plan(&p.expanded.configs, &run_dir, &p.workspace.bin_name);
     reporter.event(&Event::RunStarted {
         run_id: run_id.clone(),
