@@ -76,6 +76,17 @@ pub fn create(target_dir: &Path, now: SystemTime) -> Result<(String, PathBuf)> {
     bail!("{}: {SAME_MILLISECOND} runs already started in that millisecond", way_out())
 }
 
+/// Where `gostart build --profile NAME` puts its binary: `build/NAME/BIN` in the target dir,
+/// each folder created without following a link. Both names must be plain names.
+pub fn build_output(target_dir: &Path, profile: &str, bin_name: &str) -> Result<PathBuf> {
+    crate::names::check("profile name", profile)?;
+    crate::names::check("binary name", bin_name)?;
+    let dir = open_target(target_dir)
+        .and_then(|t| Ok(t.subdir("build", true)?.subdir(profile, true)?))
+        .with_context(|| format!("cannot create {}", target_dir.join("build").join(profile).display()))?;
+    Ok(dir.path().join(bin_name))
+}
+
 /// Writes `results.json` whole or not at all (temp file + rename), and marks the run as last.
 pub fn save(target_dir: &Path, run_dir: &Path, run: &Run) -> Result<PathBuf> {
     let path = run_dir.join(RESULTS);
@@ -123,6 +134,40 @@ fn check_last(target: &Dir) -> Result<()> {
          move it away, or choose another --target-dir",
         path.display()
     )
+}
+
+/// What `path` is when it is gostart's and must not be overwritten by a report: a file in a
+/// saved run or its `runs` folder, or a target dir's `last` or `lock`. Links in the
+/// path are resolved first, so neither `..` nor a link leads around the check.
+pub fn owned(path: &Path) -> Option<String> {
+    let name = path.file_name()?;
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let full = match std::fs::canonicalize(path) {
+        Ok(full) => full,
+        Err(_) => std::fs::canonicalize(parent).ok()?.join(name),
+    };
+    for folder in full.ancestors().skip(1) {
+        if let Some(target) = folder.parent().filter(|t| folder.file_name() == Some(RUNS.as_ref()) && is_target(t)) {
+            let inside: Vec<_> = full.strip_prefix(folder).ok()?.iter().collect();
+            return Some(match inside.as_slice() {
+                [_] => format!("in the runs folder of gostart's target dir {}", target.display()),
+                [run, ..] => format!("inside the saved run {} in {}", run.to_string_lossy(), target.display()),
+                [] => format!("the runs folder of {}", target.display()),
+            });
+        }
+    }
+    let (folder, name) = (full.parent()?, full.file_name()?);
+    (is_target(folder) && [LAST, crate::runlock::LOCK].iter().any(|n| name == *n))
+        .then(|| format!("the `{}` file of gostart's target dir {}", name.to_string_lossy(), folder.display()))
+}
+
+/// Whether `dir` looks like a gostart target dir: a `runs` folder, and a `last` naming a run or
+/// gostart's `.gitignore` or lock beside it.
+fn is_target(dir: &Path) -> bool {
+    let starts = |name: &str, mark: &str| std::fs::read(dir.join(name)).is_ok_and(|b| b.starts_with(mark.as_bytes()));
+    let last = std::fs::read_to_string(dir.join(LAST)).is_ok_and(|t| is_run_id(t.trim_end_matches('\n')));
+    dir.join(RUNS).is_dir()
+        && (last || starts(GITIGNORE, IGNORE_MARK) || starts(crate::runlock::LOCK, crate::runlock::MARK))
 }
 
 /// Finds a saved run: `last`, a run id, a run folder or a results.json path. `last` and run ids

@@ -18,7 +18,7 @@ use crate::rundir;
 /// The lock file's name in the target dir.
 pub const LOCK: &str = "lock";
 /// The first line of the lock file: a `lock` without it is not gostart's.
-const MARK: &str = "# gostart run lock";
+pub const MARK: &str = "# gostart run lock";
 /// How often a waiting gostart tries again (the lock has no wake-up to wait on that Ctrl-C
 /// could also interrupt).
 const RETRY: Duration = Duration::from_millis(200);

@@ -158,7 +158,7 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
         .map(|(name, entry)| {
             let mut flags = Flags::default();
             matrix::apply(&mut flags, &entry_point(entry.get_ref()));
-            (name, flags)
+            (name.0, flags)
         })
         .collect();
 
