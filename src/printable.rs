@@ -27,8 +27,9 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// C0 (but newline and tab), DEL, C1, and the Unicode bidirectional controls.
-fn escaped(c: char) -> bool {
+/// Whether `printable` escapes `c`: C0 (but newline and tab), DEL, C1, and the Unicode
+/// bidirectional controls.
+pub fn escaped(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
         || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }

@@ -13,6 +13,7 @@ mod build;
 mod config;
 mod escapes;
 mod faults;
+mod hostile_files;
 mod matrix;
 mod metadata;
 mod project;

@@ -20,7 +20,8 @@ pub fn one_line(text: &str) -> String {
 /// The message for a value gostart never writes into a results.json.
 fn crafted(run: &Run, what: String) -> anyhow::Error {
     anyhow!(
-        "run {}: {what}; gostart never writes that into a results.json, so this one was edited or made elsewhere: nothing applied",
+        "run {}: {what}, which no build setting needs and gostart does not write into gostart.toml \
+         (was this results.json edited or made elsewhere?); nothing applied",
         one_line(&run.run_id)
     )
 }
@@ -30,8 +31,9 @@ pub fn run_id(run: &Run) -> Result<()> {
     crate::names::check("run id", &run.run_id).map_err(|e| crafted(run, e.to_string()))
 }
 
-/// Refuses flag values with control characters: no build setting holds one, and one in a
-/// value is how a crafted run tries to end a line or a string early.
+/// Refuses flag values with control characters other than white space (a long `-ldflags` may
+/// be written over several lines): ESC, BEL, NUL and the bidirectional overrides are in no
+/// build setting, and are how a crafted run would act on a terminal or hide what it sets.
 pub fn run_values(run: &Run, flags: &Flags) -> Result<()> {
     let mut values: Vec<(String, &str)> = vec![
         ("ldflags".into(), &flags.ldflags),
@@ -43,12 +45,18 @@ pub fn run_values(run: &Run, flags: &Flags) -> Result<()> {
     values.extend(flags.tags.iter().map(|t| ("tags".to_owned(), t.as_str())));
     for (table, map) in [("env", &flags.env), ("runenv", &flags.runenv)] {
         for (k, v) in map {
+            // A name is one line: white space in it is refused too.
             values.push((format!("{table} name"), k.as_str()));
             values.push((format!("{table}.{}", one_line(k)), v.as_str()));
         }
     }
     for (key, value) in values {
-        if printable(value) != value || value.contains(['\n', '\t']) {
+        let is_name = key.ends_with(" name");
+        let bad = |c: char| match c {
+            '\n' | '\t' | '\r' => is_name,
+            c => crate::printable::escaped(c),
+        };
+        if value.chars().any(bad) {
             return Err(crafted(
                 run,
                 format!("`{key}` of its recommendation holds a control character (`{}`)", one_line(value)),

@@ -57,17 +57,18 @@ fn a_crafted_run_is_refused_before_anything_is_written() {
     let mut run = crate::export::fixture::run();
     run_id(&run).unwrap();
     run_values(&run, &with_ldflags("-s -w")).unwrap();
-    for value in ["-s\n-w", "\u{1b}[31m", "a\rb", "a\u{202e}b", "tab\there"] {
+    run_values(&run, &with_ldflags("-s\n-X main.a=1\r\n\t-w")).unwrap();
+    for value in ["\u{1b}[31m", "a\u{7}b", "a\0b", "a\u{202e}b", "c1\u{9b}"] {
         let e = run_values(&run, &with_ldflags(value)).unwrap_err().to_string();
         assert!(e.contains("`ldflags` of its recommendation holds a control character"), "{e}");
-        assert!(!e.contains(['\n', '\u{1b}', '\r']), "{e:?}");
+        assert!(!e.contains(['\n', '\u{1b}', '\u{7}', '\0', '\u{202e}', '\u{9b}']), "{e:?}");
     }
     let mut env = Flags::default();
     env.env.insert("CC\nX".into(), "gcc".into());
     assert!(run_values(&run, &env).unwrap_err().to_string().contains("`env name`"));
     run.run_id = "x\n[target]".into();
     let e = run_id(&run).unwrap_err().to_string();
-    assert!(e.contains("is not a valid run id") && e.contains("edited or made elsewhere"), "{e}");
+    assert!(e.contains("is not a valid run id") && e.contains("nothing applied"), "{e}");
 }
 
 #[test]
