@@ -86,12 +86,15 @@ fn recommended(run: &mut Value) -> &mut Value {
     run["configs"].as_array_mut().unwrap().iter_mut().find(|c| c["name"] == name).unwrap()
 }
 
+/// A change made to a results document.
+type Change = Box<dyn FnOnce(&mut Value)>;
+
 #[test]
 fn a_crafted_results_json_is_refused_and_gostart_toml_is_left_as_it_was() {
     let toml = format!("{QUICK}{SIZE_DECIDES}\n[matrix]\nldflags = [\"\", \"-s -w\"]\n");
     let p = Project::from_fixture("hello").file("gostart.toml", &toml);
     let run = tune(&p, &[]);
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut Value)>, &str)> = vec![
+    let cases: Vec<(&str, Change, &str)> = vec![
         (
             "escape",
             Box::new(|r| recommended(r)["flags"]["ldflags"] = "-s -w\u{1b}]0;pwned\u{7}".into()),
