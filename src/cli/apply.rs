@@ -119,6 +119,15 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
     }
     eprintln!("gostart: [profile.{name}] ← `{shown_name}` (recommended by run {})", run.run_id);
     eprint!("{}", printable(&diff(old.as_deref(), &new, &shown, relative.is_some())));
+    let programs = check::runs_programs(&config.flags);
+    if !programs.is_empty() {
+        eprintln!(
+            "gostart: warning: this profile sets {}, which make `go build` run the programs (or take the flags) they \
+             name: check them if run {} is not your own",
+            programs.join(", "),
+            run.run_id
+        );
+    }
     if dry_run {
         eprintln!("gostart: --dry-run: {shown} not written");
         return Ok(0);

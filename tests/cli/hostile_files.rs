@@ -121,6 +121,14 @@ fn a_crafted_results_json_is_refused_and_gostart_toml_is_left_as_it_was() {
         assert_no_raw_controls(&stderr);
         assert_eq!(fs::read_to_string(p.path("gostart.toml")).unwrap(), toml, "{name} changed gostart.toml");
     }
+    // A value that is valid but names a program is written as data, with a warning to check it.
+    let goflags = crafted(&p, &run, "goflags", |r| {
+        recommended(r)["flags"]["env"] = serde_json::json!({"GOFLAGS": "-toolexec=/bin/false"});
+    });
+    let stderr = p.run(&["apply", &goflags, "--dry-run"]).success().stderr_text();
+    assert!(stderr.contains("+env = { GOFLAGS = \"-toolexec=/bin/false\" }"), "{stderr}");
+    assert!(stderr.contains("warning: this profile sets env GOFLAGS, which make `go build` run"), "{stderr}");
+    assert_eq!(fs::read_to_string(p.path("gostart.toml")).unwrap(), toml);
     let clean = crafted(&p, &run, "clean", |_| {});
     let stderr = p.run(&["apply", &clean, "../x"]).code(1).stderr_text();
     assert!(stderr.contains("`../x` is not a valid profile name"), "{stderr}");

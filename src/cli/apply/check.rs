@@ -66,6 +66,28 @@ pub fn run_values(run: &Run, flags: &Flags) -> Result<()> {
     Ok(())
 }
 
+/// The settings of `flags` that make `go build` run a program they name, or take its flags
+/// from elsewhere: legitimate in a matrix of one's own, worth a look in someone else's run.
+pub fn runs_programs(flags: &Flags) -> Vec<String> {
+    // `go help environment`: the tools cgo and the linker start, and where go's flags and
+    // toolchain come from.
+    const ENV: &[&str] = &["AR", "CC", "CXX", "FC", "GCCGO", "PKG_CONFIG", "GOFLAGS", "GOTOOLCHAIN", "GOROOT", "GOENV"];
+    let mut found: Vec<String> = flags
+        .env
+        .keys()
+        .filter(|k| ENV.contains(&k.as_str()) || (k.starts_with("CGO_") && k.ends_with("FLAGS")))
+        .map(|k| format!("env {k}"))
+        .collect();
+    // The linker starts the external linker and archiver these name.
+    for word in flags.ldflags.split_whitespace() {
+        let name = word.split('=').next().unwrap_or(word).trim_start_matches(['\'', '"']);
+        if matches!(name, "-extld" | "--extld" | "-extar" | "--extar") && !found.contains(&format!("ldflags {name}")) {
+            found.push(format!("ldflags {name}"));
+        }
+    }
+    found
+}
+
 /// Checks the text `apply` is about to write (`new`) against the file's old text (none: a new
 /// file): valid TOML, equal to the old everywhere but `[profile.NAME]`, and that profile read
 /// back as `intended` by gostart's own config loader.

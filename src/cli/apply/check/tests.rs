@@ -72,6 +72,17 @@ fn a_crafted_run_is_refused_before_anything_is_written() {
 }
 
 #[test]
+fn settings_that_start_programs_are_named() {
+    let mut flags = with_ldflags("-s -w -extld=/tmp/cc '-extldflags=-static' -extar /tmp/ar");
+    flags.env.insert("CC".into(), "/tmp/cc".into());
+    flags.env.insert("CGO_LDFLAGS".into(), "-fplugin=x.so".into());
+    flags.env.insert("GOAMD64".into(), "v3".into());
+    flags.runenv.insert("GOFLAGS".into(), "-x".into());
+    assert_eq!(runs_programs(&flags), ["env CC", "env CGO_LDFLAGS", "ldflags -extld", "ldflags -extar"]);
+    assert!(runs_programs(&with_ldflags("-s -w -X main.extld=1")).is_empty());
+}
+
+#[test]
 fn settings_the_loader_refuses_do_not_read_back() {
     // A results.json can say anything; what gostart.toml cannot hold is refused by the loader.
     let old = "[matrix]\nldflags = [\"\"]\n";
