@@ -112,8 +112,8 @@ fn holder(text: &str) -> String {
     let field = |key: &str| text.lines().find_map(|l| l.strip_prefix(key)).map(str::trim);
     match (field("pid:"), field("command:"), field("started:")) {
         (Some(pid), Some(command), Some(started)) => format!("pid {pid}, started {started}: `{command}`"),
-        // Taken a moment ago, not yet written.
-        _ => "a process that has just taken the lock".to_owned(),
+        // Taken a moment ago and not yet written, or held by a program other than gostart.
+        _ => "the lock file does not name its holder yet".to_owned(),
     }
 }
 
@@ -149,6 +149,6 @@ mod tests {
             holder("# gostart run lock: x\npid: 7\ncommand: gostart tune\nstarted: 2026-01-01T00:00:00Z\n"),
             "pid 7, started 2026-01-01T00:00:00Z: `gostart tune`"
         );
-        assert_eq!(holder(""), "a process that has just taken the lock");
+        assert_eq!(holder(""), "the lock file does not name its holder yet");
     }
 }
