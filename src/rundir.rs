@@ -1,15 +1,26 @@
 //! The target dir (`.gostart/` by default): one folder per run holding the binaries and
-//! `results.json`, plus a `last` file naming the newest run.
+//! `results.json`, a `last` file naming the newest run, a `.gitignore`, and the run lock
+//! (`runlock`). gostart writes nothing else there, never through a symbolic link, and never
+//! over a file it did not write.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
+use rustix::fs::FileType;
 
+use crate::nofollow::Dir;
 use crate::results::{Rounds, Run, Status};
 
 pub const DEFAULT_DIR: &str = ".gostart";
 const RESULTS: &str = "results.json";
+const RUNS: &str = "runs";
+const LAST: &str = "last";
+const GITIGNORE: &str = ".gitignore";
+/// The first line of the `.gitignore` gostart writes: a `.gitignore` without it is the user's.
+pub const IGNORE_MARK: &str = "# Written by gostart";
+/// How many suffixed ids (`-2`, `-3`, ...) a run tries when runs started in the same millisecond.
+const SAME_MILLISECOND: u32 = 1000;
 
 /// A new run id: the UTC start time to the millisecond, e.g. `20261127-043012-123`.
 pub fn new_run_id(now: SystemTime) -> String {
@@ -17,53 +28,199 @@ pub fn new_run_id(now: SystemTime) -> String {
     stamp.replace(['-', ':'], "").replace(['T', '.'], "-").trim_end_matches('Z').to_owned()
 }
 
-/// Creates the target dir (ignoring itself for git) and the run's folder inside it.
-pub fn create(target_dir: &Path, run_id: &str) -> Result<PathBuf> {
-    let run_dir = target_dir.join("runs").join(run_id);
-    std::fs::create_dir_all(&run_dir).with_context(|| {
-        format!("cannot create the run folder {} (choose another place with --target-dir)", run_dir.display())
+/// Whether `text` is a run id gostart makes: `YYYYMMDD-HHMMSS-mmm`, then `-N` when runs
+/// started in the same millisecond.
+pub fn is_run_id(text: &str) -> bool {
+    let mut parts = text.split('-');
+    let digits = |p: Option<&str>, n: usize| p.is_some_and(|p| p.len() == n && p.bytes().all(|b| b.is_ascii_digit()));
+    let stamp = digits(parts.next(), 8) && digits(parts.next(), 6) && digits(parts.next(), 3);
+    let suffix = match parts.next() {
+        None => true,
+        Some(n) => (1..=6).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()),
+    };
+    stamp && suffix && parts.next().is_none()
+}
+
+/// Opens the target dir for writing, creating it (ignoring itself for git) when missing. Refuses
+/// a target dir that is a symbolic link, and a `last` that gostart did not write.
+pub fn open_target(target_dir: &Path) -> Result<Dir> {
+    let dir = Dir::create(target_dir).with_context(|| {
+        format!("cannot create the target dir {}/ (choose another place with --target-dir)", target_dir.display())
     })?;
-    let ignore = target_dir.join(".gitignore");
-    if !ignore.exists() {
-        std::fs::write(&ignore, "# Written by gostart: runs are build outputs, not sources.\n*\n")
-            .with_context(|| format!("cannot write {}", ignore.display()))?;
+    let ignore = format!("{IGNORE_MARK}: runs are build outputs, not sources.\n*\n");
+    // An existing .gitignore (the user's, with `--target-dir .`) is left as it is.
+    dir.write_new(GITIGNORE, ignore.as_bytes())
+        .with_context(|| format!("cannot write {}", target_dir.join(GITIGNORE).display()))?;
+    check_last(&dir)?;
+    Ok(dir)
+}
+
+/// Creates a new run's folder, exclusively: a run started in the same millisecond as another
+/// gets the next free id (`…-2`). Returns the run id and the folder.
+pub fn create(target_dir: &Path, now: SystemTime) -> Result<(String, PathBuf)> {
+    let stamp = new_run_id(now);
+    let way_out = || {
+        format!(
+            "cannot create the run folder {} (choose another place with --target-dir)",
+            target_dir.join(RUNS).join(&stamp).display()
+        )
+    };
+    let target = open_target(target_dir)?;
+    let runs = target.subdir(RUNS, true).with_context(way_out)?;
+    for n in 1..=SAME_MILLISECOND {
+        let id = if n == 1 { stamp.clone() } else { format!("{stamp}-{n}") };
+        if runs.create_new_dir(&id).with_context(way_out)? {
+            return Ok((id.clone(), runs.path().join(id)));
+        }
     }
-    Ok(run_dir)
+    bail!("{}: {SAME_MILLISECOND} runs already started in that millisecond", way_out())
+}
+
+/// Where `gostart build --profile NAME` puts its binary: `build/NAME/BIN` in the target dir,
+/// each folder created without following a link. Both names must be plain names.
+pub fn build_output(target_dir: &Path, profile: &str, bin_name: &str) -> Result<PathBuf> {
+    crate::names::check("profile name", profile)?;
+    crate::names::check("binary name", bin_name)?;
+    let dir = open_target(target_dir)
+        .and_then(|t| Ok(t.subdir("build", true)?.subdir(profile, true)?))
+        .with_context(|| format!("cannot create {}", target_dir.join("build").join(profile).display()))?;
+    Ok(dir.path().join(bin_name))
 }
 
 /// Writes `results.json` whole or not at all (temp file + rename), and marks the run as last.
 pub fn save(target_dir: &Path, run_dir: &Path, run: &Run) -> Result<PathBuf> {
     let path = run_dir.join(RESULTS);
-    let tmp = run_dir.join(".results.json.tmp");
     let mut text = serde_json::to_vec_pretty(run).context("cannot serialize results")?;
     text.push(b'\n');
-    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
-    std::fs::write(target_dir.join("last"), format!("{}\n", run.run_id))
-        .with_context(|| format!("cannot write {}", target_dir.join("last").display()))?;
+    let target = Dir::open(target_dir).with_context(|| format!("cannot write {}", path.display()))?;
+    // A run folder of this target dir is reached from it, one component at a time, so no
+    // folder on the way can have been swapped for a link since the run was created.
+    let dir = match run_dir.strip_prefix(target_dir.join(RUNS)).ok().and_then(|r| r.to_str()) {
+        Some(id) if crate::names::check("run id", id).is_ok() => {
+            target.subdir(RUNS, false).and_then(|runs| runs.subdir(id, false))
+        }
+        _ => Dir::open(run_dir),
+    };
+    dir.and_then(|d| d.replace(RESULTS, &text, None)).with_context(|| format!("cannot write {}", path.display()))?;
+    check_last(&target)?;
+    target
+        .replace(LAST, format!("{}\n", run.run_id).as_bytes(), None)
+        .with_context(|| format!("cannot write {}", target_dir.join(LAST).display()))?;
     Ok(path)
 }
 
-/// Finds a saved run: `last`, a run id, a run folder or a results.json path.
-pub fn locate(target_dir: &Path, which: &str) -> Result<PathBuf> {
-    let id = if which == "last" {
-        let last = target_dir.join("last");
-        std::fs::read_to_string(&last)
-            .with_context(|| format!("no saved run in {} (run `gostart tune` first)", target_dir.display()))?
-            .trim()
-            .to_owned()
-    } else {
-        which.to_owned()
+/// Refuses a `last` that gostart did not write: a link, a folder, or a file that does not
+/// hold a run id (with `--target-dir .`, a user's own file called `last`).
+fn check_last(target: &Dir) -> Result<()> {
+    let path = target.path().join(LAST);
+    let why = match target.kind(LAST).with_context(|| format!("cannot read {}", path.display()))? {
+        None => return Ok(()),
+        Some(FileType::Symlink) => {
+            let to = std::fs::read_link(&path).map(|t| format!(" (to {})", t.display())).unwrap_or_default();
+            format!("it is a symbolic link{to}")
+        }
+        Some(FileType::RegularFile) => {
+            let text = target.read(LAST, 256).with_context(|| format!("cannot read {}", path.display()))?;
+            let text = String::from_utf8_lossy(text.as_deref().unwrap_or_default()).into_owned();
+            if is_run_id(text.trim_end_matches('\n')) {
+                return Ok(());
+            }
+            format!("it holds `{}`, not a run id", text.trim())
+        }
+        Some(_) => "it is not a regular file".to_owned(),
     };
-    let candidates =
-        [target_dir.join("runs").join(&id).join(RESULTS), PathBuf::from(&id).join(RESULTS), PathBuf::from(&id)];
-    match candidates.into_iter().find(|p| p.is_file()) {
-        Some(p) => Ok(p),
-        None => bail!(
+    bail!(
+        "{} is not gostart's ({why}); gostart writes the newest run's id there and will not overwrite it: \
+         move it away, or choose another --target-dir",
+        path.display()
+    )
+}
+
+/// What `path` is when it is gostart's and must not be overwritten by a report: a file in a
+/// saved run or its `runs` folder, or a target dir's `last` or `lock`. Links in the
+/// path are resolved first, so neither `..` nor a link leads around the check.
+pub fn owned(path: &Path) -> Option<String> {
+    let name = path.file_name()?;
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let full = match std::fs::canonicalize(path) {
+        Ok(full) => full,
+        Err(_) => std::fs::canonicalize(parent).ok()?.join(name),
+    };
+    for folder in full.ancestors().skip(1) {
+        if let Some(target) = folder.parent().filter(|t| folder.file_name() == Some(RUNS.as_ref()) && is_target(t)) {
+            let inside: Vec<_> = full.strip_prefix(folder).ok()?.iter().collect();
+            return Some(match inside.as_slice() {
+                [_] => format!("in the runs folder of gostart's target dir {}", target.display()),
+                [run, ..] => format!("inside the saved run {} in {}", run.to_string_lossy(), target.display()),
+                [] => format!("the runs folder of {}", target.display()),
+            });
+        }
+    }
+    let (folder, name) = (full.parent()?, full.file_name()?);
+    (is_target(folder) && [LAST, crate::runlock::LOCK].iter().any(|n| name == *n))
+        .then(|| format!("the `{}` file of gostart's target dir {}", name.to_string_lossy(), folder.display()))
+}
+
+/// Whether `dir` looks like a gostart target dir: a `runs` folder, and a `last` naming a run or
+/// gostart's `.gitignore` or lock beside it.
+fn is_target(dir: &Path) -> bool {
+    let starts = |name: &str, mark: &str| std::fs::read(dir.join(name)).is_ok_and(|b| b.starts_with(mark.as_bytes()));
+    let last = std::fs::read_to_string(dir.join(LAST)).is_ok_and(|t| is_run_id(t.trim_end_matches('\n')));
+    dir.join(RUNS).is_dir()
+        && (last || starts(GITIGNORE, IGNORE_MARK) || starts(crate::runlock::LOCK, crate::runlock::MARK))
+}
+
+/// Finds a saved run: `last`, a run id, a run folder or a results.json path. `last` and run ids
+/// are looked up in `target_dir` without following links.
+pub fn locate(target_dir: &Path, which: &str) -> Result<PathBuf> {
+    let no_run = || {
+        format!(
             "no saved run `{which}` in {}; runs are listed in {}",
             target_dir.display(),
-            target_dir.join("runs").display()
-        ),
+            target_dir.join(RUNS).display()
+        )
+    };
+    let target = Dir::open(target_dir);
+    if which == LAST {
+        let none = || format!("no saved run in {} (run `gostart tune` first)", target_dir.display());
+        let target = target.with_context(none)?;
+        let text =
+            target.read(LAST, 256).with_context(|| format!("cannot read {}", target_dir.join(LAST).display()))?;
+        let text = String::from_utf8_lossy(&text.with_context(none)?).trim().to_owned();
+        if !is_run_id(&text) {
+            bail!("{} does not name a run (it holds `{text}`)", target_dir.join(LAST).display());
+        }
+        return in_runs(&target, &text)?.with_context(no_run);
+    }
+    if let (Ok(target), Ok(())) = (&target, crate::names::check("run id", which)) {
+        if let Some(path) = in_runs(target, which)? {
+            return Ok(path);
+        }
+    }
+    let candidates = [PathBuf::from(which).join(RESULTS), PathBuf::from(which)];
+    candidates.into_iter().find(|p| p.is_file()).with_context(no_run)
+}
+
+/// `runs/<id>/results.json` in `target`, when `runs/<id>` exists: it must be a folder and
+/// results.json a file, neither of them a link.
+fn in_runs(target: &Dir, id: &str) -> Result<Option<PathBuf>> {
+    let Ok(runs) = target.subdir(RUNS, false) else {
+        return Ok(None);
+    };
+    let shown = runs.path().join(id);
+    match runs.kind(id)? {
+        None => return Ok(None),
+        Some(FileType::Directory) => {}
+        Some(FileType::Symlink) => {
+            bail!("{} is a symbolic link; gostart reads runs only from their folders", shown.display())
+        }
+        Some(_) => bail!("{} is not a run folder", shown.display()),
+    }
+    let run = runs.subdir(id, false)?;
+    match run.kind(RESULTS)? {
+        Some(FileType::RegularFile) => Ok(Some(run.path().join(RESULTS))),
+        Some(_) => bail!("{} is not a regular file", run.path().join(RESULTS).display()),
+        None => bail!("the run folder {} holds no {RESULTS}", shown.display()),
     }
 }
 
@@ -112,6 +269,8 @@ fn settle_legacy(run: &mut Run) {
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::symlink;
+
     use super::*;
 
     const SAVED: &str = include_str!("../tests/captures/results-hello-go1.26.8.json");
@@ -150,6 +309,9 @@ mod tests {
             assert_eq!(c.score, w.score, "{}", c.name);
         }
         assert_eq!(run.verdict.recommended.as_deref(), Some("ldflags=-s -w"));
+        // The fixture's saved verdict predates the max RSS weight: rank the whole run anew.
+        let mut whole = whole;
+        whole.recompute();
         assert_eq!(run.verdict.reason, whole.verdict.reason);
         let note = run.incomplete().unwrap();
         assert!(note.starts_with("partial run (saved midway"), "{note}");
@@ -207,5 +369,53 @@ mod tests {
     fn run_id_is_the_utc_time_to_the_millisecond() {
         let t = SystemTime::UNIX_EPOCH + std::time::Duration::from_millis(86_400_000 + 3_723_045);
         assert_eq!(new_run_id(t), "19700102-010203-045");
+        assert!(is_run_id("19700102-010203-045") && is_run_id("19700102-010203-045-12"));
+        for bad in ["", "x", "19700102-010203", "19700102-010203-045-", "19700102-010203-045-2-3", "../1-2-3"] {
+            assert!(!is_run_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn runs_started_in_the_same_millisecond_get_folders_of_their_own() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join(".gostart");
+        let now = SystemTime::now();
+        let (a, dir_a) = create(&target, now).unwrap();
+        // A link planted under the next id is skipped, not followed.
+        std::fs::create_dir(tmp.path().join("elsewhere")).unwrap();
+        symlink(tmp.path().join("elsewhere"), target.join("runs").join(format!("{a}-2"))).unwrap();
+        let (b, dir_b) = create(&target, now).unwrap();
+        assert_eq!(b, format!("{a}-3"));
+        assert!(dir_a.is_dir() && dir_b.is_dir() && dir_a != dir_b);
+        assert_eq!(std::fs::read_dir(tmp.path().join("elsewhere")).unwrap().count(), 0);
+        let ignore = std::fs::read_to_string(target.join(".gitignore")).unwrap();
+        assert!(ignore.starts_with(IGNORE_MARK), "{ignore}");
+    }
+
+    #[test]
+    fn a_users_gitignore_is_left_alone_and_a_foreign_last_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join(".gitignore"), "target/\n").unwrap();
+        std::fs::write(tmp.path().join("last"), "my notes\n").unwrap();
+        let e = format!("{:#}", create(tmp.path(), SystemTime::now()).unwrap_err());
+        assert!(e.contains("last is not gostart's (it holds `my notes`, not a run id)"), "{e}");
+        assert_eq!(std::fs::read_to_string(tmp.path().join(".gitignore")).unwrap(), "target/\n");
+        assert!(!tmp.path().join("runs").exists());
+        std::fs::write(tmp.path().join("last"), "20261127-043012-123\n").unwrap();
+        assert!(create(tmp.path(), SystemTime::now()).is_ok());
+    }
+
+    #[test]
+    fn a_symlinked_target_dir_or_runs_folder_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir(tmp.path().join("elsewhere")).unwrap();
+        symlink(tmp.path().join("elsewhere"), tmp.path().join(".gostart")).unwrap();
+        let e = format!("{:#}", create(&tmp.path().join(".gostart"), SystemTime::now()).unwrap_err());
+        assert!(e.contains(".gostart is a symbolic link"), "{e}");
+        std::fs::create_dir(tmp.path().join("t")).unwrap();
+        symlink(tmp.path().join("elsewhere"), tmp.path().join("t/runs")).unwrap();
+        let e = format!("{:#}", create(&tmp.path().join("t"), SystemTime::now()).unwrap_err());
+        assert!(e.contains("runs is a symbolic link"), "{e}");
+        assert_eq!(std::fs::read_dir(tmp.path().join("elsewhere")).unwrap().count(), 0);
     }
 }

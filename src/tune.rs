@@ -77,8 +77,7 @@ fn announce_interrupt(result: Result<(Run, PathBuf)>, reporter: &dyn Reporter) -
 }
 
 fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
-    let run_id = rundir::new_run_id(SystemTime::now());
-    let run_dir = rundir::create(&p.target_dir, &run_id)?;
+    let (run_id, run_dir) = rundir::create(&p.target_dir, SystemTime::now())?;
     let plan = build::plan(&p.expanded.configs, &run_dir, &p.workspace.bin_name);
     reporter.event(&Event::RunStarted {
         run_id: run_id.clone(),

@@ -3,6 +3,8 @@
 //! comment, blank line and the order of its keys and tables survive; an existing
 //! `[profile.NAME]` is replaced where it stands. The change is shown as a unified diff first.
 
+mod check;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -12,8 +14,9 @@ use toml_edit::{Decor, DocumentMut, Item, Table, Value};
 use super::commands::module_root_of;
 use crate::config::{self, Overrides};
 use crate::flags::Flags;
+use crate::printable::printable;
 use crate::results::Run;
-use crate::{profile, rundir};
+use crate::{names, nofollow, profile, rundir};
 
 /// The first line of the comment gostart puts above a profile it writes; a later apply
 /// rewrites that line (and only that line) of the comments above the table.
@@ -69,47 +72,71 @@ pub(super) fn project_file(dir: &Path, file: Option<&Path>) -> PathBuf {
 /// Writes `run`'s recommendation into `file` as `[profile.NAME]`, after printing the diff on
 /// stderr (paths shown relative to `dir`); with `dry_run`, only prints it. Recommending the
 /// baseline writes nothing (exit 0); a run with no recommendation is an error.
+///
+/// The run may be someone else's: what is taken from it is checked (`check::run_values`), and
+/// the edited file is read back before and after it is written (`check::edit`) — any change
+/// beyond `[profile.NAME]`, or a profile that does not read back as the recommended
+/// configuration, and nothing is written (or the old file is put back).
 pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run: bool) -> Result<i32> {
-    if name.is_empty() {
-        bail!("a profile needs a name");
-    }
+    names::check("profile name", name)?;
+    check::run_id(run)?;
     if let Some(note) = run.incomplete() {
         eprintln!("warning: run {}: the recommendation rests on what was measured; {note}", run.run_id);
     }
     let Some(recommended) = run.verdict.recommended.as_deref() else {
-        bail!("run {} recommends no configuration ({}); nothing written", run.run_id, run.verdict.reason);
+        bail!(
+            "run {} recommends no configuration ({}); nothing written",
+            run.run_id,
+            check::one_line(&run.verdict.reason)
+        );
     };
+    let shown_name = check::one_line(recommended);
     if recommended == run.baseline {
         eprintln!(
-            "gostart: run {} recommends the baseline `{recommended}`: nothing to apply ({})",
-            run.run_id, run.verdict.reason
+            "gostart: run {} recommends the baseline `{shown_name}`: nothing to apply ({})",
+            run.run_id,
+            check::one_line(&run.verdict.reason)
         );
         return Ok(0);
     }
     let Some(config) = run.configs.iter().find(|c| c.name == recommended) else {
-        bail!("run {} recommends `{recommended}`, which is not among its configurations", run.run_id);
+        bail!("run {} recommends `{shown_name}`, which is not among its configurations", run.run_id);
     };
+    check::run_values(run, &config.flags)?;
     let old = match std::fs::read_to_string(file) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", file.display())),
     };
-    let note = format!("{NOTE_MARK}: `{recommended}`, recommended by run {}.", run.run_id);
+    // The name may hold anything a flag value holds: in a comment it is one escaped line.
+    let note = format!("{NOTE_MARK}: `{shown_name}`, recommended by run {}.", run.run_id);
     let new = with_profile(old.as_deref(), name, profile_table(&config.flags), &note)
         .with_context(|| format!("cannot edit {}", file.display()))?;
+    check::edit(old.as_deref(), &new, name, &config.flags, file)
+        .with_context(|| format!("{} not written", file.display()))?;
     let relative = file.strip_prefix(dir).ok().filter(|r| !r.as_os_str().is_empty());
     let shown = relative.unwrap_or(file).display().to_string();
     if old.as_deref() == Some(new.as_str()) {
-        eprintln!("gostart: [profile.{name}] in {shown} is already `{recommended}`; nothing to change");
+        eprintln!("gostart: [profile.{name}] in {shown} is already `{shown_name}`; nothing to change");
         return Ok(0);
     }
-    eprintln!("gostart: [profile.{name}] ← `{recommended}` (recommended by run {})", run.run_id);
-    eprint!("{}", diff(old.as_deref(), &new, &shown, relative.is_some()));
+    eprintln!("gostart: [profile.{name}] ← `{shown_name}` (recommended by run {})", run.run_id);
+    eprint!("{}", printable(&diff(old.as_deref(), &new, &shown, relative.is_some())));
+    let programs = check::runs_programs(&config.flags);
+    if !programs.is_empty() {
+        eprintln!(
+            "gostart: warning: this profile sets {}, which make `go build` run the programs (or take the flags) they \
+             name: check them if run {} is not your own",
+            programs.join(", "),
+            run.run_id
+        );
+    }
     if dry_run {
         eprintln!("gostart: --dry-run: {shown} not written");
         return Ok(0);
     }
-    std::fs::write(file, &new).with_context(|| format!("cannot write {}", file.display()))?;
+    nofollow::replace_file(file, new.as_bytes()).with_context(|| format!("cannot write {}", file.display()))?;
+    check::written(old.as_deref(), name, &config.flags, file)?;
     eprintln!("gostart: wrote {shown}; build it with `gostart build --profile {name}`");
     if !config.flags.runenv.is_empty() {
         eprintln!("gostart: note: `runenv` is set when the program runs, not built in: start it with that environment");
@@ -118,7 +145,7 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
 }
 
 /// The profile's keys: what differs from a plain `go build`, and the run environment if any.
-fn profile_table(flags: &Flags) -> Table {
+pub(super) fn profile_table(flags: &Flags) -> Table {
     let mut t = profile::table(flags);
     if !flags.runenv.is_empty() {
         let runenv: toml_edit::InlineTable = flags.runenv.iter().map(|(k, v)| (k.as_str(), Value::from(v))).collect();
@@ -143,7 +170,7 @@ fn diff(old: Option<&str>, new: &str, path: &str, relative: bool) -> String {
 
 /// `old` (none: a new file) with `[profile.NAME]` holding `entries`: replaced where it stands
 /// when present, otherwise added after the other profiles (at the end when there are none).
-fn with_profile(old: Option<&str>, name: &str, entries: Table, note: &str) -> Result<String> {
+pub(super) fn with_profile(old: Option<&str>, name: &str, entries: Table, note: &str) -> Result<String> {
     let mut doc: DocumentMut = match old {
         Some(text) => text.parse().context("it is not valid TOML")?,
         None => DocumentMut::new(),

@@ -126,6 +126,9 @@ pub struct TuneArgs {
     /// (`--apply` alone: [profile.tuned]).
     #[arg(long, value_name = "PROFILE", num_args = 0..=1, default_missing_value = "tuned")]
     pub apply: Option<String>,
+    /// When another gostart is writing runs in the target dir, wait for it instead of exiting (75).
+    #[arg(long)]
+    pub wait: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -11,7 +11,7 @@ use super::{EXIT_SOME_FAILED, emit, load};
 use crate::config::Overrides;
 use crate::go::{Go, command_line};
 use crate::progress::{Bars, JsonLines, Reporter};
-use crate::{export, rundir, target, tune as pipeline};
+use crate::{export, names, rundir, runlock, target, tune as pipeline};
 
 pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
     let config = load(base, &a.config, |o| {
@@ -27,6 +27,10 @@ pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
         o.no_escapes = a.no_escapes;
         o.jobs = a.jobs.map(|j| j as usize);
     })?;
+    if let Some(profile) = &a.apply {
+        // Before the run, not after it: the name is checked where it costs nothing.
+        names::check("profile name", profile)?;
+    }
     let prepared = pipeline::prepare(&config, a.target_dir.as_deref())?;
     if a.dry_run {
         let mut text = String::new();
@@ -42,6 +46,9 @@ pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
         emit(text.as_bytes(), None, &config.dir)?;
         return Ok(0);
     }
+    let wait = if a.wait { runlock::Wait::Yes } else { runlock::Wait::No };
+    // Held until the run is saved and reported: one run at a time writes in a target dir.
+    let _lock = runlock::acquire(&prepared.target_dir, wait)?;
     let reporter: Box<dyn Reporter> = match a.message_format {
         MessageFormat::Human => Box::new(Bars::default()),
         MessageFormat::Json => Box::new(JsonLines),
@@ -66,6 +73,8 @@ pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
 }
 
 pub fn build(base: &Overrides, a: BuildArgs) -> Result<i32> {
+    // The name becomes a folder of the output path: `../../x` must not climb out of it.
+    names::check("profile name", &a.profile)?;
     let config = load(base, &a.config, |_| {})?;
     let Some(flags) = config.profiles.get(&a.profile) else {
         let file = config.file.as_ref().map_or("no gostart.toml found".to_owned(), |f| f.display().to_string());
@@ -84,11 +93,22 @@ pub fn build(base: &Overrides, a: BuildArgs) -> Result<i32> {
     let env = go.env()?;
     let ws = target::resolve(&go, &config.target.package, env.get("GOMOD").map(String::as_str).unwrap_or(""))?;
     let out = match &a.output {
-        Some(o) => config.dir.join(o),
-        None => ws.root.join(rundir::DEFAULT_DIR).join("build").join(&a.profile).join(&ws.bin_name),
+        Some(o) => {
+            let out = config.dir.join(o);
+            if let Some(what) = rundir::owned(&out) {
+                bail!("cannot write the binary to {}: it is {what}, which gostart does not overwrite", out.display());
+            }
+            if let Some(parent) = out.parent() {
+                std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            out
+        }
+        None => rundir::build_output(&ws.root.join(rundir::DEFAULT_DIR), &a.profile, &ws.bin_name)?,
     };
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    // `go build -o` writes through a link to an existing binary or an empty file.
+    if std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink()) {
+        let target = std::fs::read_link(&out).ok();
+        return Err(crate::nofollow::LinkRefused { path: out, target }.into());
     }
     let argv = Go::build_argv(&out, flags, &ws.package);
     eprintln!("gostart: {}", command_line(&flags.env, &argv));

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use super::toml::{TomlConfig, TomlEntry, TomlMatrix};
+use super::toml::{ProfileName, TomlConfig, TomlEntry, TomlMatrix};
 use super::{Config, Measure, Overrides, Rank, Target, Weights, error, presets, user};
 use crate::flags::Flags;
 use crate::matrix::{self, Axis, MatrixSpec, Point, Setting};
@@ -147,16 +147,7 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
     let defaults_rank = Rank::default();
     let forbid = rank.forbid.clone().unwrap_or(defaults_rank.forbid);
     let goamd64 = rank.goamd64.clone().map_or(defaults_rank.goamd64, |g| g.0);
-    let profiles = project
-        .profile
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(name, entry)| {
-            let mut flags = Flags::default();
-            matrix::apply(&mut flags, &entry_point(entry.get_ref()));
-            (name, flags)
-        })
-        .collect();
+    let profiles = resolve_profiles(project.profile);
 
     let baseline_at = match (&rank.baseline, &file, &project_src_text) {
         (Some(b), Some(f), Some(src)) => Some(error::position(f, src, b.span().start)),
@@ -219,6 +210,25 @@ fn pick_matrix(
     let src = presets::get(name).unwrap_or_default();
     let label = format!("preset:{name}");
     Ok((matrix_from_src(Path::new(&format!("matrix/{name}.toml")), src, &label)?, "default".into()))
+}
+
+/// The `[profile.*]` tables of a gostart.toml's text, resolved as `load` resolves them: what
+/// `gostart build --profile` builds. `apply` reads back what it wrote with it.
+pub fn profiles_from_src(path: &Path, src: &str) -> Result<BTreeMap<String, Flags>> {
+    let parsed: TomlConfig = ::toml::from_str(src).map_err(|e| error::from_toml(path, src, &e))?;
+    Ok(resolve_profiles(parsed.profile))
+}
+
+fn resolve_profiles(profiles: Option<BTreeMap<ProfileName, ::toml::Spanned<TomlEntry>>>) -> BTreeMap<String, Flags> {
+    profiles
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, entry)| {
+            let mut flags = Flags::default();
+            matrix::apply(&mut flags, &entry_point(entry.get_ref()));
+            (name.0, flags)
+        })
+        .collect()
 }
 
 /// Reads a matrix file: a TOML file with one `[matrix]` table.

@@ -205,3 +205,15 @@ fn flags_gostart_sets_itself_are_refused_where_they_are_written() {
     // Flags that merely contain the letters are fine.
     load_src("[matrix]\nldflags = [\"-X main.o=1 -linkmode=internal\"]\ngcflags = [\"-m\"]\n").unwrap();
 }
+
+#[test]
+fn a_profile_name_that_is_not_a_plain_name_is_refused_at_its_key() {
+    let e = error_of("[measure]\nruns = 3\n\n[profile.\"../../x\"]\nldflags = \"-s -w\"\n");
+    assert!(
+        e.starts_with("gostart.toml:4:10: `../../x` is not a valid profile name: it holds a path separator"),
+        "{e}"
+    );
+    let e = error_of("profile = { \"a\\u001bb\" = {} }\n");
+    assert!(e.starts_with("gostart.toml:1:13: `a\u{1b}b` is not a valid profile name"), "{e}");
+    assert!(load_src("[profile.\"v1.2_rc-3\"]\ntrimpath = true\n").unwrap().profiles.contains_key("v1.2_rc-3"));
+}

@@ -15,7 +15,7 @@ pub struct TomlConfig {
     pub measure: Option<TomlMeasure>,
     pub matrix: Option<TomlMatrix>,
     pub rank: Option<TomlRank>,
-    pub profile: Option<BTreeMap<String, Spanned<TomlEntry>>>,
+    pub profile: Option<BTreeMap<ProfileName, Spanned<TomlEntry>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -233,6 +233,18 @@ impl<'de> Deserialize<'de> for EnvName {
             )));
         }
         Ok(EnvName(name))
+    }
+}
+
+/// A `[profile.NAME]` name: it becomes a folder (`.gostart/build/NAME/`), so a plain name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ProfileName(pub String);
+
+impl<'de> Deserialize<'de> for ProfileName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        crate::names::check("profile name", &name).map_err(de::Error::custom)?;
+        Ok(ProfileName(name))
     }
 }
 

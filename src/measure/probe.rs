@@ -112,30 +112,32 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
         .process_group(0);
     let pin = probe.pin;
     let report_fd = report_pipe.as_ref().map(|(_, w)| w.as_raw_fd());
-    // SAFETY: the closure runs in the child between fork and exec and only makes the
-    // async-signal-safe sched_setaffinity, dup2 and fcntl syscalls on stack data.
-    unsafe {
-        cmd.pre_exec(move || {
-            if let Some(cpu) = pin {
-                let mut set: libc::cpu_set_t = std::mem::zeroed();
-                libc::CPU_SET(cpu, &mut set);
-                if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
-                    return Err(std::io::Error::last_os_error());
+    if pin.is_some() || report_fd.is_some() {
+        // SAFETY: the closure runs in the child between fork and exec and only makes the
+        // async-signal-safe sched_setaffinity, dup2 and fcntl syscalls on stack data.
+        unsafe {
+            cmd.pre_exec(move || {
+                if let Some(cpu) = pin {
+                    let mut set: libc::cpu_set_t = std::mem::zeroed();
+                    libc::CPU_SET(cpu, &mut set);
+                    if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
                 }
-            }
-            if let Some(fd) = report_fd {
-                // dup2 onto another fd clears close-on-exec; onto itself it does not.
-                let ok = if fd == spawner::REPORT_FD {
-                    libc::fcntl(fd, libc::F_SETFD, 0) == 0
-                } else {
-                    libc::dup2(fd, spawner::REPORT_FD) == spawner::REPORT_FD
-                };
-                if !ok {
-                    return Err(std::io::Error::last_os_error());
+                if let Some(fd) = report_fd {
+                    // dup2 onto another fd clears close-on-exec; onto itself it does not.
+                    let ok = if fd == spawner::REPORT_FD {
+                        libc::fcntl(fd, libc::F_SETFD, 0) == 0
+                    } else {
+                        libc::dup2(fd, spawner::REPORT_FD) == spawner::REPORT_FD
+                    };
+                    if !ok {
+                        return Err(std::io::Error::last_os_error());
+                    }
                 }
-            }
-            Ok(())
-        });
+                Ok(())
+            });
+        }
     }
 
     let start = Instant::now();
@@ -517,11 +519,15 @@ mod tests {
             (&folder, false, "a directory is where the binary was"),
             (&garbage, false, "not a program this machine can run"),
         ];
-        for (program, cold, words) in cases {
-            let probe = Probe { program, cold, ..sh(&[], 10_000, 64) };
-            let failure = run(&probe, 0).unwrap().unwrap_err();
-            assert!(failure.reason.contains(words), "{}: {}", program.display(), failure.reason);
-            assert!(failure.stdout_head.is_empty() && failure.stderr_head.is_empty());
+        // Started directly, and through the spawner (whose exec reports the errno back).
+        let spawner = spawner::write(dir.path()).unwrap();
+        for spawner in [None, spawner.as_deref()] {
+            for (program, cold, words) in &cases {
+                let probe = Probe { program, cold: *cold, spawner, ..sh(&[], 10_000, 64) };
+                let failure = run(&probe, 0).unwrap().unwrap_err();
+                assert!(failure.reason.contains(words), "{}: {}", program.display(), failure.reason);
+                assert!(failure.stdout_head.is_empty() && failure.stderr_head.is_empty());
+            }
         }
     }
 

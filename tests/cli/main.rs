@@ -16,6 +16,7 @@ mod escapes;
 mod faults;
 mod go_faults;
 mod hostile_argv;
+mod hostile_files;
 mod matrix;
 mod metadata;
 mod project;
