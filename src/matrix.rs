@@ -6,14 +6,23 @@
 //! - `[[matrix.include]]` then, for each entry: its keys that are axes must match a combination
 //!   for the entry's other keys to be added to it (adding never overwrites an axis value);
 //!   an entry that matches no combination becomes a new configuration of its own.
-//! - Configurations with identical flags collapse into one; the baseline is added if missing.
+//! - Configurations with the same `go build` argv and environment (after whitespace in flag
+//!   values is normalised) merge into one, with a note; the baseline is added if missing.
+//! - Names are unique ([`crate::flags::name`]) and ids too ([`ids`]); no configuration is
+//!   ever dropped. The count is checked against the limit before anything is expanded ([`count`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+mod count;
+mod ids;
+
+use std::collections::BTreeMap;
+use std::collections::{BTreeSet, HashMap};
 
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::flags::Flags;
+use crate::flags::name::{self, Namer};
+use crate::flags::{Flags, quoted};
+pub use count::{Count, MAX_CONFIGS, count};
 
 /// The value one axis takes in a configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,11 +60,21 @@ pub struct ConfigSpec {
     pub id: String,
     pub build_id: String,
     pub flags: Flags,
+    /// Other spellings in the matrix that give the same go argv and environment, merged
+    /// into this configuration (see [`Expanded::notes`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<String>,
 }
 
 impl ConfigSpec {
+    /// A configuration on its own (name and ids as if it were the only one of its matrix).
     pub fn new(flags: Flags) -> Self {
-        ConfigSpec { name: flags.name(), id: flags.id(), build_id: flags.build_id(), flags }
+        ConfigSpec { name: flags.name(), id: flags.id(), build_id: flags.build_id(), flags, merged: Vec::new() }
+    }
+
+    /// Whether `wanted` is this configuration's name or id.
+    pub fn answers_to(&self, wanted: &str) -> bool {
+        self.name == wanted || self.id == wanted
     }
 }
 
@@ -64,14 +83,29 @@ impl ConfigSpec {
 pub struct Expanded {
     pub configs: Vec<ConfigSpec>,
     pub baseline: String,
+    /// What a person should know about the expansion: configurations merged because their
+    /// go argv and environment are the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
-/// `[rank] baseline` names no configuration of the matrix.
+/// `[rank] baseline` names no configuration of the matrix, or (in the spelling names had
+/// before they were made unambiguous) more than one.
 #[derive(Debug, thiserror::Error)]
-#[error("[rank] baseline = \"{wanted}\" names no configuration of the matrix; it has:\n  {}", names.join("\n  "))]
+#[error("[rank] baseline = \"{wanted}\" {}", describe_unknown(names, ambiguous))]
 pub struct UnknownBaseline {
     pub wanted: String,
     pub names: Vec<String>,
+    /// The configurations the old spelling `wanted` could mean.
+    pub ambiguous: Vec<String>,
+}
+
+fn describe_unknown(names: &[String], ambiguous: &[String]) -> String {
+    if ambiguous.is_empty() {
+        format!("names no configuration of the matrix; it has:\n  {}", names.join("\n  "))
+    } else {
+        format!("could name more than one configuration; write one of:\n  {}", ambiguous.join("\n  "))
+    }
 }
 
 /// Applies a point's settings over `flags`.
@@ -83,9 +117,10 @@ pub fn apply(flags: &mut Flags, point: &Point) {
             Setting::List(l) => l.join(","),
         };
         match key.as_str() {
-            "ldflags" => flags.ldflags = text(),
-            "gcflags" => flags.gcflags = text(),
-            "asmflags" => flags.asmflags = text(),
+            // Whitespace between words means nothing to go: `" -s  -w "` is `-s -w`.
+            "ldflags" => flags.ldflags = quoted::normalize(&text()),
+            "gcflags" => flags.gcflags = quoted::normalize(&text()),
+            "asmflags" => flags.asmflags = quoted::normalize(&text()),
             "trimpath" => flags.trimpath = matches!(value, Setting::Bool(true)),
             "buildmode" => flags.buildmode = text(),
             "pgo" => flags.pgo = text(),
@@ -113,25 +148,25 @@ pub fn apply(flags: &mut Flags, point: &Point) {
     }
 }
 
-fn matches(combo: &Point, entry: &Point) -> bool {
-    entry.iter().all(|(k, v)| combo.get(k) == Some(v))
-}
-
-/// The number of configurations before include/exclude: the product of the axis lengths.
-pub fn product_size(spec: &MatrixSpec) -> usize {
-    spec.axes.iter().map(|a| a.values.len()).fold(1usize, usize::saturating_mul)
+/// A point as written in the matrix, in the grammar of names (`ldflags=" -s  -w "`).
+pub fn describe(point: &Point) -> String {
+    if point.is_empty() {
+        return "(no settings)".into();
+    }
+    let parts: Vec<String> = point
+        .iter()
+        .map(|(k, v)| match v {
+            Setting::Bool(b) => format!("{k}={b}"),
+            Setting::Text(t) => format!("{k}={}", name::value(t)),
+            Setting::List(l) => format!("{k}={}", name::value(&l.join(","))),
+        })
+        .collect();
+    parts.join(",")
 }
 
 /// Expands `spec`; `baseline` names the config ratios are taken against (`None`: plain `go build`).
+/// Refuses, before expanding anything, a matrix of more than `max_configs` combinations.
 pub fn expand(spec: &MatrixSpec, baseline: Option<&str>, max_configs: usize) -> Result<Expanded> {
-    let size = product_size(spec);
-    if size > max_configs {
-        bail!(
-            "the matrix in {} has {size} configurations, more than the limit of {max_configs}; \
-             remove axis values, add [[matrix.exclude]] entries, or raise the limit with --max-configs {size}",
-            spec.source
-        );
-    }
     let axis_keys: BTreeSet<&str> = spec.axes.iter().map(|a| a.key.as_str()).collect();
     for entry in &spec.exclude {
         if let Some(k) = entry.keys().find(|k| !axis_keys.contains(k.as_str())) {
@@ -142,74 +177,74 @@ pub fn expand(spec: &MatrixSpec, baseline: Option<&str>, max_configs: usize) -> 
             );
         }
     }
+    let combos = count::combinations(spec, max_configs)?;
 
-    let mut combos: Vec<Point> = vec![Point::new()];
-    for axis in &spec.axes {
-        combos = combos
-            .into_iter()
-            .flat_map(|c| {
-                axis.values.iter().map(move |v| {
-                    let mut next = c.clone();
-                    next.insert(axis.key.clone(), v.clone());
-                    next
-                })
-            })
-            .collect();
-    }
-    combos.retain(|c| !spec.exclude.iter().any(|e| matches(c, e)));
-
-    let original = combos.len();
-    for entry in &spec.include {
-        let (fixed, extra): (Point, Point) =
-            entry.iter().map(|(k, v)| (k.clone(), v.clone())).partition(|(k, _)| axis_keys.contains(k.as_str()));
-        let mut matched = false;
-        for combo in combos.iter_mut().take(original) {
-            if matches(combo, &fixed) {
-                combo.extend(extra.clone());
-                matched = true;
+    // Merge the combinations that give the same flags: the same go argv and environment.
+    let mut groups: Vec<(Flags, Vec<Point>)> = Vec::new();
+    let mut index: HashMap<Flags, usize> = HashMap::new();
+    for combo in combos {
+        let mut flags = Flags::default();
+        apply(&mut flags, &combo);
+        match index.get(&flags) {
+            Some(&i) => groups[i].1.push(combo),
+            None => {
+                index.insert(flags.clone(), groups.len());
+                groups.push((flags, vec![combo]));
             }
         }
-        if !matched {
-            combos.push(entry.clone());
-        }
+    }
+    if baseline.is_none() && !index.contains_key(&Flags::default()) {
+        groups.insert(0, (Flags::default(), Vec::new()));
     }
 
-    let mut configs: Vec<ConfigSpec> = Vec::new();
-    for combo in &combos {
-        let mut flags = Flags::default();
-        apply(&mut flags, combo);
-        let config = ConfigSpec::new(flags);
-        if !configs.iter().any(|c| c.id == config.id) {
-            configs.push(config);
-        }
-    }
-    if configs.len() > max_configs {
-        bail!(
-            "the matrix in {} has {} configurations after [[matrix.include]], more than the limit of {max_configs}; \
-             raise it with --max-configs {}",
-            spec.source,
-            configs.len(),
-            configs.len()
-        );
-    }
+    let namer = Namer::for_configs(groups.iter().map(|(f, _)| f));
+    let ids = ids::unique_prefixes(&groups.iter().map(|(f, _)| f.digest()).collect::<Vec<_>>());
+    let build_ids = ids::unique_prefixes(&groups.iter().map(|(f, _)| f.build_part().digest()).collect::<Vec<_>>());
+    let mut notes = Vec::new();
+    let configs: Vec<ConfigSpec> = groups
+        .into_iter()
+        .zip(ids.into_iter().zip(build_ids))
+        .map(|((flags, points), (id, build_id))| {
+            let name = namer.name(&flags);
+            let first = points.first().map(describe).unwrap_or_default();
+            let merged: Vec<String> = points.iter().skip(1).map(describe).collect();
+            for other in &merged {
+                notes.push(if *other == first {
+                    format!("`{first}` is in the matrix more than once: built and measured once, as `{name}`")
+                } else {
+                    format!(
+                        "`{other}` gives the same go build argv and environment as `{first}`: built and measured once, as `{name}`"
+                    )
+                });
+            }
+            ConfigSpec { name, id, build_id, flags, merged }
+        })
+        .collect();
 
     let baseline = match baseline {
-        None => {
-            let plain = ConfigSpec::new(Flags::default());
-            if !configs.iter().any(|c| c.id == plain.id) {
-                configs.insert(0, plain.clone());
-            }
-            plain.name
-        }
-        Some(wanted) => match configs.iter().find(|c| c.name == wanted || c.id == wanted) {
-            Some(c) => c.name.clone(),
-            None => {
-                let names = configs.iter().map(|c| c.name.clone()).collect();
-                return Err(UnknownBaseline { wanted: wanted.to_owned(), names }.into());
-            }
-        },
+        None => namer.name(&Flags::default()),
+        Some(wanted) => find(&configs, wanted)?,
     };
-    Ok(Expanded { configs, baseline })
+    Ok(Expanded { configs, baseline, notes })
+}
+
+/// The name of the configuration `wanted` names: by name, by id, or by the unquoted name
+/// earlier versions gave it, when that is not ambiguous.
+fn find(configs: &[ConfigSpec], wanted: &str) -> Result<String> {
+    if let Some(c) = configs.iter().find(|c| c.answers_to(wanted)) {
+        return Ok(c.name.clone());
+    }
+    let legacy: Vec<String> =
+        configs.iter().filter(|c| name::legacy(&c.flags) == wanted).map(|c| c.name.clone()).collect();
+    match <[String; 1]>::try_from(legacy) {
+        Ok([one]) => Ok(one),
+        Err(ambiguous) => Err(UnknownBaseline {
+            wanted: wanted.to_owned(),
+            names: configs.iter().map(|c| c.name.clone()).collect(),
+            ambiguous,
+        }
+        .into()),
+    }
 }
 
 #[cfg(test)]
@@ -249,10 +284,10 @@ mod tests {
                 "GOAMD64=v3",
                 "trimpath,GOAMD64=v1",
                 "trimpath,GOAMD64=v3",
-                "ldflags=-s -w,GOAMD64=v1",
-                "ldflags=-s -w,GOAMD64=v3",
-                "ldflags=-s -w,trimpath,GOAMD64=v1",
-                "ldflags=-s -w,trimpath,GOAMD64=v3",
+                "ldflags=\"-s -w\",GOAMD64=v1",
+                "ldflags=\"-s -w\",GOAMD64=v3",
+                "ldflags=\"-s -w\",trimpath,GOAMD64=v1",
+                "ldflags=\"-s -w\",trimpath,GOAMD64=v3",
             ]
         );
     }
@@ -273,9 +308,9 @@ mod tests {
                 "GOAMD64=v1",
                 "GOAMD64=v3",
                 "trimpath,GOAMD64=v1",
-                "ldflags=-s -w,GOAMD64=v1,GOGC=off",
-                "ldflags=-s -w,GOAMD64=v3,GOGC=off",
-                "ldflags=-s -w,trimpath,GOAMD64=v1,GOGC=off",
+                "ldflags=\"-s -w\",GOAMD64=v1,GOGC=off",
+                "ldflags=\"-s -w\",GOAMD64=v3,GOGC=off",
+                "ldflags=\"-s -w\",trimpath,GOAMD64=v1,GOGC=off",
                 "ldflags=-w",
             ]
         );
@@ -294,9 +329,16 @@ mod tests {
     fn duplicates_collapse_and_limits_are_enforced() {
         let mut s = spec();
         s.axes[0].values.push(text(""));
-        assert_eq!(expand(&s, None, 256).unwrap().configs.len(), 9);
+        let e = expand(&s, None, 256).unwrap();
+        assert_eq!(e.configs.len(), 9);
+        assert_eq!(e.notes.len(), 4);
+        assert!(
+            e.notes[0].starts_with("`env.GOAMD64=v1,ldflags=\"\",trimpath=false` is in the matrix more than once"),
+            "{:?}",
+            e.notes
+        );
         let err = expand(&s, None, 4).unwrap_err().to_string();
-        assert!(err.contains("has 12 configurations") && err.contains("--max-configs 12"), "{err}");
+        assert!(err.contains("makes 12 configurations") && err.contains("--max-configs 12"), "{err}");
     }
 
     #[test]
