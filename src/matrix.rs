@@ -13,6 +13,8 @@
 
 mod count;
 mod ids;
+#[cfg(test)]
+mod props;
 
 use std::collections::BTreeMap;
 use std::collections::{BTreeSet, HashMap};
@@ -153,15 +155,21 @@ pub fn describe(point: &Point) -> String {
     if point.is_empty() {
         return "(no settings)".into();
     }
-    let parts: Vec<String> = point
-        .iter()
-        .map(|(k, v)| match v {
-            Setting::Bool(b) => format!("{k}={b}"),
-            Setting::Text(t) => format!("{k}={}", name::value(t)),
-            Setting::List(l) => format!("{k}={}", name::value(&l.join(","))),
-        })
-        .collect();
+    let parts: Vec<String> = point.iter().map(|(k, v)| format!("{k}={}", describe_value(v))).collect();
     parts.join(",")
+}
+
+fn describe_value(v: &Setting) -> String {
+    match v {
+        Setting::Bool(b) => b.to_string(),
+        Setting::Text(t) => name::value(t).into_owned(),
+        Setting::List(l) => name::value(&l.join(",")).into_owned(),
+    }
+}
+
+/// The settings of `point` that `other` does not have with the same value.
+fn difference(point: &Point, other: &Point) -> Point {
+    point.iter().filter(|(k, v)| other.get(*k) != Some(v)).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 /// Expands `spec`; `baseline` names the config ratios are taken against (`None`: plain `go build`).
@@ -200,24 +208,54 @@ pub fn expand(spec: &MatrixSpec, baseline: Option<&str>, max_configs: usize) -> 
     let namer = Namer::for_configs(groups.iter().map(|(f, _)| f));
     let ids = ids::unique_prefixes(&groups.iter().map(|(f, _)| f.digest()).collect::<Vec<_>>());
     let build_ids = ids::unique_prefixes(&groups.iter().map(|(f, _)| f.build_part().digest()).collect::<Vec<_>>());
-    let mut notes = Vec::new();
+    // One note per kind of merge (`" -s  -w "` is `-s -w`), however many configs it touched.
+    let mut notes: Vec<(String, usize, String)> = Vec::new();
+    let repeated: Vec<String> = spec
+        .axes
+        .iter()
+        .flat_map(|a| {
+            let values = &a.values;
+            values
+                .iter()
+                .enumerate()
+                .filter(|(i, v)| values[..*i].contains(v))
+                .map(|(_, v)| format!("`{}` lists {} more than once", a.key, describe_value(v)))
+        })
+        .collect();
+    let repeated =
+        if repeated.is_empty() { "a [[matrix.include]] entry is repeated".into() } else { repeated.join("; ") };
     let configs: Vec<ConfigSpec> = groups
         .into_iter()
         .zip(ids.into_iter().zip(build_ids))
         .map(|((flags, points), (id, build_id))| {
             let name = namer.name(&flags);
-            let first = points.first().map(describe).unwrap_or_default();
-            let merged: Vec<String> = points.iter().skip(1).map(describe).collect();
-            for other in &merged {
-                notes.push(if *other == first {
-                    format!("`{first}` is in the matrix more than once: built and measured once, as `{name}`")
+            let mut merged = Vec::new();
+            for other in points.iter().skip(1) {
+                let (this, first) = (difference(other, &points[0]), difference(&points[0], other));
+                let note = if this.is_empty() {
+                    merged.push("the same settings again".to_owned());
+                    repeated.clone()
                 } else {
+                    merged.push(describe(&this));
                     format!(
-                        "`{other}` gives the same go build argv and environment as `{first}`: built and measured once, as `{name}`"
+                        "`{}` gives the same go build argv and environment as `{}`",
+                        describe(&this),
+                        describe(&first)
                     )
-                });
+                };
+                match notes.iter_mut().find(|(n, _, _)| *n == note) {
+                    Some((_, count, _)) => *count += 1,
+                    None => notes.push((note, 1, name.clone())),
+                }
             }
             ConfigSpec { name, id, build_id, flags, merged }
+        })
+        .collect();
+    let notes = notes
+        .into_iter()
+        .map(|(note, count, example)| match count {
+            1 => format!("{note}: built and measured once, as `{example}`"),
+            n => format!("{note}: {n} configurations merged, each built and measured once (e.g. `{example}`)"),
         })
         .collect();
 
@@ -331,11 +369,11 @@ mod tests {
         s.axes[0].values.push(text(""));
         let e = expand(&s, None, 256).unwrap();
         assert_eq!(e.configs.len(), 9);
-        assert_eq!(e.notes.len(), 4);
-        assert!(
-            e.notes[0].starts_with("`env.GOAMD64=v1,ldflags=\"\",trimpath=false` is in the matrix more than once"),
-            "{:?}",
-            e.notes
+        assert_eq!(
+            e.notes,
+            [
+                "`ldflags` lists \"\" more than once: 4 configurations merged, each built and measured once (e.g. `GOAMD64=v1`)"
+            ]
         );
         let err = expand(&s, None, 4).unwrap_err().to_string();
         assert!(err.contains("makes 12 configurations") && err.contains("--max-configs 12"), "{err}");
@@ -349,5 +387,78 @@ mod tests {
         s.exclude.push(Point::from([("pgo".into(), text("off"))]));
         let err = expand(&s, None, 256).unwrap_err().to_string();
         assert!(err.contains("`pgo`, which is not an axis"), "{err}");
+    }
+
+    #[test]
+    fn ids_that_collide_are_lengthened_and_no_config_is_dropped() {
+        let s = MatrixSpec {
+            source: "test".into(),
+            axes: vec![Axis { key: "ldflags".into(), values: vec![text("-X main.v=2078"), text("-X main.v=82473")] }],
+            ..MatrixSpec::default()
+        };
+        let flags = |v: &str| Flags { ldflags: v.into(), ..Flags::default() };
+        // The two really share their first 32 bits (what ids were before).
+        assert_eq!(flags("-X main.v=2078").id(), flags("-X main.v=82473").id());
+        let e = expand(&s, None, 256).unwrap();
+        let got: Vec<(&str, &str, &str)> =
+            e.configs.iter().map(|c| (c.id.as_str(), c.build_id.as_str(), c.name.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("efcaa24e", "efcaa24e", "default"),
+                ("9f8b2e6257", "9f8b2e6257", r#"ldflags="-X main.v=2078""#),
+                ("9f8b2e6244", "9f8b2e6244", r#"ldflags="-X main.v=82473""#),
+            ]
+        );
+        assert!(e.notes.is_empty());
+    }
+
+    #[test]
+    fn the_same_variable_at_build_and_run_time_gets_two_names() {
+        let s = MatrixSpec {
+            source: "test".into(),
+            axes: vec![
+                Axis { key: "env.GOGC".into(), values: vec![text(""), text("off")] },
+                Axis { key: "runenv.GOGC".into(), values: vec![text(""), text("off")] },
+            ],
+            ..MatrixSpec::default()
+        };
+        let e = expand(&s, None, 256).unwrap();
+        assert_eq!(names(&e), ["default", "run.GOGC=off", "env.GOGC=off", "env.GOGC=off,run.GOGC=off"]);
+        // The old spelling still finds a config when it names only one...
+        assert_eq!(expand(&s, Some("GOGC=off,GOGC=off"), 256).unwrap().baseline, "env.GOGC=off,run.GOGC=off");
+        // ...and says which it could mean when it names two.
+        let err = expand(&s, Some("GOGC=off"), 256).unwrap_err().to_string();
+        assert!(
+            err.ends_with("could name more than one configuration; write one of:\n  run.GOGC=off\n  env.GOGC=off"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn old_unquoted_names_still_find_their_baseline() {
+        let e = expand(&spec(), Some("ldflags=-s -w,trimpath,GOAMD64=v3"), 256).unwrap();
+        assert_eq!(e.baseline, r#"ldflags="-s -w",trimpath,GOAMD64=v3"#);
+    }
+
+    #[test]
+    fn whitespace_in_flag_values_does_not_make_another_config() {
+        let s = MatrixSpec {
+            source: "test".into(),
+            axes: vec![Axis {
+                key: "ldflags".into(),
+                values: vec![text("-s -w"), text(" -s  -w "), text("-X a=b,trimpath")],
+            }],
+            ..MatrixSpec::default()
+        };
+        let e = expand(&s, None, 256).unwrap();
+        assert_eq!(names(&e), ["default", r#"ldflags="-s -w""#, r#"ldflags="-X a=b,trimpath""#]);
+        assert_eq!(e.configs[1].merged, [r#"ldflags=" -s  -w ""#]);
+        assert_eq!(
+            e.notes,
+            [
+                r#"`ldflags=" -s  -w "` gives the same go build argv and environment as `ldflags="-s -w"`: built and measured once, as `ldflags="-s -w"`"#
+            ]
+        );
     }
 }
