@@ -167,6 +167,14 @@ fn describe_value(v: &Setting) -> String {
     }
 }
 
+/// Whether the flags values of `point` are written as go's words normalise them.
+fn is_normal(point: &Point) -> bool {
+    point.iter().all(|(k, v)| match (k.as_str(), v) {
+        ("ldflags" | "gcflags" | "asmflags", Setting::Text(t)) => quoted::normalize(t) == *t,
+        _ => true,
+    })
+}
+
 /// The settings of `point` that `other` does not have with the same value.
 fn difference(point: &Point, other: &Point) -> Point {
     point.iter().filter(|(k, v)| other.get(*k) != Some(v)).map(|(k, v)| (k.clone(), v.clone())).collect()
@@ -230,8 +238,10 @@ pub fn expand(spec: &MatrixSpec, baseline: Option<&str>, max_configs: usize) -> 
         .map(|((flags, points), (id, build_id))| {
             let name = namer.name(&flags);
             let mut merged = Vec::new();
-            for other in points.iter().skip(1) {
-                let (this, first) = (difference(other, &points[0]), difference(&points[0], other));
+            // The spelling the others are merged into: one already in normal form, if any.
+            let main = points.iter().position(is_normal).unwrap_or(0);
+            for other in points.iter().enumerate().filter(|(i, _)| *i != main).map(|(_, p)| p) {
+                let (this, first) = (difference(other, &points[main]), difference(&points[main], other));
                 let note = if this.is_empty() {
                     merged.push("the same settings again".to_owned());
                     repeated.clone()

@@ -13,6 +13,7 @@ mod build;
 mod config;
 mod escapes;
 mod faults;
+mod limits;
 mod matrix;
 mod metadata;
 mod project;
