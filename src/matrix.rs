@@ -386,7 +386,7 @@ mod tests {
             ]
         );
         let err = expand(&s, None, 4).unwrap_err().to_string();
-        assert!(err.contains("makes 12 configurations") && err.contains("--max-configs 12"), "{err}");
+        assert!(err.contains("has 12 configurations") && err.contains("--max-configs 12"), "{err}");
     }
 
     #[test]

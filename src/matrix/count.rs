@@ -169,7 +169,7 @@ pub fn combinations(spec: &MatrixSpec, limit: usize) -> Result<Vec<Point>> {
             _ => format!(" (--max-configs cannot raise the limit beyond {MAX_CONFIGS})"),
         };
         bail!(
-            "the matrix in {} makes {count} configurations{bound}, more than the limit of {limit}; \
+            "the matrix in {} has {count} configurations{bound}, more than the limit of {limit}; \
              remove axis values or add [[matrix.exclude]] entries{raise}",
             spec.source
         );
@@ -244,7 +244,7 @@ mod tests {
         assert_eq!(count(&spec), Count { n: Some(1 << 70), exact: true });
         assert_eq!(count(&spec).to_string(), "1180591620717411303424 (about 1.2e21)");
         let err = combinations(&spec, 256).unwrap_err().to_string();
-        assert!(err.contains("makes 1180591620717411303424 (about 1.2e21) configurations"), "{err}");
+        assert!(err.contains("has 1180591620717411303424 (about 1.2e21) configurations"), "{err}");
         assert!(err.contains("--max-configs cannot raise the limit beyond 10000"), "{err}");
         let err = combinations(&spec, 1_000_000).unwrap_err().to_string();
         assert!(err.starts_with("--max-configs 1000000 is more than gostart allows"), "{err}");
@@ -280,6 +280,6 @@ mod tests {
         spec.exclude.push((0..21).map(|i| (format!("env.V{i}"), Setting::Text("1".into()))).collect());
         assert_eq!(count(&spec), Count { n: Some(1 << 21), exact: false });
         let err = combinations(&spec, 256).unwrap_err().to_string();
-        assert!(err.contains("makes up to 2097152 (about 2.1e6) configurations (an upper bound"), "{err}");
+        assert!(err.contains("has up to 2097152 (about 2.1e6) configurations (an upper bound"), "{err}");
     }
 }
