@@ -94,7 +94,7 @@ pub struct Expanded {
 /// `[rank] baseline` names no configuration of the matrix, or (in the spelling names had
 /// before they were made unambiguous) more than one.
 #[derive(Debug, thiserror::Error)]
-#[error("[rank] baseline = \"{wanted}\" {}", describe_unknown(names, ambiguous))]
+#[error("[rank] baseline = \"{}\" {}", wanted.escape_debug(), describe_unknown(names, ambiguous))]
 pub struct UnknownBaseline {
     pub wanted: String,
     pub names: Vec<String>,

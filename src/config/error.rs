@@ -41,16 +41,23 @@ pub fn at(path: &Path, src: &str, span: Option<Range<usize>>, message: &str) -> 
 /// Characters of a source line shown under an error; a longer line is cut around the span.
 const SHOWN_CHARS: usize = 100;
 
-/// The part of `line` to show, where the caret goes in it (chars) and how wide it is.
+/// The part of `line` to show, where the caret goes in it (chars) and how wide it is. A
+/// longer line is cut around the span; control characters (ESC...) are shown escaped, never
+/// sent to the terminal.
 fn excerpt(line: &str, col: usize, width: usize) -> (String, usize, usize) {
     let chars: Vec<char> = line.chars().collect();
-    if chars.len() <= SHOWN_CHARS {
-        return (line.to_owned(), col, width);
-    }
-    let start = col.saturating_sub(20).min(chars.len());
-    let end = (start + SHOWN_CHARS).min(chars.len());
-    let mut text: String = chars[start..end].iter().collect();
-    let mut caret_at = col - start;
+    let (start, end) = if chars.len() <= SHOWN_CHARS {
+        (0, chars.len())
+    } else {
+        let start = col.saturating_sub(20).min(chars.len());
+        (start, (start + SHOWN_CHARS).min(chars.len()))
+    };
+    let shown = |c: &char| if c.is_control() && *c != '\t' { c.escape_debug().to_string() } else { c.to_string() };
+    let columns =
+        |range: std::ops::Range<usize>| -> usize { chars[range].iter().map(|c| shown(c).chars().count()).sum() };
+    let mut text: String = chars[start..end].iter().map(shown).collect();
+    let col = col.clamp(start, end);
+    let mut caret_at = columns(start..col);
     if start > 0 {
         text.insert(0, '…');
         caret_at += 1;
@@ -58,7 +65,7 @@ fn excerpt(line: &str, col: usize, width: usize) -> (String, usize, usize) {
     if end < chars.len() {
         text.push('…');
     }
-    (text, caret_at, width.min(end.saturating_sub(col)).max(1))
+    (text, caret_at, columns(col..(col + width).min(end)).max(1))
 }
 
 /// `file:line:col` of a byte offset, for messages raised after parsing.
@@ -139,6 +146,15 @@ mod tests {
         assert!(lines[2].starts_with("2 | …xxx") && lines[2].ends_with("\", 3]"), "{err}");
         let caret = lines[3].find('^').unwrap();
         assert_eq!(&lines[2][lines[2].char_indices().nth(caret).unwrap().0..], "3]");
+    }
+
+    #[test]
+    fn control_characters_in_the_line_are_shown_escaped() {
+        let src = "[target]\npackage = \"\u{1b}[31m\" 3\n";
+        let at_3 = src.find(" 3").unwrap() + 1;
+        let err = at(Path::new("gostart.toml"), src, Some(at_3..at_3 + 1), "expected a newline").to_string();
+        assert!(!err.contains('\u{1b}'), "{err:?}");
+        assert!(err.ends_with("2 | package = \"\\u{1b}[31m\" 3\n  |                        ^"), "{err}");
     }
 
     #[test]
