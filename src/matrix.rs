@@ -13,11 +13,11 @@
 
 mod count;
 mod ids;
+mod merge;
 #[cfg(test)]
 mod props;
 
-use std::collections::BTreeMap;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
@@ -150,36 +150,6 @@ pub fn apply(flags: &mut Flags, point: &Point) {
     }
 }
 
-/// A point as written in the matrix, in the grammar of names (`ldflags=" -s  -w "`).
-pub fn describe(point: &Point) -> String {
-    if point.is_empty() {
-        return "(no settings)".into();
-    }
-    let parts: Vec<String> = point.iter().map(|(k, v)| format!("{k}={}", describe_value(v))).collect();
-    parts.join(",")
-}
-
-fn describe_value(v: &Setting) -> String {
-    match v {
-        Setting::Bool(b) => b.to_string(),
-        Setting::Text(t) => name::value(t).into_owned(),
-        Setting::List(l) => name::value(&l.join(",")).into_owned(),
-    }
-}
-
-/// Whether the flags values of `point` are written as go's words normalise them.
-fn is_normal(point: &Point) -> bool {
-    point.iter().all(|(k, v)| match (k.as_str(), v) {
-        ("ldflags" | "gcflags" | "asmflags", Setting::Text(t)) => quoted::normalize(t) == *t,
-        _ => true,
-    })
-}
-
-/// The settings of `point` that `other` does not have with the same value.
-fn difference(point: &Point, other: &Point) -> Point {
-    point.iter().filter(|(k, v)| other.get(*k) != Some(v)).map(|(k, v)| (k.clone(), v.clone())).collect()
-}
-
 /// Expands `spec`; `baseline` names the config ratios are taken against (`None`: plain `go build`).
 /// Refuses, before expanding anything, a matrix of more than `max_configs` combinations.
 pub fn expand(spec: &MatrixSpec, baseline: Option<&str>, max_configs: usize) -> Result<Expanded> {
@@ -195,79 +165,25 @@ pub fn expand(spec: &MatrixSpec, baseline: Option<&str>, max_configs: usize) -> 
     }
     let combos = count::combinations(spec, max_configs)?;
 
-    // Merge the combinations that give the same flags: the same go argv and environment.
-    let mut groups: Vec<(Flags, Vec<Point>)> = Vec::new();
-    let mut index: HashMap<Flags, usize> = HashMap::new();
-    for combo in combos {
-        let mut flags = Flags::default();
-        apply(&mut flags, &combo);
-        match index.get(&flags) {
-            Some(&i) => groups[i].1.push(combo),
-            None => {
-                index.insert(flags.clone(), groups.len());
-                groups.push((flags, vec![combo]));
-            }
-        }
-    }
-    if baseline.is_none() && !index.contains_key(&Flags::default()) {
+    let mut groups = merge::group(combos);
+    if baseline.is_none() && !groups.iter().any(|(f, _)| *f == Flags::default()) {
         groups.insert(0, (Flags::default(), Vec::new()));
     }
 
     let namer = Namer::for_configs(groups.iter().map(|(f, _)| f));
     let ids = ids::unique_prefixes(&groups.iter().map(|(f, _)| f.digest()).collect::<Vec<_>>());
     let build_ids = ids::unique_prefixes(&groups.iter().map(|(f, _)| f.build_part().digest()).collect::<Vec<_>>());
-    // One note per kind of merge (`" -s  -w "` is `-s -w`), however many configs it touched.
-    let mut notes: Vec<(String, usize, String)> = Vec::new();
-    let repeated: Vec<String> = spec
-        .axes
-        .iter()
-        .flat_map(|a| {
-            let values = &a.values;
-            values
-                .iter()
-                .enumerate()
-                .filter(|(i, v)| values[..*i].contains(v))
-                .map(|(_, v)| format!("`{}` lists {} more than once", a.key, describe_value(v)))
-        })
-        .collect();
-    let repeated =
-        if repeated.is_empty() { "a [[matrix.include]] entry is repeated".into() } else { repeated.join("; ") };
+    let mut notes = merge::Notes::new(spec);
     let configs: Vec<ConfigSpec> = groups
         .into_iter()
         .zip(ids.into_iter().zip(build_ids))
         .map(|((flags, points), (id, build_id))| {
             let name = namer.name(&flags);
-            let mut merged = Vec::new();
-            // The spelling the others are merged into: one already in normal form, if any.
-            let main = points.iter().position(is_normal).unwrap_or(0);
-            for other in points.iter().enumerate().filter(|(i, _)| *i != main).map(|(_, p)| p) {
-                let (this, first) = (difference(other, &points[main]), difference(&points[main], other));
-                let note = if this.is_empty() {
-                    merged.push("the same settings again".to_owned());
-                    repeated.clone()
-                } else {
-                    merged.push(describe(&this));
-                    format!(
-                        "`{}` gives the same go build argv and environment as `{}`",
-                        describe(&this),
-                        describe(&first)
-                    )
-                };
-                match notes.iter_mut().find(|(n, _, _)| *n == note) {
-                    Some((_, count, _)) => *count += 1,
-                    None => notes.push((note, 1, name.clone())),
-                }
-            }
+            let merged = notes.merge(&name, &points);
             ConfigSpec { name, id, build_id, flags, merged }
         })
         .collect();
-    let notes = notes
-        .into_iter()
-        .map(|(note, count, example)| match count {
-            1 => format!("{note}: built and measured once, as `{example}`"),
-            n => format!("{note}: {n} configurations merged, each built and measured once (e.g. `{example}`)"),
-        })
-        .collect();
+    let notes = notes.finish();
 
     let baseline = match baseline {
         None => namer.name(&Flags::default()),
