@@ -1,5 +1,8 @@
 //! The build flags of one configuration, and how they become `go build` argv and env.
 
+pub mod name;
+pub mod quoted;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -43,6 +46,17 @@ impl Default for Flags {
 }
 
 impl Flags {
+    /// The flags as gostart.toml's loader reads them: flag values in their normal form
+    /// (`quoted::normalize`), so a value from elsewhere compares with one read back.
+    pub fn normalized(&self) -> Flags {
+        Flags {
+            ldflags: quoted::normalize(&self.ldflags),
+            gcflags: quoted::normalize(&self.gcflags),
+            asmflags: quoted::normalize(&self.asmflags),
+            ..self.clone()
+        }
+    }
+
     /// The `go build` flags (between `-o FILE` and the package), in a fixed order.
     pub fn build_args(&self) -> Vec<String> {
         let mut args = Vec::new();
@@ -81,60 +95,43 @@ impl Flags {
         Flags { ldflags: String::new(), runenv: BTreeMap::new(), ..self.clone() }
     }
 
-    /// Id of the compile configuration (ignores `ldflags` and `runenv`).
+    /// Id of the compile configuration (ignores `ldflags` and `runenv`). 16 hex digits (64
+    /// bits), not 8: these ids are never compared within a matrix to be lengthened on a
+    /// collision, so they are long enough that two compile configurations of one run sharing
+    /// an id (and an escape report) is out of reach (about 1 in 10^12 at 10,000 configurations).
     pub fn compile_id(&self) -> String {
-        short_hash(&self.compile_part())
+        self.compile_part().digest()[..16].to_owned()
     }
 
-    /// Readable name made of the values that differ from a plain `go build`,
-    /// e.g. `ldflags=-s -w,trimpath,GOAMD64=v3`; `default` when none do.
+    /// Readable name made of the values that differ from a plain `go build`, e.g.
+    /// `ldflags="-s -w",trimpath,GOAMD64=v3`; `default` when none do. The name of a
+    /// configuration within a matrix comes from [`name::Namer`], which also knows the others.
     pub fn name(&self) -> String {
-        let base = Flags::default();
-        let mut parts = Vec::new();
-        for (key, value, base_value) in [
-            ("ldflags", &self.ldflags, &base.ldflags),
-            ("gcflags", &self.gcflags, &base.gcflags),
-            ("asmflags", &self.asmflags, &base.asmflags),
-        ] {
-            if value != base_value {
-                parts.push(format!("{key}={value}"));
-            }
-        }
-        if self.trimpath {
-            parts.push("trimpath".into());
-        }
-        if self.buildmode != base.buildmode {
-            parts.push(format!("buildmode={}", self.buildmode));
-        }
-        if !self.tags.is_empty() {
-            parts.push(format!("tags={}", self.tags.join("+")));
-        }
-        if self.pgo != base.pgo {
-            parts.push(format!("pgo={}", self.pgo));
-        }
-        parts.extend(self.env.iter().map(|(k, v)| format!("{k}={v}")));
-        parts.extend(self.runenv.iter().map(|(k, v)| format!("{k}={v}")));
-        if parts.is_empty() { "default".into() } else { parts.join(",") }
+        name::Namer::default().name(self)
     }
 
-    /// Short content hash: stable across runs and machines for the same flags.
+    /// Short content hash: stable across runs and machines for the same flags. Within one
+    /// matrix, `matrix::expand` lengthens the ids that collide.
     pub fn id(&self) -> String {
-        short_hash(self)
+        self.digest()[..SHORT_ID].to_owned()
     }
 
     /// Id of the binary these flags build (ignores `runenv`).
     pub fn build_id(&self) -> String {
-        short_hash(&self.build_part())
+        self.build_part().digest()[..SHORT_ID].to_owned()
+    }
+
+    /// The SHA-256 of the flags' canonical JSON, in hex: ids are its prefixes.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        // Serializing a struct of Strings and BTreeMaps cannot fail; fall back to Debug regardless.
+        let canonical = serde_json::to_vec(self).unwrap_or_else(|_| format!("{self:?}").into_bytes());
+        Sha256::digest(&canonical).iter().map(|b| format!("{b:02x}")).collect()
     }
 }
 
-fn short_hash(flags: &Flags) -> String {
-    use sha2::{Digest, Sha256};
-    // Serializing a struct of Strings and BTreeMaps cannot fail; fall back to Debug regardless.
-    let canonical = serde_json::to_vec(flags).unwrap_or_else(|_| format!("{flags:?}").into_bytes());
-    let digest = Sha256::digest(&canonical);
-    digest[..4].iter().map(|b| format!("{b:02x}")).collect()
-}
+/// Hex digits of a config or build id when no other id of the matrix shares them.
+pub const SHORT_ID: usize = 8;
 
 #[cfg(test)]
 mod tests {
@@ -158,7 +155,7 @@ mod tests {
         };
         f.env.insert("GOAMD64".into(), "v3".into());
         f.runenv.insert("GOGC".into(), "off".into());
-        assert_eq!(f.name(), "ldflags=-s -w,trimpath,buildmode=pie,tags=netgo+osusergo,GOAMD64=v3,GOGC=off");
+        assert_eq!(f.name(), r#"ldflags="-s -w",trimpath,buildmode=pie,tags=netgo+osusergo,GOAMD64=v3,GOGC=off"#);
         assert_eq!(f.build_args(), ["-ldflags=-s -w", "-trimpath", "-buildmode=pie", "-tags=netgo,osusergo"]);
     }
 
@@ -170,5 +167,9 @@ mod tests {
         assert_ne!(a.id(), b.id());
         assert_eq!(a.build_id(), b.build_id());
         assert_eq!(a.id().len(), 8);
+        assert_eq!(a.compile_id().len(), 16);
+        // The ids are prefixes of the digest (the 8-hex ids of earlier runs stay the same).
+        assert_eq!(a.id(), "efcaa24e");
+        assert!(a.digest().starts_with(&a.id()) && a.digest().len() == 64);
     }
 }

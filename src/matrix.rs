@@ -6,14 +6,25 @@
 //! - `[[matrix.include]]` then, for each entry: its keys that are axes must match a combination
 //!   for the entry's other keys to be added to it (adding never overwrites an axis value);
 //!   an entry that matches no combination becomes a new configuration of its own.
-//! - Configurations with identical flags collapse into one; the baseline is added if missing.
+//! - Configurations with the same `go build` argv and environment (after whitespace in flag
+//!   values is normalised) merge into one, with a note; the baseline is added if missing.
+//! - Names are unique ([`crate::flags::name`]) and ids too ([`ids`]); no configuration is
+//!   ever dropped. The count is checked against the limit before anything is expanded ([`count`]).
+
+mod count;
+mod ids;
+mod merge;
+#[cfg(test)]
+mod props;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::flags::Flags;
+use crate::flags::name::{self, Namer};
+use crate::flags::{Flags, quoted};
+pub use count::{Count, MAX_CONFIGS, count};
 
 /// The value one axis takes in a configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,11 +62,21 @@ pub struct ConfigSpec {
     pub id: String,
     pub build_id: String,
     pub flags: Flags,
+    /// Other spellings in the matrix that give the same go argv and environment, merged
+    /// into this configuration (see [`Expanded::notes`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<String>,
 }
 
 impl ConfigSpec {
+    /// A configuration on its own (name and ids as if it were the only one of its matrix).
     pub fn new(flags: Flags) -> Self {
-        ConfigSpec { name: flags.name(), id: flags.id(), build_id: flags.build_id(), flags }
+        ConfigSpec { name: flags.name(), id: flags.id(), build_id: flags.build_id(), flags, merged: Vec::new() }
+    }
+
+    /// Whether `wanted` is this configuration's name or id.
+    pub fn answers_to(&self, wanted: &str) -> bool {
+        self.name == wanted || self.id == wanted
     }
 }
 
@@ -64,14 +85,29 @@ impl ConfigSpec {
 pub struct Expanded {
     pub configs: Vec<ConfigSpec>,
     pub baseline: String,
+    /// What a person should know about the expansion: configurations merged because their
+    /// go argv and environment are the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
-/// `[rank] baseline` names no configuration of the matrix.
+/// `[rank] baseline` names no configuration of the matrix, or (in the spelling names had
+/// before they were made unambiguous) more than one.
 #[derive(Debug, thiserror::Error)]
-#[error("[rank] baseline = \"{wanted}\" names no configuration of the matrix; it has:\n  {}", names.join("\n  "))]
+#[error("[rank] baseline = \"{}\" {}", wanted.escape_debug(), describe_unknown(names, ambiguous))]
 pub struct UnknownBaseline {
     pub wanted: String,
     pub names: Vec<String>,
+    /// The configurations the old spelling `wanted` could mean.
+    pub ambiguous: Vec<String>,
+}
+
+fn describe_unknown(names: &[String], ambiguous: &[String]) -> String {
+    if ambiguous.is_empty() {
+        format!("names no configuration of the matrix; it has:\n  {}", names.join("\n  "))
+    } else {
+        format!("could name more than one configuration; write one of:\n  {}", ambiguous.join("\n  "))
+    }
 }
 
 /// Applies a point's settings over `flags`.
@@ -83,9 +119,10 @@ pub fn apply(flags: &mut Flags, point: &Point) {
             Setting::List(l) => l.join(","),
         };
         match key.as_str() {
-            "ldflags" => flags.ldflags = text(),
-            "gcflags" => flags.gcflags = text(),
-            "asmflags" => flags.asmflags = text(),
+            // Whitespace between words means nothing to go: `" -s  -w "` is `-s -w`.
+            "ldflags" => flags.ldflags = quoted::normalize(&text()),
+            "gcflags" => flags.gcflags = quoted::normalize(&text()),
+            "asmflags" => flags.asmflags = quoted::normalize(&text()),
             "trimpath" => flags.trimpath = matches!(value, Setting::Bool(true)),
             "buildmode" => flags.buildmode = text(),
             "pgo" => flags.pgo = text(),
@@ -113,25 +150,9 @@ pub fn apply(flags: &mut Flags, point: &Point) {
     }
 }
 
-fn matches(combo: &Point, entry: &Point) -> bool {
-    entry.iter().all(|(k, v)| combo.get(k) == Some(v))
-}
-
-/// The number of configurations before include/exclude: the product of the axis lengths.
-pub fn product_size(spec: &MatrixSpec) -> usize {
-    spec.axes.iter().map(|a| a.values.len()).fold(1usize, usize::saturating_mul)
-}
-
 /// Expands `spec`; `baseline` names the config ratios are taken against (`None`: plain `go build`).
+/// Refuses, before expanding anything, a matrix of more than `max_configs` combinations.
 pub fn expand(spec: &MatrixSpec, baseline: Option<&str>, max_configs: usize) -> Result<Expanded> {
-    let size = product_size(spec);
-    if size > max_configs {
-        bail!(
-            "the matrix in {} has {size} configurations, more than the limit of {max_configs}; \
-             remove axis values, add [[matrix.exclude]] entries, or raise the limit with --max-configs {size}",
-            spec.source
-        );
-    }
     let axis_keys: BTreeSet<&str> = spec.axes.iter().map(|a| a.key.as_str()).collect();
     for entry in &spec.exclude {
         if let Some(k) = entry.keys().find(|k| !axis_keys.contains(k.as_str())) {
@@ -142,74 +163,52 @@ pub fn expand(spec: &MatrixSpec, baseline: Option<&str>, max_configs: usize) -> 
             );
         }
     }
+    let combos = count::combinations(spec, max_configs)?;
 
-    let mut combos: Vec<Point> = vec![Point::new()];
-    for axis in &spec.axes {
-        combos = combos
-            .into_iter()
-            .flat_map(|c| {
-                axis.values.iter().map(move |v| {
-                    let mut next = c.clone();
-                    next.insert(axis.key.clone(), v.clone());
-                    next
-                })
-            })
-            .collect();
-    }
-    combos.retain(|c| !spec.exclude.iter().any(|e| matches(c, e)));
-
-    let original = combos.len();
-    for entry in &spec.include {
-        let (fixed, extra): (Point, Point) =
-            entry.iter().map(|(k, v)| (k.clone(), v.clone())).partition(|(k, _)| axis_keys.contains(k.as_str()));
-        let mut matched = false;
-        for combo in combos.iter_mut().take(original) {
-            if matches(combo, &fixed) {
-                combo.extend(extra.clone());
-                matched = true;
-            }
-        }
-        if !matched {
-            combos.push(entry.clone());
-        }
+    let mut groups = merge::group(combos);
+    if baseline.is_none() && !groups.iter().any(|(f, _)| *f == Flags::default()) {
+        groups.insert(0, (Flags::default(), Vec::new()));
     }
 
-    let mut configs: Vec<ConfigSpec> = Vec::new();
-    for combo in &combos {
-        let mut flags = Flags::default();
-        apply(&mut flags, combo);
-        let config = ConfigSpec::new(flags);
-        if !configs.iter().any(|c| c.id == config.id) {
-            configs.push(config);
-        }
-    }
-    if configs.len() > max_configs {
-        bail!(
-            "the matrix in {} has {} configurations after [[matrix.include]], more than the limit of {max_configs}; \
-             raise it with --max-configs {}",
-            spec.source,
-            configs.len(),
-            configs.len()
-        );
-    }
+    let namer = Namer::for_configs(groups.iter().map(|(f, _)| f));
+    let ids = ids::unique_prefixes(&groups.iter().map(|(f, _)| f.digest()).collect::<Vec<_>>());
+    let build_ids = ids::unique_prefixes(&groups.iter().map(|(f, _)| f.build_part().digest()).collect::<Vec<_>>());
+    let mut notes = merge::Notes::new(spec);
+    let configs: Vec<ConfigSpec> = groups
+        .into_iter()
+        .zip(ids.into_iter().zip(build_ids))
+        .map(|((flags, points), (id, build_id))| {
+            let name = namer.name(&flags);
+            let merged = notes.merge(&name, &points);
+            ConfigSpec { name, id, build_id, flags, merged }
+        })
+        .collect();
+    let notes = notes.finish();
 
     let baseline = match baseline {
-        None => {
-            let plain = ConfigSpec::new(Flags::default());
-            if !configs.iter().any(|c| c.id == plain.id) {
-                configs.insert(0, plain.clone());
-            }
-            plain.name
-        }
-        Some(wanted) => match configs.iter().find(|c| c.name == wanted || c.id == wanted) {
-            Some(c) => c.name.clone(),
-            None => {
-                let names = configs.iter().map(|c| c.name.clone()).collect();
-                return Err(UnknownBaseline { wanted: wanted.to_owned(), names }.into());
-            }
-        },
+        None => namer.name(&Flags::default()),
+        Some(wanted) => find(&configs, wanted)?,
     };
-    Ok(Expanded { configs, baseline })
+    Ok(Expanded { configs, baseline, notes })
+}
+
+/// The name of the configuration `wanted` names: by name, by id, or by the unquoted name
+/// earlier versions gave it, when that is not ambiguous.
+fn find(configs: &[ConfigSpec], wanted: &str) -> Result<String> {
+    if let Some(c) = configs.iter().find(|c| c.answers_to(wanted)) {
+        return Ok(c.name.clone());
+    }
+    let legacy: Vec<String> =
+        configs.iter().filter(|c| name::legacy(&c.flags) == wanted).map(|c| c.name.clone()).collect();
+    match <[String; 1]>::try_from(legacy) {
+        Ok([one]) => Ok(one),
+        Err(ambiguous) => Err(UnknownBaseline {
+            wanted: wanted.to_owned(),
+            names: configs.iter().map(|c| c.name.clone()).collect(),
+            ambiguous,
+        }
+        .into()),
+    }
 }
 
 #[cfg(test)]
@@ -249,10 +248,10 @@ mod tests {
                 "GOAMD64=v3",
                 "trimpath,GOAMD64=v1",
                 "trimpath,GOAMD64=v3",
-                "ldflags=-s -w,GOAMD64=v1",
-                "ldflags=-s -w,GOAMD64=v3",
-                "ldflags=-s -w,trimpath,GOAMD64=v1",
-                "ldflags=-s -w,trimpath,GOAMD64=v3",
+                "ldflags=\"-s -w\",GOAMD64=v1",
+                "ldflags=\"-s -w\",GOAMD64=v3",
+                "ldflags=\"-s -w\",trimpath,GOAMD64=v1",
+                "ldflags=\"-s -w\",trimpath,GOAMD64=v3",
             ]
         );
     }
@@ -273,9 +272,9 @@ mod tests {
                 "GOAMD64=v1",
                 "GOAMD64=v3",
                 "trimpath,GOAMD64=v1",
-                "ldflags=-s -w,GOAMD64=v1,GOGC=off",
-                "ldflags=-s -w,GOAMD64=v3,GOGC=off",
-                "ldflags=-s -w,trimpath,GOAMD64=v1,GOGC=off",
+                "ldflags=\"-s -w\",GOAMD64=v1,GOGC=off",
+                "ldflags=\"-s -w\",GOAMD64=v3,GOGC=off",
+                "ldflags=\"-s -w\",trimpath,GOAMD64=v1,GOGC=off",
                 "ldflags=-w",
             ]
         );
@@ -294,7 +293,14 @@ mod tests {
     fn duplicates_collapse_and_limits_are_enforced() {
         let mut s = spec();
         s.axes[0].values.push(text(""));
-        assert_eq!(expand(&s, None, 256).unwrap().configs.len(), 9);
+        let e = expand(&s, None, 256).unwrap();
+        assert_eq!(e.configs.len(), 9);
+        assert_eq!(
+            e.notes,
+            [
+                "`ldflags` lists \"\" more than once: 4 configurations merged, each built and measured once (e.g. `GOAMD64=v1`)"
+            ]
+        );
         let err = expand(&s, None, 4).unwrap_err().to_string();
         assert!(err.contains("has 12 configurations") && err.contains("--max-configs 12"), "{err}");
     }
@@ -307,5 +313,78 @@ mod tests {
         s.exclude.push(Point::from([("pgo".into(), text("off"))]));
         let err = expand(&s, None, 256).unwrap_err().to_string();
         assert!(err.contains("`pgo`, which is not an axis"), "{err}");
+    }
+
+    #[test]
+    fn ids_that_collide_are_lengthened_and_no_config_is_dropped() {
+        let s = MatrixSpec {
+            source: "test".into(),
+            axes: vec![Axis { key: "ldflags".into(), values: vec![text("-X main.v=2078"), text("-X main.v=82473")] }],
+            ..MatrixSpec::default()
+        };
+        let flags = |v: &str| Flags { ldflags: v.into(), ..Flags::default() };
+        // The two really share their first 32 bits (what ids were before).
+        assert_eq!(flags("-X main.v=2078").id(), flags("-X main.v=82473").id());
+        let e = expand(&s, None, 256).unwrap();
+        let got: Vec<(&str, &str, &str)> =
+            e.configs.iter().map(|c| (c.id.as_str(), c.build_id.as_str(), c.name.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("efcaa24e", "efcaa24e", "default"),
+                ("9f8b2e6257", "9f8b2e6257", r#"ldflags="-X main.v=2078""#),
+                ("9f8b2e6244", "9f8b2e6244", r#"ldflags="-X main.v=82473""#),
+            ]
+        );
+        assert!(e.notes.is_empty());
+    }
+
+    #[test]
+    fn the_same_variable_at_build_and_run_time_gets_two_names() {
+        let s = MatrixSpec {
+            source: "test".into(),
+            axes: vec![
+                Axis { key: "env.GOGC".into(), values: vec![text(""), text("off")] },
+                Axis { key: "runenv.GOGC".into(), values: vec![text(""), text("off")] },
+            ],
+            ..MatrixSpec::default()
+        };
+        let e = expand(&s, None, 256).unwrap();
+        assert_eq!(names(&e), ["default", "run.GOGC=off", "env.GOGC=off", "env.GOGC=off,run.GOGC=off"]);
+        // The old spelling still finds a config when it names only one...
+        assert_eq!(expand(&s, Some("GOGC=off,GOGC=off"), 256).unwrap().baseline, "env.GOGC=off,run.GOGC=off");
+        // ...and says which it could mean when it names two.
+        let err = expand(&s, Some("GOGC=off"), 256).unwrap_err().to_string();
+        assert!(
+            err.ends_with("could name more than one configuration; write one of:\n  run.GOGC=off\n  env.GOGC=off"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn old_unquoted_names_still_find_their_baseline() {
+        let e = expand(&spec(), Some("ldflags=-s -w,trimpath,GOAMD64=v3"), 256).unwrap();
+        assert_eq!(e.baseline, r#"ldflags="-s -w",trimpath,GOAMD64=v3"#);
+    }
+
+    #[test]
+    fn whitespace_in_flag_values_does_not_make_another_config() {
+        let s = MatrixSpec {
+            source: "test".into(),
+            axes: vec![Axis {
+                key: "ldflags".into(),
+                values: vec![text("-s -w"), text(" -s  -w "), text("-X a=b,trimpath")],
+            }],
+            ..MatrixSpec::default()
+        };
+        let e = expand(&s, None, 256).unwrap();
+        assert_eq!(names(&e), ["default", r#"ldflags="-s -w""#, r#"ldflags="-X a=b,trimpath""#]);
+        assert_eq!(e.configs[1].merged, [r#"ldflags=" -s  -w ""#]);
+        assert_eq!(
+            e.notes,
+            [
+                r#"`ldflags=" -s  -w "` gives the same go build argv and environment as `ldflags="-s -w"`: built and measured once, as `ldflags="-s -w"`"#
+            ]
+        );
     }
 }

@@ -103,6 +103,8 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
         bail!("run {} recommends `{shown_name}`, which is not among its configurations", run.run_id);
     };
     check::run_values(run, &config.flags)?;
+    // As gostart.toml's loader reads flag values (whitespace normalised): what reads back.
+    let flags = config.flags.normalized();
     let old = match std::fs::read_to_string(file) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -110,9 +112,9 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
     };
     // The name may hold anything a flag value holds: in a comment it is one escaped line.
     let note = format!("{NOTE_MARK}: `{shown_name}`, recommended by run {}.", run.run_id);
-    let new = with_profile(old.as_deref(), name, profile_table(&config.flags), &note)
+    let new = with_profile(old.as_deref(), name, profile_table(&flags), &note)
         .with_context(|| format!("cannot edit {}", file.display()))?;
-    check::edit(old.as_deref(), &new, name, &config.flags, file)
+    check::edit(old.as_deref(), &new, name, &flags, file)
         .with_context(|| format!("{} not written", file.display()))?;
     let relative = file.strip_prefix(dir).ok().filter(|r| !r.as_os_str().is_empty());
     let shown = relative.unwrap_or(file).display().to_string();
@@ -122,7 +124,7 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
     }
     eprintln!("gostart: [profile.{name}] ← `{shown_name}` (recommended by run {})", run.run_id);
     eprint!("{}", printable(&diff(old.as_deref(), &new, &shown, relative.is_some())));
-    let programs = check::runs_programs(&config.flags);
+    let programs = check::runs_programs(&flags);
     if !programs.is_empty() {
         eprintln!(
             "gostart: warning: this profile sets {}, which make `go build` run the programs (or take the flags) they \
@@ -136,9 +138,9 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
         return Ok(0);
     }
     nofollow::replace_file(file, new.as_bytes()).with_context(|| format!("cannot write {}", file.display()))?;
-    check::written(old.as_deref(), name, &config.flags, file)?;
+    check::written(old.as_deref(), name, &flags, file)?;
     eprintln!("gostart: wrote {shown}; build it with `gostart build --profile {name}`");
-    if !config.flags.runenv.is_empty() {
+    if !flags.runenv.is_empty() {
         eprintln!("gostart: note: `runenv` is set when the program runs, not built in: start it with that environment");
     }
     Ok(0)

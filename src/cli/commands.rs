@@ -129,7 +129,9 @@ pub fn matrix(base: &Overrides, a: MatrixArgs) -> Result<i32> {
     let mut text = String::new();
     for c in &expanded.configs {
         let mark = if c.name == expanded.baseline { "  (baseline)" } else { "" };
-        text.push_str(&format!("{}  {}{mark}\n", c.id, c.name));
+        // Spellings merged into this config (also warned about on stderr).
+        let merged = if c.merged.is_empty() { String::new() } else { format!("  (also: {})", c.merged.join("; ")) };
+        text.push_str(&format!("{}  {}{mark}{merged}\n", c.id, c.name));
     }
     emit(text.as_bytes(), None, &config.dir)?;
     Ok(0)

@@ -2,6 +2,7 @@
 //! resolved into concrete values the rest of the pipeline uses without further defaulting.
 
 mod error;
+pub mod limits;
 pub mod presets;
 mod resolve;
 #[cfg(test)]
@@ -147,13 +148,20 @@ pub struct Config {
 
 impl Config {
     /// The expanded matrix; an unknown baseline is reported at its place in gostart.toml.
+    /// Checks that every command fits what the system takes, and prints the expansion's notes
+    /// (merged configurations) as warnings on stderr.
     pub fn expand(&self) -> anyhow::Result<crate::matrix::Expanded> {
-        crate::matrix::expand(&self.matrix, self.rank.baseline.as_deref(), self.max_configs).map_err(|e| {
-            match (e.downcast_ref::<crate::matrix::UnknownBaseline>(), &self.rank.baseline_at) {
+        let expanded = crate::matrix::expand(&self.matrix, self.rank.baseline.as_deref(), self.max_configs).map_err(
+            |e| match (e.downcast_ref::<crate::matrix::UnknownBaseline>(), &self.rank.baseline_at) {
                 (Some(_), Some(at)) => anyhow::anyhow!("{at}: {e}"),
                 _ => e,
-            }
-        })
+            },
+        )?;
+        limits::check_commands(self, &expanded)?;
+        for note in &expanded.notes {
+            eprintln!("warning: {note}");
+        }
+        Ok(expanded)
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use super::toml::{ProfileName, TomlConfig, TomlEntry, TomlMatrix};
+use super::toml::{ArgValue, ProfileName, TomlConfig, TomlEntry, TomlMatrix};
 use super::{Config, Measure, Overrides, Rank, Target, Weights, error, presets, user};
 use crate::flags::Flags;
 use crate::matrix::{self, Axis, MatrixSpec, Point, Setting};
@@ -106,7 +106,7 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
             cli.no_inittrace.then_some(false),
             true,
         ),
-        pin: layers.pick("measure.pin", um.pin.map(Some), pm.pin.map(Some), cli.pin.map(Some), None),
+        pin: layers.pick("measure.pin", um.pin.map(|c| Some(c.0)), pm.pin.map(|c| Some(c.0)), cli.pin.map(Some), None),
         build_timeout: layers.pick(
             "measure.build_timeout",
             um.build_timeout.map(|t| Some(t.0)),
@@ -115,6 +115,10 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
             None,
         ),
     };
+    // A CPU in a file was checked where it is written; one on the command line is checked here.
+    if let Some(cpu) = cli.pin {
+        super::limits::check_cpu(cpu).map_err(|e| anyhow::anyhow!("--pin {cpu}: {e}"))?;
+    }
     let default_jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = layers.pick("jobs", user.jobs.map(|j| j.0 as usize), None, cli.jobs, default_jobs);
     let go = match &cli.go {
@@ -162,9 +166,9 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
         max_configs: cli.max_configs,
         target: Target {
             package: target.package.map_or_else(|| ".".into(), |p| p.0),
-            args: target.args.unwrap_or_default(),
-            env: target.env.unwrap_or_default().into_iter().map(|(k, v)| (k.0, v)).collect(),
-            expect_exit: target.expect_exit.unwrap_or(0),
+            args: target.args.unwrap_or_default().into_iter().map(|a| a.0).collect(),
+            env: target.env.unwrap_or_default().into_iter().map(|(k, v)| (k.0, v.0)).collect(),
+            expect_exit: target.expect_exit.map_or(0, |e| e.0),
         },
         measure,
         matrix,
@@ -219,7 +223,9 @@ pub fn profiles_from_src(path: &Path, src: &str) -> Result<BTreeMap<String, Flag
     Ok(resolve_profiles(parsed.profile))
 }
 
-fn resolve_profiles(profiles: Option<BTreeMap<ProfileName, ::toml::Spanned<TomlEntry>>>) -> BTreeMap<String, Flags> {
+fn resolve_profiles(
+    profiles: Option<BTreeMap<ProfileName, ::toml::Spanned<TomlEntry<super::toml::AnyBuildMode>>>>,
+) -> BTreeMap<String, Flags> {
     profiles
         .unwrap_or_default()
         .into_iter()
@@ -251,8 +257,8 @@ fn spec_from(m: &TomlMatrix, source: &str, path: &Path, src: &str) -> Result<Mat
             axes.push(Axis { key: key.to_owned(), values });
         }
     };
-    let texts = |a: &Option<super::toml::Axis<String>>| {
-        a.as_ref().map(|a| a.0.iter().map(|s| Setting::Text(s.clone())).collect())
+    let texts = |a: &Option<super::toml::Axis<ArgValue>>| {
+        a.as_ref().map(|a| a.0.iter().map(|s| Setting::Text(s.0.clone())).collect())
     };
     let tool_flags = |a: &Option<super::toml::Axis<super::toml::ToolFlags>>| {
         a.as_ref().map(|a| a.0.iter().map(|s| Setting::Text(s.0.clone())).collect())
@@ -293,7 +299,7 @@ fn spec_from(m: &TomlMatrix, source: &str, path: &Path, src: &str) -> Result<Mat
 }
 
 /// The axis settings an include/exclude entry or a profile names.
-fn entry_point(e: &TomlEntry) -> Point {
+fn entry_point<B: AsRef<str>>(e: &TomlEntry<B>) -> Point {
     let mut p = Point::new();
     let mut text = |k: &str, v: &Option<String>| {
         if let Some(v) = v {
@@ -303,8 +309,8 @@ fn entry_point(e: &TomlEntry) -> Point {
     text("ldflags", &e.ldflags.as_ref().map(|f| f.0.clone()));
     text("gcflags", &e.gcflags.as_ref().map(|f| f.0.clone()));
     text("asmflags", &e.asmflags.as_ref().map(|f| f.0.clone()));
-    text("pgo", &e.pgo);
-    text("buildmode", &e.buildmode.as_ref().map(|b| b.0.clone()));
+    text("pgo", &e.pgo.as_ref().map(|p| p.0.clone()));
+    text("buildmode", &e.buildmode.as_ref().map(|b| b.as_ref().to_owned()));
     if let Some(t) = e.trimpath {
         p.insert("trimpath".into(), Setting::Bool(t));
     }
@@ -313,7 +319,7 @@ fn entry_point(e: &TomlEntry) -> Point {
     }
     for (prefix, table) in [("env", &e.env), ("runenv", &e.runenv)] {
         for (name, value) in table.iter().flatten() {
-            p.insert(format!("{prefix}.{}", name.0), Setting::Text(value.clone()));
+            p.insert(format!("{prefix}.{}", name.0), Setting::Text(value.0.clone()));
         }
     }
     p

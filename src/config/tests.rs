@@ -217,3 +217,109 @@ fn a_profile_name_that_is_not_a_plain_name_is_refused_at_its_key() {
     assert!(e.starts_with("gostart.toml:1:13: `a\u{1b}b` is not a valid profile name"), "{e}");
     assert!(load_src("[profile.\"v1.2_rc-3\"]\ntrimpath = true\n").unwrap().profiles.contains_key("v1.2_rc-3"));
 }
+
+#[test]
+fn values_that_cannot_be_argv_or_env_are_refused_at_their_key() {
+    let e = error_of("[target]\nargs = [\n  \"--version\",\n  \"a\\u0000b\",\n]\n");
+    assert!(e.starts_with("gostart.toml:2:8: this value contains a NUL byte"), "{e}");
+    assert!(e.contains("(in `target.args`)"), "the key is not named:\n{e}");
+    let e = error_of("[target]\nenv = { MODE = \"\\u0000\" }\n");
+    assert!(e.contains("NUL byte") && e.contains("(in `target.env.MODE`)"), "{e}");
+    let e = error_of("[target]\npackage = \"./cmd\\u0000\"\n");
+    assert!(
+        e.starts_with("gostart.toml:2:11: this value contains a NUL byte") && e.contains("`target.package`"),
+        "{e}"
+    );
+    for (src, key) in [
+        ("[matrix]\nldflags = [\"-X a=\\u0000\"]\n", "matrix.ldflags"),
+        ("[matrix]\npgo = [\"\\u0000\"]\n", "matrix.pgo"),
+        ("[matrix.env]\nGOAMD64 = [\"v1\\u0000\"]\n", "matrix.env.GOAMD64"),
+        ("[matrix.runenv]\nGOGC = [\"\\u0000\"]\n", "matrix.runenv.GOGC"),
+        ("[[matrix.include]]\nrunenv = { GOGC = \"\\u0000\" }\n", "matrix.include.runenv.GOGC"),
+        ("[profile.x]\ngcflags = \"\\u0000\"\n", "profile.x.gcflags"),
+    ] {
+        let e = error_of(src);
+        assert!(e.contains("NUL byte") && e.contains(&format!("(in `{key}`)")), "{src}:\n{e}");
+    }
+    // 64 KiB is the most one value may hold; the line shown is cut.
+    let long = "x".repeat(super::limits::MAX_VALUE_BYTES + 1);
+    let e = error_of(&format!("[matrix]\nldflags = [\"-X main.v={long}\"]\n"));
+    assert!(e.contains("is 65547 bytes long") && e.contains("at most 65536 bytes"), "{}", &e[..200]);
+    assert!(e.len() < 1000, "the whole line was printed: {} bytes", e.len());
+    load_src(&format!("[target]\nargs = [\"{}\"]\n", "x".repeat(super::limits::MAX_VALUE_BYTES))).unwrap();
+}
+
+#[test]
+fn commands_larger_than_the_system_takes_are_refused_before_building() {
+    // Each value fits; all of one build's environment does not.
+    let values: String = (0..17).map(|i| format!("V{i} = [\"{}\"]\n", "x".repeat(64 * 1024 - 8))).collect();
+    let c = load_src(&format!("[matrix.env]\n{values}")).unwrap();
+    let e = format!("{:#}", c.expand().unwrap_err());
+    assert!(e.contains("its go build command and environment come to") && e.contains("1 MiB"), "{}", &e[..300]);
+}
+
+#[test]
+fn environment_names_must_be_names() {
+    for (src, why) in [
+        ("[matrix.env]\n\"\" = [\"1\"]\n", "needs a name"),
+        ("[matrix.runenv]\n\"A=B\" = [\"1\"]\n", "`=` would end the name"),
+        ("[target]\nenv = { \"A\\u0000\" = \"1\" }\n", "NUL"),
+        ("[[matrix.include]]\nenv = { \"1X\" = \"1\" }\n", "not starting with a digit"),
+        ("[profile.r]\nrunenv = { \"\\u001b[31m\" = \"1\" }\n", "`\\u{1b}[31m` is not an environment variable name"),
+    ] {
+        let e = error_of(src);
+        assert!(e.contains("is not an environment variable name") && e.contains(why), "{src}:\n{e}");
+    }
+}
+
+#[test]
+fn expect_exit_is_one_byte() {
+    let e = error_of("[target]\nexpect_exit = 256\n");
+    assert!(
+        e.starts_with("gostart.toml:2:15: an exit code is 0 to 255 (a process exits with one byte), not 256"),
+        "{e}"
+    );
+    assert!(error_of("[target]\nexpect_exit = -1\n").contains("not -1"));
+    assert_eq!(load_src("[target]\nexpect_exit = 255\n").unwrap().target.expect_exit, 255);
+}
+
+#[test]
+fn pin_must_name_a_cpu_this_process_may_use() {
+    let e = error_of("[measure]\npin = 4096\n");
+    assert!(e.starts_with("gostart.toml:2:7: CPU 4096 is not one this process may run on; pick one of "), "{e}");
+    let cpu = super::limits::allowed_cpus().unwrap()[0];
+    assert_eq!(load_src(&format!("[measure]\npin = {cpu}\n")).unwrap().measure.pin, Some(cpu));
+    let dir = tempfile::tempdir().unwrap();
+    let o = Overrides { dir: dir.path().to_owned(), max_configs: 256, pin: Some(100_000), ..Overrides::default() };
+    let e = format!("{:#}", load_with_user(&o, None, UserConfig::default()).unwrap_err());
+    assert!(e.starts_with("--pin 100000: CPU 100000 is not one this process may run on"), "{e}");
+}
+
+#[test]
+fn buildmodes_tune_cannot_run_are_refused_in_the_matrix_but_fine_in_a_profile() {
+    for mode in ["c-archive", "c-shared", "plugin", "archive", "shared"] {
+        let e = error_of(&format!("[matrix]\nbuildmode = [\"exe\", \"{mode}\"]\n"));
+        assert!(e.starts_with("gostart.toml:2:13: buildmode") && e.contains("`tune` cannot measure it"), "{e}");
+        let e = error_of(&format!("[[matrix.include]]\nbuildmode = \"{mode}\"\n"));
+        assert!(e.starts_with("gostart.toml:2:13: buildmode") && e.contains("(in `matrix.include.buildmode`)"), "{e}");
+        let c = load_src(&format!("[profile.lib]\nbuildmode = \"{mode}\"\n")).unwrap();
+        assert_eq!(c.profiles["lib"].buildmode, mode);
+        // The matrix (the default preset) is untouched by the profile.
+        c.expand().unwrap();
+    }
+    let e = error_of("[profile.lib]\nbuildmode = \"dll\"\n");
+    assert!(e.contains("`dll` is not a buildmode go knows; expected one of archive, c-archive"), "{e}");
+    assert_eq!(load_src("[profile.p]\nbuildmode = \"default\"\n").unwrap().profiles["p"].buildmode, "exe");
+}
+
+#[test]
+fn flag_values_go_would_refuse_are_refused_where_written() {
+    let e = error_of("[matrix]\nldflags = [\"-X 'main.v=a\"]\n");
+    assert!(e.starts_with("gostart.toml:2:11: unterminated ' quote"), "{e}");
+    let e = error_of("[matrix]\ngcflags = [\"N\"]\n");
+    assert!(e.contains("as `pattern=flags`") && e.contains("has no `=`"), "{e}");
+    let c = load_src("[matrix]\nldflags = [\"-X 'main.v=a b'\", \" -s  -w \"]\n").unwrap();
+    let e = c.expand().unwrap();
+    let names: Vec<&str> = e.configs.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["default", r#"ldflags="-X 'main.v=a b'""#, r#"ldflags="-s -w""#]);
+}

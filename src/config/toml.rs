@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, de};
 use toml::Spanned;
 
+use super::limits;
+use crate::flags::quoted;
 use crate::rank::Figure;
 
 #[derive(Debug, Default, Deserialize)]
@@ -15,16 +17,16 @@ pub struct TomlConfig {
     pub measure: Option<TomlMeasure>,
     pub matrix: Option<TomlMatrix>,
     pub rank: Option<TomlRank>,
-    pub profile: Option<BTreeMap<ProfileName, Spanned<TomlEntry>>>,
+    pub profile: Option<BTreeMap<ProfileName, Spanned<TomlEntry<AnyBuildMode>>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TomlTarget {
     pub package: Option<PackagePattern>,
-    pub args: Option<Vec<String>>,
-    pub env: Option<BTreeMap<EnvName, String>>,
-    pub expect_exit: Option<i32>,
+    pub args: Option<Vec<ArgValue>>,
+    pub env: Option<BTreeMap<EnvName, ArgValue>>,
+    pub expect_exit: Option<ExitCode>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -38,7 +40,7 @@ pub struct TomlMeasure {
     pub max_runs: Option<Positive>,
     pub cold: Option<bool>,
     pub inittrace: Option<bool>,
-    pub pin: Option<usize>,
+    pub pin: Option<Cpu>,
     pub build_timeout: Option<Timeout>,
 }
 
@@ -49,6 +51,7 @@ pub struct PackagePattern(pub String);
 impl<'de> Deserialize<'de> for PackagePattern {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let pattern = String::deserialize(d)?;
+        limits::check_value(&pattern).map_err(de::Error::custom)?;
         crate::go::check_package(&pattern).map_err(de::Error::custom)?;
         Ok(PackagePattern(pattern))
     }
@@ -79,26 +82,27 @@ pub struct TomlMatrix {
     pub trimpath: Option<Axis<bool>>,
     pub buildmode: Option<Axis<BuildMode>>,
     pub tags: Option<Axis<Tags>>,
-    pub pgo: Option<Axis<String>>,
-    pub env: Option<BTreeMap<EnvName, Axis<String>>>,
-    pub runenv: Option<BTreeMap<EnvName, Axis<String>>>,
+    pub pgo: Option<Axis<ArgValue>>,
+    pub env: Option<BTreeMap<EnvName, Axis<ArgValue>>>,
+    pub runenv: Option<BTreeMap<EnvName, Axis<ArgValue>>>,
     pub include: Option<Vec<Spanned<TomlEntry>>>,
     pub exclude: Option<Vec<Spanned<TomlEntry>>>,
 }
 
-/// One point of the matrix: an include/exclude entry or a `[profile.NAME]`.
-#[derive(Debug, Default, Clone, Deserialize)]
+/// One point of the matrix: an include/exclude entry (`B` = [`BuildMode`]: only what `tune`
+/// can run) or a `[profile.NAME]` (`B` = [`AnyBuildMode`]: whatever `gostart build` can build).
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TomlEntry {
+pub struct TomlEntry<B = BuildMode> {
     pub ldflags: Option<ToolFlags>,
     pub gcflags: Option<ToolFlags>,
     pub asmflags: Option<ToolFlags>,
     pub trimpath: Option<bool>,
-    pub buildmode: Option<BuildMode>,
+    pub buildmode: Option<B>,
     pub tags: Option<Tags>,
-    pub pgo: Option<String>,
-    pub env: Option<BTreeMap<EnvName, String>>,
-    pub runenv: Option<BTreeMap<EnvName, String>>,
+    pub pgo: Option<ArgValue>,
+    pub env: Option<BTreeMap<EnvName, ArgValue>>,
+    pub runenv: Option<BTreeMap<EnvName, ArgValue>>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -155,13 +159,10 @@ pub struct ToolFlags(pub String);
 
 impl<'de> Deserialize<'de> for ToolFlags {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        // `pattern=-flags ...`: the flags are after the pattern.
-        let flags = match text.split_once('=') {
-            Some((pattern, rest)) if !pattern.starts_with('-') && !pattern.contains(' ') => rest,
-            _ => text.as_str(),
-        };
-        for word in flags.split_whitespace() {
+        let text = ArgValue::deserialize(d)?.0;
+        // The words as go reads them (after a `pattern=`), so what go would refuse is refused here.
+        let words = quoted::split(&text).map_err(de::Error::custom)?;
+        for word in words.words {
             let name = word.split('=').next().unwrap_or(word);
             let why = match name {
                 "-o" => "each configuration's binary goes to its folder in the run directory",
@@ -169,10 +170,53 @@ impl<'de> Deserialize<'de> for ToolFlags {
                 _ => continue,
             };
             return Err(de::Error::custom(format!(
-                "gostart sets `{name}` itself ({why}); remove `{word}` from this value"
+                "gostart sets `{name}` itself ({why}); remove `{}` from this value",
+                word.escape_debug()
             )));
         }
         Ok(ToolFlags(text))
+    }
+}
+
+/// A value that becomes an argument or an environment value: no NUL byte, at most
+/// [`limits::MAX_VALUE_BYTES`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArgValue(pub String);
+
+impl<'de> Deserialize<'de> for ArgValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        limits::check_value(&text).map_err(de::Error::custom)?;
+        Ok(ArgValue(text))
+    }
+}
+
+/// The exit code a probe run is expected to return: one byte, 0 to 255.
+#[derive(Debug, Clone, Copy)]
+pub struct ExitCode(pub i32);
+
+impl<'de> Deserialize<'de> for ExitCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(d)?;
+        match u8::try_from(n) {
+            Ok(code) => Ok(ExitCode(i32::from(code))),
+            Err(_) => {
+                Err(de::Error::custom(format!("an exit code is 0 to 255 (a process exits with one byte), not {n}")))
+            }
+        }
+    }
+}
+
+/// A CPU this process may run on, for `pin`.
+#[derive(Debug, Clone, Copy)]
+pub struct Cpu(pub usize);
+
+impl<'de> Deserialize<'de> for Cpu {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(d)?;
+        let cpu = usize::try_from(n).map_err(|_| de::Error::custom(format!("a CPU number is 0 or more, not {n}")))?;
+        limits::check_cpu(cpu).map_err(de::Error::custom)?;
+        Ok(Cpu(cpu))
     }
 }
 
@@ -194,26 +238,66 @@ impl<'de> Deserialize<'de> for Tags {
         };
         let tags: Vec<String> = tags.into_iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
         if let Some(bad) = tags.iter().find(|t| !t.chars().all(|c| c.is_alphanumeric() || "_.-".contains(c))) {
-            return Err(de::Error::custom(format!("`{bad}` is not a build tag (letters, digits, `_`, `.`, `-`)")));
+            return Err(de::Error::custom(format!(
+                "`{}` is not a build tag (letters, digits, `_`, `.`, `-`)",
+                bad.escape_debug()
+            )));
         }
+        // They become one `-tags=a,b` argument.
+        limits::check_value(&tags.join(",")).map_err(de::Error::custom)?;
         Ok(Tags(tags))
     }
 }
 
-/// A `-buildmode` that makes a program gostart can run.
+/// A `-buildmode` that makes a program gostart can run: what a matrix may hold.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuildMode(pub String);
 
 impl<'de> Deserialize<'de> for BuildMode {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let AnyBuildMode(mode) = AnyBuildMode::deserialize(d)?;
+        if !crate::flags::RUNNABLE_BUILDMODES.contains(&mode.as_str()) {
+            return Err(de::Error::custom(format!(
+                "buildmode `{mode}` does not make a program gostart can start, so `tune` cannot measure it; \
+                 a matrix takes `exe` or `pie` (a [profile] may use `{mode}` for `gostart build`)"
+            )));
+        }
+        Ok(BuildMode(mode))
+    }
+}
+
+/// Any `-buildmode` go knows (`go help buildmode`): what a `[profile]` may hold, since
+/// `gostart build` only builds it. `default` is written `exe`, as for a main package.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnyBuildMode(pub String);
+
+/// Every `-buildmode` of `go help buildmode`.
+const BUILDMODES: &[&str] = &["archive", "c-archive", "c-shared", "default", "exe", "pie", "plugin", "shared"];
+
+impl<'de> Deserialize<'de> for AnyBuildMode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mode = String::deserialize(d)?;
         match mode.as_str() {
-            "exe" | "default" => Ok(BuildMode("exe".into())),
-            "pie" => Ok(BuildMode(mode)),
+            "default" => Ok(AnyBuildMode("exe".into())),
+            m if BUILDMODES.contains(&m) => Ok(AnyBuildMode(mode)),
             _ => Err(de::Error::custom(format!(
-                "buildmode `{mode}` does not make a program gostart can start; expected `exe` or `pie`"
+                "`{}` is not a buildmode go knows; expected one of {}",
+                mode.escape_debug(),
+                BUILDMODES.join(", ")
             ))),
         }
+    }
+}
+
+impl AsRef<str> for BuildMode {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for AnyBuildMode {
+    fn as_ref(&self) -> &str {
+        &self.0
     }
 }
 
@@ -224,15 +308,25 @@ pub struct EnvName(pub String);
 impl<'de> Deserialize<'de> for EnvName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let name = String::deserialize(d)?;
-        let ok = !name.is_empty()
-            && !name.starts_with(|c: char| c.is_ascii_digit())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !ok {
-            return Err(de::Error::custom(format!(
-                "`{name}` is not an environment variable name (letters, digits and `_`)"
-            )));
+        let why = if name.is_empty() {
+            Some("an environment variable needs a name")
+        } else if name.contains('=') {
+            Some("`=` would end the name")
+        } else if name.contains('\0') {
+            Some("no name can hold a NUL byte")
+        } else if name.starts_with(|c: char| c.is_ascii_digit())
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            Some("letters, digits and `_`, not starting with a digit")
+        } else {
+            None
+        };
+        match why {
+            Some(why) => {
+                Err(de::Error::custom(format!("`{}` is not an environment variable name ({why})", name.escape_debug())))
+            }
+            None => Ok(EnvName(name)),
         }
-        Ok(EnvName(name))
     }
 }
 

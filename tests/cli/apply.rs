@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::project::{Printed, Project, arg};
 
-/// Size alone decides (it is exact), so `ldflags=-s -w` is always recommended over `default`.
+/// Size alone decides (it is exact), so `ldflags="-s -w"` is always recommended over `default`.
 const SIZE_DECIDES: &str = "[measure]\nruns = 3\nwarmup = 1\n\n[matrix]\nldflags = [\"\", \"-s -w\"]\n\n[rank]\n\
                             weights = { startup = 0.0, size = 1.0, escapes = 0.0 }\n";
 
@@ -66,7 +66,7 @@ fn apply_replaces_profile_tuned_in_place_and_keeps_every_comment() {
     let p = Project::from_fixture("hello").file("gostart.toml", COMMENTED);
     tune(&p, &[]);
     let stderr = p.run(&["apply"]).success().stdout("").stderr_text();
-    assert!(stderr.contains("[profile.tuned] ← `ldflags=-s -w`"), "{stderr}");
+    assert!(stderr.contains("[profile.tuned] ← `ldflags=\"-s -w\"`"), "{stderr}");
     assert!(stderr.contains("--- a/gostart.toml\n+++ b/gostart.toml\n"), "{stderr}");
     assert!(stderr.contains("\n-ldflags = \"\" # stale\n-trimpath = true\n+ldflags = \"-s -w\"\n"), "{stderr}");
 
@@ -104,7 +104,7 @@ fn apply_replaces_profile_tuned_in_place_and_keeps_every_comment() {
 
     // Applying again changes nothing.
     let again = p.run(&["apply"]).success().stderr_text();
-    assert!(again.contains("already `ldflags=-s -w`; nothing to change"), "{again}");
+    assert!(again.contains("already `ldflags=\"-s -w\"`; nothing to change"), "{again}");
     assert_eq!(read(&p, "gostart.toml"), text);
 }
 
@@ -116,7 +116,7 @@ fn tune_apply_writes_profile_tuned_and_shows_the_diff() {
     assert_eq!(
         text,
         format!(
-            "{SIZE_DECIDES}\n# Written by `gostart apply`: `ldflags=-s -w`, recommended by run {run_id}.\n\
+            "{SIZE_DECIDES}\n# Written by `gostart apply`: `ldflags=\"-s -w\"`, recommended by run {run_id}.\n\
              [profile.tuned]\nldflags = \"-s -w\"\n"
         )
     );
@@ -264,7 +264,7 @@ fn compare_shows_the_configs_of_two_runs() {
     let table = p.run(&["compare", &a, "last"]).success().stdout_text();
     assert!(table.starts_with(&format!("A: run {a} · fixture.test/hello · ")), "{table}");
     assert!(table.contains(&format!("\nB: run {b} · fixture.test/hello · ")), "{table}");
-    for name in ["default", "ldflags=-s -w"] {
+    for name in ["default", "ldflags=\"-s -w\""] {
         let row = table.lines().find(|l| l.contains(&format!(" {name} "))).unwrap_or_else(|| panic!("{table}"));
         // Same flags, same size; startup is `~` or a ratio.
         assert!(row.contains(" ~ ") || row.contains("× "), "{row}");
@@ -308,10 +308,13 @@ fn compare_shows_the_configs_of_two_runs() {
         .iter()
         .map(|r| (r["name"].as_str().unwrap(), r["in"].as_str().unwrap(), r["note"].as_str().unwrap()))
         .collect();
-    assert_eq!(rows, [("default", "both", ""), ("ldflags=-s -w", "a", "only in A"), ("trimpath", "b", "only in B")]);
+    assert_eq!(
+        rows,
+        [("default", "both", ""), ("ldflags=\"-s -w\"", "a", "only in A"), ("trimpath", "b", "only in B")]
+    );
     assert_eq!(json["configs"][1]["startup_ratio"], Value::Null);
     assert!(json["configs"][1]["size_a"].as_u64().is_some() && json["configs"][1]["size_b"].is_null());
     let table = p.run(&["compare", &a, &c]).success().stdout_text();
-    assert!(table.lines().any(|l| l.contains(" ldflags=-s -w ") && l.contains(" only in A ")), "{table}");
+    assert!(table.lines().any(|l| l.contains(" ldflags=\"-s -w\" ") && l.contains(" only in A ")), "{table}");
     assert!(table.lines().any(|l| l.contains(" trimpath ") && l.contains(" only in B ")), "{table}");
 }

@@ -24,7 +24,7 @@ fn an_empty_axis_is_an_error_at_its_value() {
 fn a_baseline_that_names_no_config_lists_the_configs() {
     let stderr = config_error("[matrix]\nldflags = [\"\", \"-s -w\"]\n[rank]\nbaseline = \"nope\"\n");
     assert!(stderr.contains(r#"gostart.toml:4:12: [rank] baseline = "nope" names no configuration"#), "{stderr}");
-    assert!(stderr.contains("\n  default\n  ldflags=-s -w\n"), "the configs are not listed:\n{stderr}");
+    assert!(stderr.contains("\n  default\n  ldflags=\"-s -w\"\n"), "the configs are not listed:\n{stderr}");
 }
 
 #[test]

@@ -312,7 +312,7 @@ fn a_baseline_that_fails_to_build_leaves_the_others_measured_and_nothing_ranked(
     let run = last_run(&p);
     assert_eq!(run["baseline"], "ldflags=-bogus");
     assert_eq!(config(&run, "ldflags=-bogus")["build"]["ok"], false);
-    assert_measured(config(&run, "ldflags=-s -w"), 2);
+    assert_measured(config(&run, "ldflags=\"-s -w\""), 2);
     for c in configs(&run) {
         assert_eq!(c["ratios"], Value::Null, "{}: ratios without a baseline", c["name"]);
         assert_eq!(c["score"], Value::Null, "{}: a score without a baseline", c["name"]);

@@ -17,6 +17,7 @@ mod faults;
 mod go_faults;
 mod hostile_argv;
 mod hostile_files;
+mod limits;
 mod matrix;
 mod metadata;
 mod project;

@@ -38,7 +38,7 @@ fn metadata_describes_toolchain_module_config_and_matrix() {
         .iter()
         .map(|c| (c["id"].as_str().unwrap(), c["name"].as_str().unwrap()))
         .collect();
-    assert_eq!(configs, [("efcaa24e", "default"), ("3b209a57", "ldflags=-s -w")]);
+    assert_eq!(configs, [("efcaa24e", "default"), ("3b209a57", "ldflags=\"-s -w\"")]);
 
     let config = &m["config"];
     assert_eq!(config["measure"]["runs"], 3);

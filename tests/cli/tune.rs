@@ -35,7 +35,7 @@ fn tune_json_measures_every_config_and_saves_the_run() {
     assert!(go_version.starts_with("go"), "go_version: {go_version}");
     assert_eq!(run["baseline"], "default");
     assert_eq!(run["target"]["import_path"], "fixture.test/hello");
-    assert_eq!(names(&run), ["default", "trimpath", "ldflags=-s -w", "ldflags=-s -w,trimpath"]);
+    assert_eq!(names(&run), ["default", "trimpath", "ldflags=\"-s -w\"", "ldflags=\"-s -w\",trimpath"]);
 
     let run_id = run["run_id"].as_str().unwrap();
     let run_dir = p.path(".gostart/runs").join(run_id);
@@ -57,16 +57,16 @@ fn tune_json_measures_every_config_and_saves_the_run() {
         assert_eq!(argv[3], arg(&binary), "{name}");
         assert_eq!(fs::metadata(&binary).unwrap().len(), bytes, "{name}");
         assert_eq!(argv.last(), Some(&"."), "{name}");
-        assert_eq!(argv.contains(&"-ldflags=-s -w"), name.starts_with("ldflags=-s -w"), "{name}: {argv:?}");
+        assert_eq!(argv.contains(&"-ldflags=-s -w"), name.starts_with("ldflags=\"-s -w\""), "{name}: {argv:?}");
         assert_eq!(argv.contains(&"-trimpath"), name.ends_with("trimpath"), "{name}: {argv:?}");
     }
 
     // Stripping symbols and DWARF makes the binary much smaller; the ratio is the sizes' ratio.
     let base = config(&run, "default");
-    let stripped = config(&run, "ldflags=-s -w");
+    let stripped = config(&run, "ldflags=\"-s -w\"");
     assert_eq!(base["ratios"]["size"], 1.0);
     let ratio = stripped["ratios"]["size"].as_f64().unwrap();
-    assert!(ratio < 0.9, "size ratio of ldflags=-s -w: {ratio}");
+    assert!(ratio < 0.9, "size ratio of ldflags=\"-s -w\": {ratio}");
     let sizes = u64_at(stripped, "/size/bytes") as f64 / u64_at(base, "/size/bytes") as f64;
     assert!((ratio - sizes).abs() < 1e-12, "ratio {ratio} vs sizes {sizes}");
     let recommended = run["verdict"]["recommended"].as_str().expect("a recommended config");
@@ -136,7 +136,7 @@ fn a_probe_that_exits_non_zero_fails_its_config_and_the_run_exits_3() {
     let run = out.stdout_json();
 
     assert_eq!(run["target"]["args"], json!(["--fail"]));
-    assert_eq!(names(&run), ["default", "ldflags=-s -w"]);
+    assert_eq!(names(&run), ["default", "ldflags=\"-s -w\""]);
     for c in configs(&run) {
         let name = c["name"].as_str().unwrap();
         assert_eq!(c["build"]["ok"], true, "{name}");

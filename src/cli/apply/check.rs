@@ -109,7 +109,7 @@ pub fn edit(old: Option<&str>, new: &str, name: &str, intended: &Flags, path: &P
     }
     let profiles = crate::config::profiles_from_src(path, new).context("the edited file would not load")?;
     match profiles.get(name) {
-        Some(back) if back == intended => Ok(()),
+        Some(back) if *back == intended.normalized() => Ok(()),
         Some(back) => bail!(
             "[profile.{name}] would read back as `{}`, not as the recommended `{}`",
             one_line(&back.name()),

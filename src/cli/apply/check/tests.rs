@@ -88,7 +88,6 @@ fn settings_the_loader_refuses_do_not_read_back() {
     let old = "[matrix]\nldflags = [\"\"]\n";
     for flags in [
         with_ldflags("-o /tmp/x"),
-        Flags { buildmode: "c-shared".into(), ..Flags::default() },
         Flags { tags: vec!["a b".into()], ..Flags::default() },
         Flags { env: BTreeMap::from([("A B".into(), "1".into())]), ..Flags::default() },
         Flags { env: BTreeMap::from([("CC".into(), String::new())]), ..Flags::default() },
@@ -211,7 +210,14 @@ fn expected(flags: &Flags) -> toml::Value {
 /// A value the loader refuses (`-o` and `-json` are gostart's own): such a profile cannot
 /// read back, and apply refuses it, which another test shows.
 fn loader_refuses(flags: &Flags) -> bool {
-    [&flags.ldflags, &flags.gcflags, &flags.asmflags].iter().any(|v| {
+    // Also what go itself would refuse to split (an unclosed quote, words with no flag).
+    let unsplittable = [&flags.ldflags, &flags.gcflags, &flags.asmflags]
+        .iter()
+        .any(|v| !v.trim().is_empty() && crate::flags::quoted::split(v).is_err());
+    // No argument or environment value can carry a NUL byte.
+    let values = [&flags.ldflags, &flags.gcflags, &flags.asmflags, &flags.pgo].into_iter().chain(flags.tags.iter());
+    let nul = values.chain(flags.env.values()).chain(flags.runenv.values()).any(|v| v.contains('\0'));
+    unsplittable || nul || [&flags.ldflags, &flags.gcflags, &flags.asmflags].iter().any(|v| {
         v.split_whitespace()
             .any(|w| matches!(w.split('=').next(), Some(n) if n.ends_with("-o") || n.ends_with("-json")))
     })
