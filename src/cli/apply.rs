@@ -114,8 +114,7 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
     let note = format!("{NOTE_MARK}: `{shown_name}`, recommended by run {}.", run.run_id);
     let new = with_profile(old.as_deref(), name, profile_table(&flags), &note)
         .with_context(|| format!("cannot edit {}", file.display()))?;
-    check::edit(old.as_deref(), &new, name, &flags, file)
-        .with_context(|| format!("{} not written", file.display()))?;
+    check::edit(old.as_deref(), &new, name, &flags, file).with_context(|| format!("{} not written", file.display()))?;
     let relative = file.strip_prefix(dir).ok().filter(|r| !r.as_os_str().is_empty());
     let shown = relative.unwrap_or(file).display().to_string();
     if old.as_deref() == Some(new.as_str()) {

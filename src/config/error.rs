@@ -52,7 +52,7 @@ fn excerpt(line: &str, col: usize, width: usize) -> (String, usize, usize) {
         let start = col.saturating_sub(20).min(chars.len());
         (start, (start + SHOWN_CHARS).min(chars.len()))
     };
-    let shown = |c: &char| if c.is_control() && *c != '\t' { c.escape_debug().to_string() } else { c.to_string() };
+    let shown = |c: &char| crate::printable::printable(c.encode_utf8(&mut [0; 4])).into_owned();
     let columns =
         |range: std::ops::Range<usize>| -> usize { chars[range].iter().map(|c| shown(c).chars().count()).sum() };
     let mut text: String = chars[start..end].iter().map(shown).collect();
@@ -154,7 +154,7 @@ mod tests {
         let at_3 = src.find(" 3").unwrap() + 1;
         let err = at(Path::new("gostart.toml"), src, Some(at_3..at_3 + 1), "expected a newline").to_string();
         assert!(!err.contains('\u{1b}'), "{err:?}");
-        assert!(err.ends_with("2 | package = \"\\u{1b}[31m\" 3\n  |                        ^"), "{err}");
+        assert!(err.ends_with("2 | package = \"\\x1b[31m\" 3\n  |                      ^"), "{err}");
     }
 
     #[test]

@@ -89,7 +89,7 @@ fn a_build_past_build_timeout_is_recorded_as_timed_out() {
         wrapped_go(&p, "slow", "if [ \"$1\" = build ]; then case \"$*\" in *-ldflags=*) exec sleep 300;; esac; fi");
     let run = p.run(&["--go", arg(&go), "tune", "--format", "json"]).code(3).stdout_json();
     assert_eq!(run["measure"]["build_timeout"], "2s");
-    let slow = crate::project::config(&run, "ldflags=-s -w");
+    let slow = crate::project::config(&run, "ldflags=\"-s -w\"");
     assert_eq!(slow["build"]["status"], "timed_out", "{}", slow["build"]);
     assert_eq!(slow["build"]["ok"], false);
     let error = slow["build"]["error"].as_str().unwrap();

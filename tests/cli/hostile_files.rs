@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::project::{Printed, Project, arg, read_json};
+use crate::project::{Printed, Project, arg, configs, read_json};
 
 const QUICK: &str = "[measure]\nruns = 2\nwarmup = 0\ninittrace = false\n";
 /// Size alone decides (it is exact), so the stripped config is always recommended.
@@ -50,10 +50,16 @@ fn a_newline_in_a_matrix_value_stays_inside_its_string_when_applied() {
     let p = Project::from_fixture("hello").file("gostart.toml", &toml);
     let run = tune(&p, &[]);
     let recommended = run["verdict"]["recommended"].as_str().unwrap();
-    assert!(recommended.contains("\nGOFLAGS = "), "the recommendation is the config with newlines: {recommended}");
+    // The name quotes the value, so it is one line; the value itself holds the newlines.
+    assert!(
+        recommended.contains("NOTE=\"x\\nGOFLAGS = "),
+        "the recommendation is the config with newlines: {recommended}"
+    );
+    let chosen = configs(&run).iter().find(|c| c["name"] == recommended).unwrap();
+    assert!(chosen["flags"]["env"]["NOTE"].as_str().unwrap().contains("\nGOFLAGS = "), "{chosen}");
 
     let stderr = p.run(&["apply"]).success().stderr_text();
-    assert!(stderr.contains("NOTE=x\\nGOFLAGS"), "the name is shown on one line:\n{stderr}");
+    assert!(stderr.contains(r#"NOTE="x\nGOFLAGS"#), "the name is shown on one line:\n{stderr}");
     let before: toml::Table = toml::from_str(&toml).unwrap();
     let mut written: toml::Table = toml::from_str(&fs::read_to_string(p.path("gostart.toml")).unwrap()).unwrap();
     let profiles = written.remove("profile").expect("a [profile] table");
@@ -104,7 +110,7 @@ fn a_crafted_results_json_is_refused_and_gostart_toml_is_left_as_it_was() {
         (
             "buildmode",
             Box::new(|r| recommended(r)["flags"]["buildmode"] = "c-shared".into()),
-            "buildmode `c-shared` does not make a program gostart can start",
+            "buildmode `c-shared` of its recommendation does not make a program gostart can start",
         ),
         ("own-flag", Box::new(|r| recommended(r)["flags"]["ldflags"] = "-s -o /tmp/x".into()), "gostart sets `-o`"),
         (

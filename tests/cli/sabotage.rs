@@ -36,7 +36,7 @@ fn a_probe_that_ruins_its_own_binary_fails_its_config_and_the_others_are_measure
         ),
         ("garbage", "Exec format error (os error 8); the file is not a program this machine can run"),
     ] {
-        let name = format!("ldflags=-X main.mode={mode}");
+        let name = format!("ldflags=\"-X main.mode={mode}\"");
         let c = config(&run, &name);
         let reason = c["probe_failure"]["reason"].as_str().unwrap_or_else(|| panic!("{name}: no probe failure"));
         assert!(reason.starts_with("cannot start /"), "{name}: {reason}");

@@ -50,6 +50,16 @@ pub fn run_values(run: &Run, flags: &Flags) -> Result<()> {
             values.push((format!("{table}.{}", one_line(k)), v.as_str()));
         }
     }
+    // What a run recommends was measured, so it is a program gostart can start.
+    if !crate::flags::RUNNABLE_BUILDMODES.contains(&flags.buildmode.as_str()) {
+        return Err(crafted(
+            run,
+            format!(
+                "buildmode `{}` of its recommendation does not make a program gostart can start",
+                one_line(&flags.buildmode)
+            ),
+        ));
+    }
     for (key, value) in values {
         let is_name = key.ends_with(" name");
         let bad = |c: char| match c {

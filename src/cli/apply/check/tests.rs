@@ -217,10 +217,12 @@ fn loader_refuses(flags: &Flags) -> bool {
     // No argument or environment value can carry a NUL byte.
     let values = [&flags.ldflags, &flags.gcflags, &flags.asmflags, &flags.pgo].into_iter().chain(flags.tags.iter());
     let nul = values.chain(flags.env.values()).chain(flags.runenv.values()).any(|v| v.contains('\0'));
-    unsplittable || nul || [&flags.ldflags, &flags.gcflags, &flags.asmflags].iter().any(|v| {
-        v.split_whitespace()
-            .any(|w| matches!(w.split('=').next(), Some(n) if n.ends_with("-o") || n.ends_with("-json")))
-    })
+    unsplittable
+        || nul
+        || [&flags.ldflags, &flags.gcflags, &flags.asmflags].iter().any(|v| {
+            v.split_whitespace()
+                .any(|w| matches!(w.split('=').next(), Some(n) if n.ends_with("-o") || n.ends_with("-json")))
+        })
 }
 
 proptest! {
