@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::model::{Diagnostic, Kind};
+use super::model::{Code, Diagnostic, Kind};
 use super::report::{FUNC_LITERAL, Report, declarations};
 use super::{json, text};
 use crate::flags::Flags;
@@ -71,16 +71,18 @@ pub fn collect(go: &Go, ws: &Workspace, flags: &Flags, work_dir: &Path) -> Resul
     if !collected.ok {
         return Ok((collected, None));
     }
-    let from_text = text::parse(&stderr, &go.dir, &ws.code_dir, &ws.code_path);
+    let code = Code { path: ws.code_path.clone(), version: ws.code_version.clone(), dir: ws.code_dir.clone() };
+    let from_text = text::parse(&stderr, &go.dir, &code);
     let mut from_json = Vec::new();
     for file in json_files(&json_dir)? {
         let content = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-        let parsed = json::parse_with_module_path(&content, &ws.code_dir, &ws.code_path)
-            .with_context(|| format!("in {}", file.display()))?;
+        let parsed = json::parse(&content, &code).with_context(|| format!("in {}", file.display()))?;
         from_json.extend(parsed.diagnostics);
     }
     let (source, mut diagnostics) =
         if from_json.is_empty() { ("m", from_text) } else { ("json+m", merge(from_json, &from_text)) };
+    let mut nested = NestedModules::default();
+    diagnostics.retain(|d| !nested.contains(&ws.code_dir, &d.file));
     // Each source file read once: for function names and for the declarations sites fall in.
     let sources: BTreeMap<String, String> = diagnostics
         .iter()
@@ -132,6 +134,39 @@ fn merge(mut structured: Vec<Diagnostic>, text: &[Diagnostic]) -> Vec<Diagnostic
     structured
 }
 
+/// Files under the module root that belong to other modules: `vendor/` (vendored
+/// dependencies) and directories with a `go.mod` of their own below the root (nested modules,
+/// e.g. a workspace's). Without `-trimpath` their files are named by paths under the root; with
+/// it, by their own module's name: leaving them out keeps the figures the same either way.
+#[derive(Default)]
+struct NestedModules {
+    /// Directory (relative to the root) → whether it is in another module.
+    dirs: std::collections::HashMap<String, bool>,
+}
+
+impl NestedModules {
+    /// Whether `file` (relative to `root`, `/`-separated) is in another module.
+    fn contains(&mut self, root: &Path, file: &str) -> bool {
+        if file.split('/').next() == Some("vendor") {
+            return true;
+        }
+        match file.rsplit_once('/') {
+            Some((dir, _)) => self.dir_is_nested(root, dir),
+            None => false,
+        }
+    }
+
+    fn dir_is_nested(&mut self, root: &Path, dir: &str) -> bool {
+        if let Some(&known) = self.dirs.get(dir) {
+            return known;
+        }
+        let nested = root.join(dir).join("go.mod").is_file()
+            || dir.rsplit_once('/').is_some_and(|(parent, _)| self.dir_is_nested(root, parent));
+        self.dirs.insert(dir.to_owned(), nested);
+        nested
+    }
+}
+
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_owned()];
@@ -181,5 +216,32 @@ mod tests {
             format!("-gcflags=m=-d=ssa/check_bce/debug=1 {d}")
         );
         assert_eq!(quote_for_flags("/a b/c"), "'/a b/c'");
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn nested_modules_and_vendor_are_not_the_modules_own() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for dir in ["tools/gen", "internal/x", "sub/deep"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        for go_mod in ["go.mod", "tools/go.mod"] {
+            std::fs::write(root.join(go_mod), "module m\n").unwrap();
+        }
+        let mut nested = NestedModules::default();
+        for (file, is_nested) in [
+            ("main.go", false),
+            ("internal/x/x.go", false),
+            ("sub/deep/d.go", false),
+            ("tools/t.go", true),
+            ("tools/gen/g.go", true),
+            ("vendor/golang.org/x/sys/unix/a.go", true),
+            ("vendorless/a.go", false),
+        ] {
+            assert_eq!(nested.contains(root, file), is_nested, "{file}");
+        }
+        // Asked again, from the cache: the same.
+        assert!(nested.contains(root, "tools/gen/g.go") && !nested.contains(root, "internal/x/x.go"));
     }
 }

@@ -37,8 +37,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use super::model::{Diagnostic, Kind};
-use super::text::{relative_to_root, strip_module_path};
+use super::model::{Code, Diagnostic, Kind};
 
 /// One parsed `-json=0` file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,19 +81,11 @@ struct Position {
 }
 
 /// Parses one file of `-json=0` output. A header `file` that is absolute is made relative to
-/// `module_root`; a relative one (what `-trimpath` writes) counts as outside the module: use
-/// [`parse_with_module_path`] for that.
-pub fn parse(text: &str, module_root: &Path) -> Result<JsonFile> {
-    parse_file(text, module_root, None)
-}
-
-/// As [`parse`], and a relative header `file` that starts with `module_path/` (how `-trimpath`
-/// names the module's files, e.g. `fixture.test/escapes/main.go`) is in the module.
-pub fn parse_with_module_path(text: &str, module_root: &Path, module_path: &str) -> Result<JsonFile> {
-    parse_file(text, module_root, Some(module_path))
-}
-
-fn parse_file(text: &str, module_root: &Path, module_path: Option<&str>) -> Result<JsonFile> {
+/// the module root; a relative one is what `-trimpath` writes, and is the module's when it is
+/// one of the names `-trimpath` gives the module's files ([`Code::untrim`]:
+/// `fixture.test/escapes/main.go` for the main module, `filippo.io/age@v1.3.2/cmd/age/age.go`
+/// for a module in the module cache).
+pub fn parse(text: &str, code: &Code) -> Result<JsonFile> {
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty());
     let Some((n, first)) = lines.next() else { bail!("empty -json log: no header line") };
     let header: Header =
@@ -102,7 +93,7 @@ fn parse_file(text: &str, module_root: &Path, module_path: Option<&str>) -> Resu
     if header.version != 0 {
         bail!("line {n}: -json version {} (only version 0 is understood)", header.version);
     }
-    let file = resolve(&header.file, module_root, module_path);
+    let file = resolve(&header.file, code);
     let mut out = JsonFile { package: header.package, go_version: header.gc_version, file, diagnostics: Vec::new() };
     let Some(file) = out.file.clone() else { return Ok(out) };
 
@@ -163,9 +154,9 @@ fn parse_file(text: &str, module_root: &Path, module_path: Option<&str>) -> Resu
     Ok(out)
 }
 
-fn resolve(file: &str, module_root: &Path, module_path: Option<&str>) -> Option<String> {
+fn resolve(file: &str, code: &Code) -> Option<String> {
     let path = Path::new(file);
-    if path.is_absolute() { relative_to_root(path, module_root) } else { strip_module_path(file, module_path?) }
+    if path.is_absolute() { code.relative(path) } else { code.untrim(file) }
 }
 
 /// The start of a bad line, for an error message.
@@ -196,8 +187,12 @@ mod tests {
     const TEXT_M: &str = include_str!("../../../tests/captures/escapes-m-go1.26.8.txt");
     const TEXT_M_L: &str = include_str!("../../../tests/captures/escapes-m-l-go1.26.8.txt");
 
+    fn fixture() -> Code {
+        Code { path: MODULE_PATH.into(), version: String::new(), dir: MODULE_ROOT.into() }
+    }
+
     fn parsed(text: &str) -> JsonFile {
-        parse(text, Path::new(MODULE_ROOT)).unwrap()
+        parse(text, &fixture()).unwrap()
     }
 
     fn find(ds: &[Diagnostic], kind: Kind, line: u32, col: u32) -> Option<&Diagnostic> {
@@ -276,7 +271,7 @@ mod tests {
         let root = Path::new(MODULE_ROOT);
         for (json, m) in [(MAIN, TEXT_M), (MAIN_L, TEXT_M_L)] {
             let from_json = parsed(json).diagnostics;
-            let from_text = super::super::text::parse(m, root, root, MODULE_PATH);
+            let from_text = super::super::text::parse(m, root, &fixture());
             assert_eq!(heap_sites(&from_json), heap_sites(&from_text));
             for d in from_json.iter().filter(|d| d.kind.is_heap()) {
                 assert!(
@@ -306,23 +301,24 @@ mod tests {
             assert_eq!((f.package.as_str(), f.go_version.as_str()), ("main", "go1.26.8"));
         }
         // Another root: main.go is outside it too.
-        assert_eq!(parse(MAIN, Path::new("/work/main/tests/fixtures/esc")).unwrap().file, None);
+        let other = Code { dir: "/work/main/tests/fixtures/esc".into(), ..fixture() };
+        assert_eq!(parse(MAIN, &other).unwrap().file, None);
     }
 
     #[test]
     fn trimpath_needs_the_module_path() {
-        let root = Path::new(MODULE_ROOT);
-        assert_eq!(parse(MAIN_TRIM, root).unwrap().file, None);
-        let trimmed = parse_with_module_path(MAIN_TRIM, root, MODULE_PATH).unwrap();
+        let no_path = Code { path: String::new(), ..fixture() };
+        assert_eq!(parse(MAIN_TRIM, &no_path).unwrap().file, None);
+        let trimmed = parse(MAIN_TRIM, &fixture()).unwrap();
         assert_eq!(trimmed.file.as_deref(), Some("main.go"));
         assert_eq!(trimmed.diagnostics, parsed(MAIN).diagnostics);
         // GOROOT's `sync/atomic/type.go` is not the module's.
-        assert_eq!(parse_with_module_path(TYPE_TRIM, root, MODULE_PATH).unwrap().file, None);
+        assert_eq!(parse(TYPE_TRIM, &fixture()).unwrap().file, None);
     }
 
     #[test]
     fn garbage_is_an_error_naming_the_line() {
-        let root = Path::new(MODULE_ROOT);
+        let root = &fixture();
         // A real log cut in the middle of its fourth line.
         let cut: String =
             MAIN.lines().take(3).chain([&MAIN.lines().nth(3).unwrap()[..40]]).collect::<Vec<_>>().join("\n");

@@ -3,16 +3,18 @@
 //!
 //! PATH is what the go command makes of the compiler's file name: relative to the go command's
 //! working directory when that is shorter (`./main.go`, `cmd/app/x.go`, `../lib/y.go`),
-//! otherwise absolute (`/usr/local/go/src/...`); under `-trimpath`, the module's files are named
-//! by the module path (`fixture.test/escapes/main.go`) and GOROOT's by their import path
-//! (`sync/atomic/type.go`). Both are made relative to the module root; lines outside the
-//! module are skipped.
+//! otherwise absolute (`/usr/local/go/src/...`, `$GOMODCACHE/filippo.io/age@v1.3.2/age.go`);
+//! under `-trimpath`, a module's files are named `module@version/...` when it has a version
+//! (`filippo.io/age@v1.3.2/cmd/age/age.go`: a target in the module cache) and by the module
+//! path otherwise (`fixture.test/escapes/main.go`), GOROOT's by their import path
+//! (`sync/atomic/type.go`). Both are made relative to the module root ([`Code`]); lines outside
+//! the module are skipped.
 //!
-//! `-trimpath` output is recognised as such when some path starts with `module_path/` and none
-//! is absolute or starts with `./` or `../` (which `-trimpath` never prints); then only paths
-//! under `module_path/` are the module's. (A module whose path is also the name of one of its
-//! own directories, seen from go's working directory, would be misread; go gives no way to
-//! tell.)
+//! `-trimpath` output is recognised as such when some path is a trimmed name of the module's
+//! (see [`Code::untrim`]) and none is absolute or starts with `./` or `../` (which `-trimpath`
+//! never prints); then only those names are the module's. (A module whose trimmed name is also
+//! the name of one of its own directories, seen from go's working directory, would be misread;
+//! go gives no way to tell.)
 //!
 //! What `-m` says, compared with `-json=0` (go1.26.8): escapes and moved-to-heap variables with
 //! the words `-m` uses, leaking parameters (`leaking param: p`), function names, inlinable
@@ -30,32 +32,28 @@
 //! and their headers, which end in `:`, like `n escapes to heap in counter:`), anything else.
 
 use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
-use super::model::{Diagnostic, Kind};
+use super::model::{Code, Diagnostic, Kind};
 
 /// The module's diagnostics in `text` (the go command's stderr), in position order, at most
 /// one per kind and position (the first the compiler printed: `can inline counter.func1` and
 /// its inlined copy's `can inline main.counter.func2` share 17:9).
 ///
 /// `go_cwd` is the go command's working directory, which relative paths are relative to.
-/// `module_path` is needed for `-trimpath` output: with an empty one, that output's
-/// `module/path/x.go` and `sync/atomic/type.go` are taken for directories under `go_cwd`.
-pub fn parse(text: &str, go_cwd: &Path, module_root: &Path, module_path: &str) -> Vec<Diagnostic> {
+/// `code`'s path (and version) are needed for `-trimpath` output: with an empty path, that
+/// output's `module/path/x.go` and `sync/atomic/type.go` are taken for directories under
+/// `go_cwd`.
+pub fn parse(text: &str, go_cwd: &Path, code: &Code) -> Vec<Diagnostic> {
     let lines: Vec<_> = text.lines().filter_map(split_position).collect();
-    let trimmed = !module_path.is_empty()
-        && lines.iter().any(|l| strip_module_path(l.path, module_path).is_some())
+    let trimmed = lines.iter().any(|l| code.untrim(l.path).is_some())
         && !lines.iter().any(|l| Path::new(l.path).is_absolute() || is_dot_relative(l.path));
 
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for l in lines {
         let Some((kind, name, message)) = classify(l.message) else { continue };
-        let file = if trimmed {
-            strip_module_path(l.path, module_path)
-        } else {
-            relative_to_root(&go_cwd.join(l.path), module_root)
-        };
+        let file = if trimmed { code.untrim(l.path) } else { code.relative(&go_cwd.join(l.path)) };
         let Some(file) = file else { continue };
         if seen.insert((kind, file.clone(), l.line, l.col)) {
             out.push(Diagnostic { kind, file, line: l.line, col: l.col, message, name });
@@ -139,39 +137,6 @@ fn classify(msg: &str) -> Option<(Kind, String, String)> {
     None
 }
 
-/// `path` (absolute) relative to `module_root` with `/` separators, after resolving `.` and
-/// `..` lexically; `None` when it is not strictly inside the root.
-pub(crate) fn relative_to_root(path: &Path, module_root: &Path) -> Option<String> {
-    let rel = normalize(path).strip_prefix(normalize(module_root)).ok()?.to_owned();
-    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-/// `-trimpath`'s `module/path/dir/file.go` → `dir/file.go`; `None` for other paths.
-pub(crate) fn strip_module_path(path: &str, module_path: &str) -> Option<String> {
-    if module_path.is_empty() {
-        return None;
-    }
-    let rest = path.strip_prefix(module_path)?.strip_prefix('/')?;
-    (!rest.is_empty()).then(|| rest.to_owned())
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -187,9 +152,14 @@ mod tests {
     const M2: &str = include_str!("../../../tests/captures/escapes-m2-go1.26.8.txt");
     const M_TRIM: &str = include_str!("../../../tests/captures/escapes-m-trimpath-go1.26.8.txt");
 
+    /// The code of a module without a version (the main module) at `dir`.
+    pub(super) fn code(path: &str, dir: &str) -> Code {
+        Code { path: path.into(), version: String::new(), dir: dir.into() }
+    }
+
     fn parsed(text: &str) -> Vec<Diagnostic> {
         let root = Path::new(MODULE_ROOT);
-        parse(text, root, root, MODULE_PATH)
+        parse(text, root, &code(MODULE_PATH, MODULE_ROOT))
     }
 
     fn find(ds: &[Diagnostic], kind: Kind, line: u32, col: u32) -> Option<&Diagnostic> {
@@ -294,7 +264,7 @@ mod tests {
         assert!(parsed(M).iter().all(|d| d.line < 58));
         // Another module root: nothing.
         let root = Path::new(MODULE_ROOT);
-        assert!(parse(M, root, Path::new("/work/main/tests/fixtures/hello"), "fixture.test/hello").is_empty());
+        assert!(parse(M, root, &code("fixture.test/hello", "/work/main/tests/fixtures/hello")).is_empty());
     }
 
     #[test]
@@ -307,8 +277,9 @@ mod tests {
     #[test]
     fn path_forms() {
         let root = Path::new("/src/app");
+        let app = code("example.com/app", "/src/app");
         let one = |cwd: &str, line: &str| {
-            let ds = parse(line, Path::new(cwd), root, "example.com/app");
+            let ds = parse(line, Path::new(cwd), &app);
             ds.into_iter().map(|d| (d.file, d.line, d.col)).next()
         };
         let want = |f: &str| Some((f.to_owned(), 3, 7));
@@ -326,13 +297,13 @@ mod tests {
             ("/src/app", "/root/go/pkg/mod/golang.org/x/text@v0.1.0/a.go:3:7: x escapes to heap"),
             ("/src/app", "/src/application/a.go:3:7: x escapes to heap"),
         ] {
-            let ds = parse(line, Path::new(cwd), root, "example.com/app");
+            let ds = parse(line, Path::new(cwd), &app);
             assert!(ds.iter().all(|d| d.line != 3), "{line}: {ds:?}");
         }
         // Mixed with a ./ path (never printed under -trimpath), `example.com/app/` is a
         // directory under go's working directory, not the module path.
         let mixed = "./main.go:1:1: can inline f\nexample.com/app/a.go:3:7: x escapes to heap";
-        let files: Vec<_> = parse(mixed, root, root, "example.com/app").into_iter().map(|d| d.file).collect();
+        let files: Vec<_> = parse(mixed, root, &app).into_iter().map(|d| d.file).collect();
         assert_eq!(files, ["example.com/app/a.go", "main.go"]);
     }
 
@@ -340,7 +311,7 @@ mod tests {
     fn message_forms() {
         let kinds = |line: &str| {
             let root = Path::new("/m");
-            parse(&format!("./a.go:1:2: {line}"), root, root, "m")
+            parse(&format!("./a.go:1:2: {line}"), root, &code("m", "/m"))
                 .into_iter()
                 .map(|d| (d.kind, d.name, d.message))
                 .next()
@@ -378,7 +349,7 @@ mod tests {
         }
         let root = Path::new("/m");
         for not_a_diagnostic in ["# fixture.test/escapes", "main.go:3: no column", "  ./a.go:1:2: indented", ""] {
-            assert!(parse(not_a_diagnostic, root, root, "m").is_empty(), "{not_a_diagnostic}");
+            assert!(parse(not_a_diagnostic, root, &code("m", "/m")).is_empty(), "{not_a_diagnostic}");
         }
     }
 
