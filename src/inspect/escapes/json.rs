@@ -187,6 +187,41 @@ mod tests {
     const TEXT_M: &str = include_str!("../../../tests/captures/escapes-m-go1.26.8.txt");
     const TEXT_M_L: &str = include_str!("../../../tests/captures/escapes-m-l-go1.26.8.txt");
 
+    /// A target in the module cache: `example.com/tool/cmd/tool` (tests/fixtures/modcache),
+    /// served by a file proxy into GOMODCACHE=/tmp/gostart-capture/modcache and compiled from
+    /// the consumer module at /tmp/gostart-capture/consumer as gostart does, `go list -export
+    /// [-trimpath] '-gcflags=example.com/tool/...=-m -json=0,DIR' example.com/tool/cmd/tool`.
+    /// Per variant: main.json, lib.json (example.com/lib's generic, instantiated in main),
+    /// type.json (GOROOT's sync/atomic, the same) and shape.json (example.com/tool/internal/shape).
+    const MODCACHE_GO_CWD: &str = "/tmp/gostart-capture/consumer";
+    const MODCACHE: [&str; 4] = [
+        include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/main.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/lib.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/type.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/shape.json"),
+    ];
+    const MODCACHE_TRIM: [&str; 4] = [
+        include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/main.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/lib.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/type.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/shape.json"),
+    ];
+    const MODCACHE_M: &str = include_str!("../../../tests/captures/escapes-m-modcache-go1.26.8.txt");
+    const MODCACHE_M_TRIM: &str = include_str!("../../../tests/captures/escapes-m-modcache-trimpath-go1.26.8.txt");
+
+    /// The tool module as `go list` describes it in the capture's module cache.
+    fn tool() -> Code {
+        Code {
+            path: "example.com/tool".into(),
+            version: "v1.0.0".into(),
+            dir: "/tmp/gostart-capture/modcache/example.com/tool@v1.0.0".into(),
+        }
+    }
+
+    fn all(files: &[&str], code: &Code) -> Vec<JsonFile> {
+        files.iter().map(|t| parse(t, code).unwrap()).collect()
+    }
+
     fn fixture() -> Code {
         Code { path: MODULE_PATH.into(), version: String::new(), dir: MODULE_ROOT.into() }
     }
@@ -314,6 +349,58 @@ mod tests {
         assert_eq!(trimmed.diagnostics, parsed(MAIN).diagnostics);
         // GOROOT's `sync/atomic/type.go` is not the module's.
         assert_eq!(parse(TYPE_TRIM, &fixture()).unwrap().file, None);
+    }
+
+    #[test]
+    fn module_cache_trimpath_snapshot() {
+        insta::assert_json_snapshot!("json_modcache_trimpath", all(&MODCACHE_TRIM, &tool()));
+    }
+
+    /// `-trimpath` names the files `example.com/tool@v1.0.0/...`: the same files, the same
+    /// diagnostics as the absolute `$GOMODCACHE/example.com/tool@v1.0.0/...` names.
+    #[test]
+    fn module_cache_names_with_and_without_trimpath_agree() {
+        assert!(MODCACHE_TRIM[0].contains(r#""file":"example.com/tool@v1.0.0/cmd/tool/main.go""#));
+        assert!(
+            MODCACHE[0].contains(r#""file":"/tmp/gostart-capture/modcache/example.com/tool@v1.0.0/cmd/tool/main.go""#)
+        );
+        let (plain, trimmed) = (all(&MODCACHE, &tool()), all(&MODCACHE_TRIM, &tool()));
+        assert_eq!(plain, trimmed);
+        let files: Vec<_> = trimmed.iter().map(|f| f.file.as_deref()).collect();
+        // example.com/lib's and GOROOT's files are not the tool module's.
+        assert_eq!(files, [Some("cmd/tool/main.go"), None, None, Some("internal/shape/shape.go")]);
+        let (main, shape) = (&trimmed[0].diagnostics, &trimmed[3].diagnostics);
+        assert_eq!(at(shape, Kind::HeapEscape, 10, 35).message, "&Rect{...} escapes to heap");
+        assert_eq!(at(shape, Kind::CannotInline, 10, 6).message, "marked go:noinline");
+        // lib.Pointers inlined into main: its copy moves to the heap at the call site.
+        assert!(MODCACHE_TRIM[0].contains(r#""code":"escapes""#));
+        assert_eq!(at(main, Kind::MovedToHeap, 15, 23).message, "moved to heap: lib.v");
+        assert_eq!(
+            heap_sites(main),
+            [(Kind::HeapEscape, 16, 32), (Kind::HeapEscape, 16, 39), (Kind::MovedToHeap, 15, 23)]
+        );
+        // Without the version, as before: the trimmed names are not recognised (heap 0).
+        let unversioned = Code { version: String::new(), ..tool() };
+        assert!(all(&MODCACHE_TRIM, &unversioned).iter().all(|f| f.file.is_none() && f.diagnostics.is_empty()));
+        assert_eq!(all(&MODCACHE, &unversioned), plain);
+    }
+
+    /// The twin rule agrees with `-m` in the module cache too, with and without `-trimpath`.
+    #[test]
+    fn module_cache_heap_sites_agree_with_m() {
+        let cwd = Path::new(MODCACHE_GO_CWD);
+        for (json, m) in [(MODCACHE, MODCACHE_M), (MODCACHE_TRIM, MODCACHE_M_TRIM)] {
+            let from_json: Vec<Diagnostic> = all(&json, &tool()).into_iter().flat_map(|f| f.diagnostics).collect();
+            let from_text = super::super::text::parse(m, cwd, &tool());
+            let sites = |ds: &[Diagnostic]| {
+                let mut v: Vec<_> =
+                    ds.iter().filter(|d| d.kind.is_heap()).map(|d| (d.file.clone(), d.line, d.col, d.kind)).collect();
+                v.sort();
+                v
+            };
+            assert_eq!(sites(&from_json), sites(&from_text));
+            assert_eq!(sites(&from_json).len(), 4);
+        }
     }
 
     #[test]

@@ -151,6 +151,23 @@ mod tests {
     const M_L: &str = include_str!("../../../tests/captures/escapes-m-l-go1.26.8.txt");
     const M2: &str = include_str!("../../../tests/captures/escapes-m2-go1.26.8.txt");
     const M_TRIM: &str = include_str!("../../../tests/captures/escapes-m-trimpath-go1.26.8.txt");
+    /// A target in the module cache, `example.com/tool/cmd/tool` (tests/fixtures/modcache),
+    /// compiled from the consumer module at /tmp/gostart-capture/consumer with
+    /// GOMODCACHE=/tmp/gostart-capture/modcache (see the JSON captures in json.rs).
+    const M_MODCACHE: &str = include_str!("../../../tests/captures/escapes-m-modcache-go1.26.8.txt");
+    const M_MODCACHE_TRIM: &str = include_str!("../../../tests/captures/escapes-m-modcache-trimpath-go1.26.8.txt");
+
+    fn tool() -> Code {
+        Code {
+            path: "example.com/tool".into(),
+            version: "v1.0.0".into(),
+            dir: "/tmp/gostart-capture/modcache/example.com/tool@v1.0.0".into(),
+        }
+    }
+
+    fn parsed_modcache(text: &str) -> Vec<Diagnostic> {
+        parse(text, Path::new("/tmp/gostart-capture/consumer"), &tool())
+    }
 
     /// The code of a module without a version (the main module) at `dir`.
     pub(super) fn code(path: &str, dir: &str) -> Code {
@@ -272,6 +289,36 @@ mod tests {
         assert!(M_TRIM.contains("\nfixture.test/escapes/main.go:12:33: &point{...} escapes to heap\n"));
         assert!(M_TRIM.contains("\nsync/atomic/type.go:58:6: can inline"));
         assert_eq!(parsed(M_TRIM), parsed(M));
+    }
+
+    #[test]
+    fn module_cache_trimpath_snapshot() {
+        insta::assert_json_snapshot!("text_m_modcache_trimpath", parsed_modcache(M_MODCACHE_TRIM));
+    }
+
+    /// `-trimpath`'s `example.com/tool@v1.0.0/x.go` and the plain `../modcache/example.com/
+    /// tool@v1.0.0/x.go` (relative to go's working directory) are the same files.
+    #[test]
+    fn module_cache_trimpath_output_is_the_same() {
+        assert!(
+            M_MODCACHE_TRIM
+                .contains("\nexample.com/tool@v1.0.0/internal/shape/shape.go:10:35: &Rect{...} escapes to heap\n")
+        );
+        assert!(M_MODCACHE.contains("\n../modcache/example.com/tool@v1.0.0/internal/shape/shape.go:10:35: &Rect{...}"));
+        let ds = parsed_modcache(M_MODCACHE_TRIM);
+        assert_eq!(ds, parsed_modcache(M_MODCACHE));
+        // Only the tool module's files: not example.com/lib's generic, not GOROOT's.
+        assert!(M_MODCACHE_TRIM.contains("\nexample.com/lib@v1.0.0/lib.go:9:3: moved to heap: lib.v\n"));
+        assert!(ds.iter().all(|d| d.file == "cmd/tool/main.go" || d.file == "internal/shape/shape.go"), "{ds:#?}");
+        assert_eq!(at(&ds, Kind::HeapEscape, 10, 35).file, "internal/shape/shape.go");
+        assert_eq!(at(&ds, Kind::MovedToHeap, 15, 23).message, "moved to heap: lib.v");
+        assert_eq!(at(&ds, Kind::InlinedCall, 15, 23).name, "lib.Pointers[go.shape.string]");
+        assert_eq!(at(&ds, Kind::InlinedCall, 16, 32).name, "shape.(*Rect).Area");
+        assert_eq!(ds.iter().filter(|d| d.kind.is_heap()).count(), 4);
+        // Without the version (as before), the trimmed names are taken for paths under go's
+        // working directory, and nothing is the module's.
+        let unversioned = Code { version: String::new(), ..tool() };
+        assert!(parse(M_MODCACHE_TRIM, Path::new("/tmp/gostart-capture/consumer"), &unversioned).is_empty());
     }
 
     #[test]
