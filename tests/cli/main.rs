@@ -15,6 +15,7 @@ mod escapes;
 mod faults;
 mod matrix;
 mod metadata;
+mod modproxy;
 mod project;
 mod startup;
 mod target;
