@@ -150,6 +150,15 @@ mod tests {
         ] {
             assert_eq!(own(other), None, "{other}");
         }
+        // The module cache escapes capitals in directory names (`!burnt!sushi`), -trimpath does
+        // not: the name is the module path as go list gives it.
+        let caps = code("github.com/BurntSushi/toml", "v1.3.2", "/mod/github.com/!burnt!sushi/toml@v1.3.2");
+        assert_eq!(
+            caps.untrim("github.com/BurntSushi/toml@v1.3.2/cmd/tomlv/main.go").as_deref(),
+            Some("cmd/tomlv/main.go")
+        );
+        let incompatible = code("github.com/x/y", "v2.0.0+incompatible", "/mod/github.com/x/y@v2.0.0+incompatible");
+        assert_eq!(incompatible.untrim("github.com/x/y@v2.0.0+incompatible/y.go").as_deref(), Some("y.go"));
         // The main module has no version: only `path/`.
         let main = code("example.com/app", "", "/src/app");
         assert_eq!(main.untrim("example.com/app/internal/y.go").as_deref(), Some("internal/y.go"));
