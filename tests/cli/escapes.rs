@@ -141,13 +141,17 @@ fn figures(escapes: &Value) -> Value {
 /// A target that is a dependency's main package, in the module cache (fetched through a file
 /// proxy, offline): `-trimpath` names its files `example.com/tool@v1.0.0/...`, which once read
 /// as code outside the module (heap 0). `-trimpath` never changes escape analysis: configs
-/// that differ only in it must report the same sites, and they must be the tool module's.
+/// that differ only in it must report the same sites, and they must be the tool module's —
+/// including cmd/tool/context.go, whose structured log the compiler overwrites with GOROOT's
+/// context/context.go in one of the two namings.
 #[test]
 fn a_target_in_the_module_cache_has_the_same_escapes_with_trimpath() {
     let p = Project::from_fixture("modcache").file("gostart.toml", MODCACHE_MATRIX);
     let proxy = ModProxy::new(&p);
     proxy.serve("example.com/lib", "v1.0.0", &p.path("testdata/lib"));
     proxy.serve("example.com/tool", "v1.0.0", &p.path("testdata/tool"));
+    let heap = |view: &Value, package: &str| view["packages"][package]["heap"].as_u64();
+    let (main, shape) = ("example.com/tool/cmd/tool", "example.com/tool/internal/shape");
 
     // No saved run: `escape` compiles the baseline and the trimpath config now.
     let view = p
@@ -160,8 +164,21 @@ fn a_target_in_the_module_cache_has_the_same_escapes_with_trimpath() {
     assert!(proxy.gomodcache.join("example.com/tool@v1.0.0/cmd/tool/main.go").is_file(), "not in the module cache");
     assert_eq!(view["diff"]["added"], serde_json::json!([]), "{view:#}");
     assert_eq!(view["diff"]["removed"], serde_json::json!([]), "{view:#}");
-    assert_eq!(view["packages"]["example.com/tool/internal/shape"]["heap"], 1, "{view:#}");
-    assert_eq!(view["packages"]["example.com/tool/cmd/tool"]["heap"], 3, "{view:#}");
+    assert_eq!((heap(&view, main), heap(&view, shape)), (Some(6), Some(1)), "{view:#}");
+
+    // GOFLAGS=-trimpath reaches every compile, the diagnostic one too: its names are
+    // `example.com/tool@v1.0.0/...` throughout, and the heap figures are the same.
+    let mut env = proxy.env();
+    env.retain(|(k, _)| *k != "GOFLAGS");
+    let trimmed = p
+        .cmd()
+        .envs(env)
+        .env("GOFLAGS", "-mod=mod -trimpath")
+        .args(["escape", "--format", "json"])
+        .assert()
+        .success()
+        .stdout_json();
+    assert_eq!((heap(&trimmed, main), heap(&trimmed, shape)), (Some(6), Some(1)), "{trimmed:#}");
 
     let run = p.cmd().envs(proxy.env()).args(["tune", "--format", "json"]).assert().success().stdout_json();
     let by_flags = |gcflags: &str, trimpath: bool| {
@@ -171,6 +188,7 @@ fn a_target_in_the_module_cache_has_the_same_escapes_with_trimpath() {
             .unwrap_or_else(|| panic!("no config with gcflags `{gcflags}`, trimpath {trimpath}"))
     };
     let run_dir = p.path(".gostart/runs").read_dir().unwrap().next().unwrap().unwrap().path();
+    let own = [("cmd/tool/main.go", main), ("cmd/tool/context.go", main), ("internal/shape/shape.go", shape)];
     for gcflags in ["", "-l"] {
         let (plain, trimmed) = (&by_flags(gcflags, false)["escapes"], &by_flags(gcflags, true)["escapes"]);
         assert_eq!(plain["source"], "json+m");
@@ -181,24 +199,33 @@ fn a_target_in_the_module_cache_has_the_same_escapes_with_trimpath() {
         let report = |e: &Value| read_json(&run_dir.join(e["report"].as_str().unwrap()));
         let (a, b) = (report(plain), report(trimmed));
         assert_eq!(a["sites"], b["sites"], "gcflags `{gcflags}`");
+        assert_eq!(a["from_m_only"], b["from_m_only"]);
         for s in a["sites"].as_array().unwrap() {
-            let own = [
-                ("cmd/tool/main.go", "example.com/tool/cmd/tool"),
-                ("internal/shape/shape.go", "example.com/tool/internal/shape"),
-            ];
             assert!(own.iter().any(|(f, pkg)| s["file"] == *f && s["package"] == *pkg), "not the tool module's: {s}");
         }
     }
     let default = &by_flags("", false)["escapes"];
-    // shape.New's &Rect{}; in main, lib.Pointers' copy (inlined) and two Fprintln arguments.
-    assert_eq!((default["heap"].as_u64(), default["moved_to_heap"].as_u64()), (Some(4), Some(1)));
-    // Inlined calls come from -m's text, whose names are trimmed too.
-    assert_eq!(default["inlined_calls"], 2);
+    // shape.New's &Rect{}; withName's &named{}; in main, lib.Pointers' copy (inlined),
+    // context.Background's value and three Fprintln arguments.
+    assert_eq!((default["heap"].as_u64(), default["moved_to_heap"].as_u64()), (Some(7), Some(1)));
+    assert_eq!(default["inlined_calls"], 3);
     assert_eq!(by_flags("-l", true)["escapes"]["inlined_calls"], 0);
     assert_eq!(by_flags("", true)["ratios"]["escapes"], 1.0);
     let report = read_json(&run_dir.join(default["report"].as_str().unwrap()));
-    let new = report["sites"].as_array().unwrap().iter().find(|s| s["line"] == 10 && s["col"] == 35).unwrap();
-    assert_eq!((new["kind"].as_str(), new["function"].as_str()), (Some("heap_escape"), Some("New")));
+    let site = |line: u64, col: u64| {
+        let s = report["sites"].as_array().unwrap().iter().find(|s| s["line"] == line && s["col"] == col).unwrap();
+        (
+            s["file"].as_str().unwrap().to_owned(),
+            s["kind"].as_str().unwrap().to_owned(),
+            s["function"].as_str().unwrap().to_owned(),
+        )
+    };
+    assert_eq!(site(10, 35), ("internal/shape/shape.go".into(), "heap_escape".into(), "New".into()));
+    assert_eq!(site(15, 74), ("cmd/tool/context.go".into(), "heap_escape".into(), "withName".into()));
+    // Whether GOROOT's context.go overwrote main's depends on where the module cache is
+    // (`/tmp/...` sorts before `/usr/local/go/...`); either way the site is there.
+    let from_m_only = report["from_m_only"].as_array().map_or(0, Vec::len);
+    assert!(from_m_only <= 1, "{report:#}");
 }
 
 /// A module nested in the main module's directory tree (`sub/`, required through a replace) is
@@ -208,6 +235,14 @@ fn a_target_in_the_module_cache_has_the_same_escapes_with_trimpath() {
 fn a_nested_module_is_not_the_main_modules_code() {
     let toml = "[measure]\nruns = 2\nwarmup = 0\ninittrace = false\n[matrix]\ntrimpath = [false, true]\n";
     let p = Project::from_fixture("nested").file("gostart.toml", toml);
+    // No saved run yet: `escape` compiles, with GOFLAGS=-trimpath naming sub's files
+    // `fixture.test/nested/sub@v0.0.0/...` and main's `fixture.test/nested/...`.
+    let view =
+        p.cmd().env("GOFLAGS", "-trimpath").args(["escape", "--format", "json"]).assert().success().stdout_json();
+    let packages: Vec<&String> = view["packages"].as_object().unwrap().keys().collect();
+    assert_eq!(packages, ["fixture.test/nested"]);
+    assert_eq!(view["packages"]["fixture.test/nested"]["heap"], 3, "{view:#}");
+
     let run = p.run(&["tune", "--format", "json"]).success().stdout_json();
     let (plain, trimmed) = (&config(&run, "default")["escapes"], &config(&run, "trimpath")["escapes"]);
     assert_eq!(figures(plain), figures(trimmed));

@@ -51,6 +51,9 @@ pub struct JsonFile {
     pub file: Option<String>,
     /// In position order; at most one per kind and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The header's `file` as the compiler wrote it (absolute, or as `-trimpath` names it).
+    #[serde(skip)]
+    pub named: String,
 }
 
 #[derive(Deserialize)]
@@ -94,7 +97,13 @@ pub fn parse(text: &str, code: &Code) -> Result<JsonFile> {
         bail!("line {n}: -json version {} (only version 0 is understood)", header.version);
     }
     let file = resolve(&header.file, code);
-    let mut out = JsonFile { package: header.package, go_version: header.gc_version, file, diagnostics: Vec::new() };
+    let mut out = JsonFile {
+        package: header.package,
+        go_version: header.gc_version,
+        file,
+        diagnostics: Vec::new(),
+        named: header.file,
+    };
     let Some(file) = out.file.clone() else { return Ok(out) };
 
     // Escapes by position: the message (from the first entry that has one) and whether a
@@ -169,7 +178,7 @@ fn excerpt(line: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
@@ -192,25 +201,33 @@ mod tests {
     /// the consumer module at /tmp/gostart-capture/consumer as gostart does, `go list -export
     /// [-trimpath] '-gcflags=example.com/tool/...=-m -json=0,DIR' example.com/tool/cmd/tool`.
     /// Per variant: main.json, lib.json (example.com/lib's generic, instantiated in main),
-    /// type.json (GOROOT's sync/atomic, the same) and shape.json (example.com/tool/internal/shape).
-    const MODCACHE_GO_CWD: &str = "/tmp/gostart-capture/consumer";
-    const MODCACHE: [&str; 4] = [
+    /// type.json (GOROOT's sync/atomic, the same), shape.json (example.com/tool/internal/shape)
+    /// and context.json: the log of main's own context.go or of GOROOT's context/context.go
+    /// (wrappers for the embedded context.Context), whichever name sorts last — GOROOT's
+    /// `/usr/...` after `/tmp/...`, but the module's `example.com/...` after `context/...`.
+    /// (Made with GODEBUG=goindex=0: go's module index caches a module-cache directory's
+    /// files by path, and would not see a changed fixture.)
+    pub(crate) const MODCACHE_GO_CWD: &str = "/tmp/gostart-capture/consumer";
+    pub(crate) const MODCACHE: [&str; 5] = [
         include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/main.json"),
         include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/lib.json"),
         include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/type.json"),
         include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/shape.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/context.json"),
     ];
-    const MODCACHE_TRIM: [&str; 4] = [
+    pub(crate) const MODCACHE_TRIM: [&str; 5] = [
         include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/main.json"),
         include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/lib.json"),
         include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/type.json"),
         include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/shape.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/context.json"),
     ];
-    const MODCACHE_M: &str = include_str!("../../../tests/captures/escapes-m-modcache-go1.26.8.txt");
-    const MODCACHE_M_TRIM: &str = include_str!("../../../tests/captures/escapes-m-modcache-trimpath-go1.26.8.txt");
+    pub(crate) const MODCACHE_M: &str = include_str!("../../../tests/captures/escapes-m-modcache-go1.26.8.txt");
+    pub(crate) const MODCACHE_M_TRIM: &str =
+        include_str!("../../../tests/captures/escapes-m-modcache-trimpath-go1.26.8.txt");
 
     /// The tool module as `go list` describes it in the capture's module cache.
-    fn tool() -> Code {
+    pub(crate) fn tool() -> Code {
         Code {
             path: "example.com/tool".into(),
             version: "v1.0.0".into(),
@@ -218,7 +235,7 @@ mod tests {
         }
     }
 
-    fn all(files: &[&str], code: &Code) -> Vec<JsonFile> {
+    pub(crate) fn all(files: &[&str], code: &Code) -> Vec<JsonFile> {
         files.iter().map(|t| parse(t, code).unwrap()).collect()
     }
 
@@ -357,7 +374,8 @@ mod tests {
     }
 
     /// `-trimpath` names the files `example.com/tool@v1.0.0/...`: the same files, the same
-    /// diagnostics as the absolute `$GOMODCACHE/example.com/tool@v1.0.0/...` names.
+    /// diagnostics as the absolute `$GOMODCACHE/example.com/tool@v1.0.0/...` names — but for
+    /// context.go, whose log the compiler overwrote with GOROOT's in the plain build only.
     #[test]
     fn module_cache_names_with_and_without_trimpath_agree() {
         assert!(MODCACHE_TRIM[0].contains(r#""file":"example.com/tool@v1.0.0/cmd/tool/main.go""#));
@@ -365,31 +383,46 @@ mod tests {
             MODCACHE[0].contains(r#""file":"/tmp/gostart-capture/modcache/example.com/tool@v1.0.0/cmd/tool/main.go""#)
         );
         let (plain, trimmed) = (all(&MODCACHE, &tool()), all(&MODCACHE_TRIM, &tool()));
-        assert_eq!(plain, trimmed);
-        let files: Vec<_> = trimmed.iter().map(|f| f.file.as_deref()).collect();
+        let files = |logs: &[JsonFile]| logs.iter().map(|f| f.file.clone()).collect::<Vec<_>>();
+        let found = |logs: &[JsonFile]| logs.iter().map(|f| f.diagnostics.clone()).collect::<Vec<_>>();
+        assert_eq!((files(&plain[..4]), found(&plain[..4])), (files(&trimmed[..4]), found(&trimmed[..4])));
+        let own = |f: &str| Some(f.to_owned());
         // example.com/lib's and GOROOT's files are not the tool module's.
-        assert_eq!(files, [Some("cmd/tool/main.go"), None, None, Some("internal/shape/shape.go")]);
+        assert_eq!(
+            files(&trimmed),
+            [own("cmd/tool/main.go"), None, None, own("internal/shape/shape.go"), own("cmd/tool/context.go")]
+        );
+        assert_eq!(files(&plain)[4], None);
+        assert_eq!(plain[4].named, "/usr/local/go/src/context/context.go");
         let (main, shape) = (&trimmed[0].diagnostics, &trimmed[3].diagnostics);
         assert_eq!(at(shape, Kind::HeapEscape, 10, 35).message, "&Rect{...} escapes to heap");
         assert_eq!(at(shape, Kind::CannotInline, 10, 6).message, "marked go:noinline");
         // lib.Pointers inlined into main: its copy moves to the heap at the call site.
         assert!(MODCACHE_TRIM[0].contains(r#""code":"escapes""#));
-        assert_eq!(at(main, Kind::MovedToHeap, 15, 23).message, "moved to heap: lib.v");
+        assert_eq!(at(main, Kind::MovedToHeap, 16, 23).message, "moved to heap: lib.v");
         assert_eq!(
             heap_sites(main),
-            [(Kind::HeapEscape, 16, 32), (Kind::HeapEscape, 16, 39), (Kind::MovedToHeap, 15, 23)]
+            [
+                (Kind::HeapEscape, 17, 36),
+                (Kind::HeapEscape, 18, 32),
+                (Kind::HeapEscape, 18, 39),
+                (Kind::HeapEscape, 18, 58),
+                (Kind::MovedToHeap, 16, 23)
+            ]
         );
+        assert_eq!(at(&trimmed[4].diagnostics, Kind::HeapEscape, 15, 74).message, "&named{...} escapes to heap");
         // Without the version, as before: the trimmed names are not recognised (heap 0).
         let unversioned = Code { version: String::new(), ..tool() };
         assert!(all(&MODCACHE_TRIM, &unversioned).iter().all(|f| f.file.is_none() && f.diagnostics.is_empty()));
         assert_eq!(all(&MODCACHE, &unversioned), plain);
     }
 
-    /// The twin rule agrees with `-m` in the module cache too, with and without `-trimpath`.
+    /// The twin rule agrees with `-m` in the module cache too, with and without `-trimpath`,
+    /// on every file whose log the compiler kept.
     #[test]
     fn module_cache_heap_sites_agree_with_m() {
         let cwd = Path::new(MODCACHE_GO_CWD);
-        for (json, m) in [(MODCACHE, MODCACHE_M), (MODCACHE_TRIM, MODCACHE_M_TRIM)] {
+        for (json, m, lost) in [(MODCACHE, MODCACHE_M, 1), (MODCACHE_TRIM, MODCACHE_M_TRIM, 0)] {
             let from_json: Vec<Diagnostic> = all(&json, &tool()).into_iter().flat_map(|f| f.diagnostics).collect();
             let from_text = super::super::text::parse(m, cwd, &tool());
             let sites = |ds: &[Diagnostic]| {
@@ -398,8 +431,12 @@ mod tests {
                 v.sort();
                 v
             };
-            assert_eq!(sites(&from_json), sites(&from_text));
-            assert_eq!(sites(&from_json).len(), 4);
+            let kept = |ds: &[Diagnostic]| {
+                sites(ds).into_iter().filter(|s| lost == 0 || s.0 != "cmd/tool/context.go").collect::<Vec<_>>()
+            };
+            assert_eq!(kept(&from_json), kept(&from_text));
+            assert_eq!(sites(&from_text).len(), 7);
+            assert_eq!(sites(&from_json).len(), 7 - lost);
         }
     }
 

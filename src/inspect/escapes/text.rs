@@ -31,7 +31,7 @@
 //! message REASON). Skipped: `does not escape`, `-m=2`'s flow explanations (indented messages,
 //! and their headers, which end in `:`, like `n escapes to heap in counter:`), anything else.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
 use super::model::{Code, Diagnostic, Kind};
@@ -45,22 +45,50 @@ use super::model::{Code, Diagnostic, Kind};
 /// output's `module/path/x.go` and `sync/atomic/type.go` are taken for directories under
 /// `go_cwd`.
 pub fn parse(text: &str, go_cwd: &Path, code: &Code) -> Vec<Diagnostic> {
-    let lines: Vec<_> = text.lines().filter_map(split_position).collect();
-    let trimmed = lines.iter().any(|l| code.untrim(l.path).is_some())
-        && !lines.iter().any(|l| Path::new(l.path).is_absolute() || is_dot_relative(l.path));
+    parse_printed(text, go_cwd, code).diagnostics
+}
 
+/// What `-m` printed: the module's diagnostics, and which of the module's files each package's
+/// lines name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Printed {
+    /// As [`parse`] gives them.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Per package (its `# import/path` header), the module's files (relative to the module
+    /// root) its lines name.
+    pub files: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// As [`parse`], and which of the module's files each package's lines name.
+pub fn parse_printed(text: &str, go_cwd: &Path, code: &Code) -> Printed {
+    // (package section, position) of each diagnostic line.
+    let mut section = "";
+    let lines: Vec<_> = text
+        .lines()
+        .filter_map(|l| match l.strip_prefix("# ") {
+            Some(header) => {
+                section = header.trim();
+                None
+            }
+            None => split_position(l).map(|pos| (section, pos)),
+        })
+        .collect();
+    let trimmed = lines.iter().any(|(_, l)| code.untrim(l.path).is_some())
+        && !lines.iter().any(|(_, l)| Path::new(l.path).is_absolute() || is_dot_relative(l.path));
+
+    let mut out = Printed::default();
     let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for l in lines {
-        let Some((kind, name, message)) = classify(l.message) else { continue };
+    for (section, l) in lines {
         let file = if trimmed { code.untrim(l.path) } else { code.relative(&go_cwd.join(l.path)) };
         let Some(file) = file else { continue };
+        out.files.entry(section.to_owned()).or_default().insert(file.clone());
+        let Some((kind, name, message)) = classify(l.message) else { continue };
         if seen.insert((kind, file.clone(), l.line, l.col)) {
-            out.push(Diagnostic { kind, file, line: l.line, col: l.col, message, name });
+            out.diagnostics.push(Diagnostic { kind, file, line: l.line, col: l.col, message, name });
         }
     }
     // Stable: within a position the compiler's order stays.
-    out.sort_by(|a, b| (&a.file, a.line, a.col, a.kind).cmp(&(&b.file, b.line, b.col, b.kind)));
+    out.diagnostics.sort_by(|a, b| (&a.file, a.line, a.col, a.kind).cmp(&(&b.file, b.line, b.col, b.kind)));
     out
 }
 
@@ -309,12 +337,25 @@ mod tests {
         assert_eq!(ds, parsed_modcache(M_MODCACHE));
         // Only the tool module's files: not example.com/lib's generic, not GOROOT's.
         assert!(M_MODCACHE_TRIM.contains("\nexample.com/lib@v1.0.0/lib.go:9:3: moved to heap: lib.v\n"));
-        assert!(ds.iter().all(|d| d.file == "cmd/tool/main.go" || d.file == "internal/shape/shape.go"), "{ds:#?}");
+        let own = ["cmd/tool/main.go", "cmd/tool/context.go", "internal/shape/shape.go"];
+        assert!(ds.iter().all(|d| own.contains(&d.file.as_str())), "{ds:#?}");
         assert_eq!(at(&ds, Kind::HeapEscape, 10, 35).file, "internal/shape/shape.go");
-        assert_eq!(at(&ds, Kind::MovedToHeap, 15, 23).message, "moved to heap: lib.v");
-        assert_eq!(at(&ds, Kind::InlinedCall, 15, 23).name, "lib.Pointers[go.shape.string]");
-        assert_eq!(at(&ds, Kind::InlinedCall, 16, 32).name, "shape.(*Rect).Area");
-        assert_eq!(ds.iter().filter(|d| d.kind.is_heap()).count(), 4);
+        assert_eq!(at(&ds, Kind::MovedToHeap, 16, 23).message, "moved to heap: lib.v");
+        assert_eq!(at(&ds, Kind::InlinedCall, 16, 23).name, "lib.Pointers[go.shape.string]");
+        assert_eq!(at(&ds, Kind::InlinedCall, 18, 32).name, "shape.(*Rect).Area");
+        assert_eq!(at(&ds, Kind::HeapEscape, 15, 74).file, "cmd/tool/context.go");
+        assert_eq!(ds.iter().filter(|d| d.kind.is_heap()).count(), 7);
+        // Which of the module's files each package's lines name.
+        let printed = parse_printed(M_MODCACHE, Path::new("/tmp/gostart-capture/consumer"), &tool());
+        let files = |fs: &[&str]| fs.iter().map(|f| f.to_string()).collect::<BTreeSet<_>>();
+        assert_eq!(
+            printed.files,
+            BTreeMap::from([
+                ("example.com/tool/cmd/tool".to_owned(), files(&["cmd/tool/context.go", "cmd/tool/main.go"])),
+                ("example.com/tool/internal/shape".to_owned(), files(&["internal/shape/shape.go"])),
+            ])
+        );
+        assert_eq!(printed.diagnostics, ds);
         // Without the version (as before), the trimmed names are taken for paths under go's
         // working directory, and nothing is the module's.
         let unversioned = Code { version: String::new(), ..tool() };
