@@ -1,5 +1,5 @@
-//! Collection: compile the module's own packages once per compile configuration with the
-//! compiler's diagnostics on (`-json=0,DIR` and `-m`), through the toolchain driver, without
+//! Collection: compile the target's module's own packages once per compile configuration with
+//! the compiler's diagnostics on (`-json=0,DIR` and `-m`), through the toolchain driver, without
 //! linking and without touching the measured binaries.
 
 use std::collections::{BTreeMap, BTreeSet};
