@@ -121,9 +121,19 @@ fn compile_now(base: &Overrides, a: &EscapeArgs, target_dir: &Path) -> Result<Re
         [Some(baseline.as_str()), a.config.as_deref(), a.diff.as_deref()].into_iter().flatten().collect();
     let work = target_dir.join("escapes").join(rundir::new_run_id(SystemTime::now()));
     let mut out = Vec::new();
+    // Configs that compile alike share one report: compiled again into the same folder, go's
+    // build cache would skip the compiler and write no diagnostics.
+    let mut compiled: BTreeMap<String, crate::inspect::escapes::report::Report> = BTreeMap::new();
     for c in prepared.expanded.configs.iter().filter(|c| wanted.iter().any(|w| *w == c.name || *w == c.id)) {
+        if let Some(r) = compiled.get(&c.flags.compile_id()) {
+            out.push((c.name.clone(), c.id.clone(), r.clone()));
+            continue;
+        }
         eprintln!("gostart: compiling `{}` with escape diagnostics", c.name);
         let (collected, report) = collect::collect(&prepared.go, &prepared.workspace, &c.flags, &work)?;
+        if let Some(r) = &report {
+            compiled.insert(c.flags.compile_id(), r.clone());
+        }
         match report {
             Some(r) => out.push((c.name.clone(), c.id.clone(), r)),
             None if crate::interrupt::requested() => return Err(crate::interrupt::Interrupted { saved: None }.into()),

@@ -67,11 +67,11 @@ pub fn collect(go: &Go, ws: &Workspace, flags: &Flags, work_dir: &Path) -> Resul
     }
     std::fs::create_dir_all(&json_dir).with_context(|| format!("cannot create {}", json_dir.display()))?;
     let gcflags = diagnostic_gcflags(&flags.gcflags, &ws.code_pattern, &ws.import_path, &json_dir);
-    // Without -trimpath: it changes the names the compiler gives files, never what it decides,
-    // but names decide which of two same-named files' logs survive (see `overwritten_logs`).
-    // So configs that differ only in -trimpath report the very same sites.
-    let untrimmed = Flags { trimpath: false, ..flags.clone() };
-    let (outcome, stderr) = go.compile(&untrimmed, &gcflags, &ws.package)?;
+    // Without -trimpath (`Flags::compile_part` drops it): it changes the names the compiler
+    // gives files, never what it decides, but names decide which of two same-named files' logs
+    // survive (see `overwritten_logs`). So configs that differ only in -trimpath share one
+    // report, the very same sites.
+    let (outcome, stderr) = go.compile(flags, &gcflags, &ws.package)?;
     let collected = Collected { ok: outcome.ok, wall_ns: outcome.wall_ns, error: outcome.error };
     if !collected.ok {
         return Ok((collected, None));
