@@ -59,8 +59,10 @@ pub fn escape(base: &Overrides, a: EscapeArgs) -> Result<i32> {
     };
     let packages: Vec<(String, Counts)> =
         report.by_package().into_iter().filter(|(p, _)| selected(p)).map(|(p, c)| (p.to_owned(), c)).collect();
-    if packages.is_empty() {
-        bail!("no package of the report matches `{}`", a.package.as_deref().unwrap_or(""));
+    // A report with no sites at all is an answer (nothing escapes); a pattern that matches
+    // nothing is a mistake.
+    if let (true, Some(pattern)) = (packages.is_empty(), &a.package) {
+        bail!("no package of the report matches `{pattern}`");
     }
     let view = EscapeView {
         config: name,
