@@ -118,6 +118,17 @@ fn escape_without_a_saved_run_compiles_what_it_needs() {
 }
 
 #[test]
+fn a_program_where_nothing_escapes_has_an_empty_report_not_an_error() {
+    let p = Project::from_fixture("hello").file("main.go", "package main\n\nfunc main() {}\n");
+    let view = p.run(&["escape", "--format", "json"]).success().stdout_json();
+    let heap: u64 = view["packages"].as_object().unwrap().values().map(|p| p["heap"].as_u64().unwrap()).sum();
+    assert_eq!(heap, 0, "{view:#}");
+    // A package pattern that matches nothing is still a mistake.
+    let stderr = p.run(&["escape", "--package", "example.com/nope"]).code(1).stderr_text();
+    assert!(stderr.contains("no package of the report matches `example.com/nope`"), "{stderr}");
+}
+
+#[test]
 fn no_escapes_skips_the_report() {
     let p = Project::from_fixture("escapes").file("gostart.toml", MATRIX);
     let run = p.run(&["tune", "--no-escapes", "--format", "json"]).success().stdout_json();
