@@ -14,7 +14,7 @@ pub struct Workspace {
     pub import_path: String,
     /// File name of the built binary.
     pub bin_name: String,
-    /// The module root, or the working directory outside a module.
+    /// The project root (`module_root::root`): where `.gostart/` is.
     pub root: PathBuf,
     /// The code whose compiler diagnostics gostart reports: the main package's module (its
     /// path and directory), or the main package alone when it belongs to none (e.g. `cmd/gofmt`).
@@ -25,8 +25,8 @@ pub struct Workspace {
 }
 
 /// Resolves `pattern` to exactly one main package, or explains what it names instead.
-/// `gomod` is `go env GOMOD` in the working directory.
-pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
+/// `root` is the project root (`module_root::root`).
+pub fn resolve(go: &Go, pattern: &str, root: &Path) -> Result<Workspace> {
     let pkgs = go.list(pattern).map_err(|e| {
         anyhow::anyhow!(
             "cannot find the package to tune, `{pattern}`, from {}:\n{e:#}\nrun gostart in a Go module (a folder \
@@ -58,7 +58,6 @@ pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
             many.iter().map(|p| p.import_path.as_str()).collect::<Vec<_>>().join("\n  ")
         ),
     };
-    let root = module_root(gomod).unwrap_or_else(|| go.dir.clone());
     let bin_name = match pkg.import_path.rsplit('/').next() {
         Some(last) if pkg.import_path != "command-line-arguments" => last.to_owned(),
         _ => Path::new(&pkg.dir).file_name().map_or("main".into(), |n| n.to_string_lossy().into_owned()),
@@ -72,19 +71,11 @@ pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
         package: pattern.to_owned(),
         import_path: pkg.import_path.clone(),
         bin_name,
-        root,
+        root: root.to_owned(),
         code_path,
         code_dir,
         code_pattern,
     })
-}
-
-/// The directory of `go env GOMOD`, or `None` outside a module.
-pub fn module_root(gomod: &str) -> Option<PathBuf> {
-    if gomod.is_empty() || gomod == "/dev/null" || gomod == "NUL" {
-        return None;
-    }
-    Path::new(gomod).parent().map(Path::to_owned)
 }
 
 /// The main packages of the current module, as a hint after a failed resolution.
@@ -108,7 +99,7 @@ mod tests {
     fn a_pattern_that_is_a_flag_is_refused_before_go_runs() {
         // A go that does not exist: had it been started, the error would say "not found".
         let go = Go::new(Path::new("/nonexistent/go"), Path::new("/")).unwrap();
-        let err = format!("{:#}", resolve(&go, "-toolexec=/tmp/x", "").unwrap_err());
+        let err = format!("{:#}", resolve(&go, "-toolexec=/tmp/x", Path::new("/")).unwrap_err());
         assert!(err.contains("`-toolexec=/tmp/x` starts with `-`, so go would read it as a flag"), "{err}");
         assert!(!err.contains("not found"), "{err}");
     }

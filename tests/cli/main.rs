@@ -20,6 +20,7 @@ mod hostile_files;
 mod limits;
 mod matrix;
 mod metadata;
+mod module_root;
 mod project;
 mod resume;
 mod sabotage;
