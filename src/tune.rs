@@ -141,6 +141,7 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
             flags: c.flags.clone(),
             argv: Go::build_argv(&binary, &c.flags, &p.workspace.package),
             env: c.flags.env.clone(),
+            go_version: outcome.go_version.clone(),
             build: outcome,
             size,
             escapes: None,

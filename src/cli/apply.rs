@@ -136,20 +136,16 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
     nofollow::replace_file(file, new.as_bytes()).with_context(|| format!("cannot write {}", file.display()))?;
     check::written(old.as_deref(), name, &flags, file)?;
     eprintln!("gostart: wrote {shown}; build it with `gostart build --profile {name}`");
-    if !flags.runenv.is_empty() {
-        eprintln!("gostart: note: `runenv` is set when the program runs, not built in: start it with that environment");
+    if let Some(line) = profile::run_line(&flags.runenv, &profile::program(&config.argv, &run.target.package)) {
+        eprintln!("gostart: then {}: {}", profile::RUN_IT, printable(&line));
     }
     Ok(0)
 }
 
-/// The profile's keys: what differs from a plain `go build`, and the run environment if any.
+/// The profile's keys: what differs from a plain `go build`, and the run environment if any
+/// (as the verdict prints it).
 pub(super) fn profile_table(flags: &Flags) -> Table {
-    let mut t = profile::table(flags);
-    if !flags.runenv.is_empty() {
-        let runenv: toml_edit::InlineTable = flags.runenv.iter().map(|(k, v)| (k.as_str(), Value::from(v))).collect();
-        t.insert("runenv", toml_edit::value(runenv));
-    }
-    t
+    profile::table(flags)
 }
 
 /// A unified diff of `old` (none: a new file) → `new`, git-style `a/` `b/` for a `relative` path.

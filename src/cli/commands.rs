@@ -120,6 +120,10 @@ pub fn build(base: &Overrides, a: BuildArgs) -> Result<i32> {
         bail!("go build failed for [profile.{}]:\n{}", a.profile, outcome.error.unwrap_or_default());
     }
     println!("{}", out.display());
+    // A build cannot carry the run environment: whoever starts the binary must set it.
+    if let Some(line) = crate::profile::run_line(&flags.runenv, &out.display().to_string()) {
+        eprintln!("gostart: then {}: {}", crate::profile::RUN_IT, crate::printable::printable(&line));
+    }
     Ok(0)
 }
 
