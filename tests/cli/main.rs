@@ -22,6 +22,7 @@ mod matrix;
 mod metadata;
 mod module_root;
 mod project;
+mod reproduce;
 mod resume;
 mod sabotage;
 mod startup;
