@@ -58,8 +58,8 @@ pub fn resolve(go: &Go, pattern: &str, root: &Path) -> Result<Workspace> {
             many.iter().map(|p| p.import_path.as_str()).collect::<Vec<_>>().join("\n  ")
         ),
     };
-    let bin_name = match pkg.import_path.rsplit('/').next() {
-        Some(last) if pkg.import_path != "command-line-arguments" => last.to_owned(),
+    let bin_name = match exec_name(&pkg.import_path) {
+        Some(name) if pkg.import_path != "command-line-arguments" => name.to_owned(),
         _ => Path::new(&pkg.dir).file_name().map_or("main".into(), |n| n.to_string_lossy().into_owned()),
     };
     let module = pkg.module.as_ref().filter(|m| !m.path.is_empty() && m.dir.is_some());
@@ -78,6 +78,21 @@ pub fn resolve(go: &Go, pattern: &str, root: &Path) -> Result<Workspace> {
     })
 }
 
+/// The name `go build` gives the binary of `import_path`: its last element, or the one before
+/// a major-version element (`example.com/foo/v2` → `foo`), as go's `DefaultExecName` does.
+fn exec_name(import_path: &str) -> Option<&str> {
+    let mut elems = import_path.rsplit('/');
+    let last = elems.next()?;
+    let is_version = |s: &str| {
+        let digits = s.strip_prefix('v').unwrap_or("");
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0') && digits != "1"
+    };
+    match elems.next() {
+        Some(parent) if is_version(last) => Some(parent),
+        _ => Some(last),
+    }
+}
+
 /// The main packages of the current module, as a hint after a failed resolution.
 fn main_list_hint(go: &Go) -> String {
     let mains: Vec<String> = match go.list("./...") {
@@ -94,6 +109,17 @@ fn main_list_hint(go: &Go) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_binary_is_named_as_go_build_names_it() {
+        assert_eq!(exec_name("example.com/foo/v2"), Some("foo"));
+        assert_eq!(exec_name("example.com/foo/v12"), Some("foo"));
+        assert_eq!(exec_name("example.com/foo/v1"), Some("v1"));
+        assert_eq!(exec_name("example.com/foo/v0"), Some("v0"));
+        assert_eq!(exec_name("example.com/foo/v2x"), Some("v2x"));
+        assert_eq!(exec_name("example.com/cmd/app"), Some("app"));
+        assert_eq!(exec_name("v2"), Some("v2"));
+    }
 
     #[test]
     fn a_pattern_that_is_a_flag_is_refused_before_go_runs() {
