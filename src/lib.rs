@@ -12,6 +12,7 @@ pub mod inspect;
 pub mod interrupt;
 pub mod matrix;
 pub mod measure;
+pub mod module_root;
 pub mod names;
 pub mod nofollow;
 pub mod printable;

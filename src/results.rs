@@ -160,6 +160,11 @@ pub struct ConfigResult {
     pub argv: Vec<String>,
     /// Build environment set on top of gostart's own.
     pub env: BTreeMap<String, String>,
+    /// The Go that built this config's binary, from its build info (`go version -m`): not the
+    /// run's own `go_version` when a `GOTOOLCHAIN` setting chose another. `null` when nothing
+    /// was built (and in results written before this field existed).
+    #[serde(default)]
+    pub go_version: Option<String>,
     pub build: BuildOutcome,
     pub size: Option<Size>,
     /// The compiler's escape and inlining figures for the module's own code; `null` when
@@ -296,4 +301,12 @@ pub struct Verdict {
     /// The recommendation as a `[profile.release]` table for gostart.toml.
     #[serde(default)]
     pub profile: Option<String>,
+    /// The recommendation's run environment (`[matrix.runenv]`: GOGC, GOMAXPROCS, ...), which
+    /// the program must be started with, as no build can carry it; empty when it has none.
+    #[serde(default)]
+    pub runenv: BTreeMap<String, String>,
+    /// The command line that starts the recommendation's build with it (`GOGC=off ./app`);
+    /// `null` without a run environment.
+    #[serde(default)]
+    pub run_command: Option<String>,
 }

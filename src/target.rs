@@ -14,7 +14,7 @@ pub struct Workspace {
     pub import_path: String,
     /// File name of the built binary.
     pub bin_name: String,
-    /// The module root, or the working directory outside a module.
+    /// The project root (`module_root::root`): where `.gostart/` is.
     pub root: PathBuf,
     /// The code whose compiler diagnostics gostart reports: the module that contains the main
     /// package (its path and directory) — the main module, or a dependency's module when the
@@ -30,8 +30,8 @@ pub struct Workspace {
 }
 
 /// Resolves `pattern` to exactly one main package, or explains what it names instead.
-/// `gomod` is `go env GOMOD` in the working directory.
-pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
+/// `root` is the project root (`module_root::root`).
+pub fn resolve(go: &Go, pattern: &str, root: &Path) -> Result<Workspace> {
     let pkgs = go.list(pattern).map_err(|e| {
         anyhow::anyhow!(
             "cannot find the package to tune, `{pattern}`, from {}:\n{e:#}\nrun gostart in a Go module (a folder \
@@ -63,9 +63,8 @@ pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
             many.iter().map(|p| p.import_path.as_str()).collect::<Vec<_>>().join("\n  ")
         ),
     };
-    let root = module_root(gomod).unwrap_or_else(|| go.dir.clone());
-    let bin_name = match pkg.import_path.rsplit('/').next() {
-        Some(last) if pkg.import_path != "command-line-arguments" => last.to_owned(),
+    let bin_name = match exec_name(&pkg.import_path) {
+        Some(name) if pkg.import_path != "command-line-arguments" => name.to_owned(),
         _ => Path::new(&pkg.dir).file_name().map_or("main".into(), |n| n.to_string_lossy().into_owned()),
     };
     let module = pkg.module.as_ref().filter(|m| !m.path.is_empty() && m.dir.is_some());
@@ -78,7 +77,7 @@ pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
         package: pattern.to_owned(),
         import_path: pkg.import_path.clone(),
         bin_name,
-        root,
+        root: root.to_owned(),
         code_path,
         code_dir,
         code_version,
@@ -86,12 +85,19 @@ pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
     })
 }
 
-/// The directory of `go env GOMOD`, or `None` outside a module.
-pub fn module_root(gomod: &str) -> Option<PathBuf> {
-    if gomod.is_empty() || gomod == "/dev/null" || gomod == "NUL" {
-        return None;
+/// The name `go build` gives the binary of `import_path`: its last element, or the one before
+/// a major-version element (`example.com/foo/v2` → `foo`), as go's `DefaultExecName` does.
+fn exec_name(import_path: &str) -> Option<&str> {
+    let mut elems = import_path.rsplit('/');
+    let last = elems.next()?;
+    let is_version = |s: &str| {
+        let digits = s.strip_prefix('v').unwrap_or("");
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0') && digits != "1"
+    };
+    match elems.next() {
+        Some(parent) if is_version(last) => Some(parent),
+        _ => Some(last),
     }
-    Path::new(gomod).parent().map(Path::to_owned)
 }
 
 /// The main packages of the current module, as a hint after a failed resolution.
@@ -112,10 +118,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_binary_is_named_as_go_build_names_it() {
+        assert_eq!(exec_name("example.com/foo/v2"), Some("foo"));
+        assert_eq!(exec_name("example.com/foo/v12"), Some("foo"));
+        assert_eq!(exec_name("example.com/foo/v1"), Some("v1"));
+        assert_eq!(exec_name("example.com/foo/v0"), Some("v0"));
+        assert_eq!(exec_name("example.com/foo/v2x"), Some("v2x"));
+        assert_eq!(exec_name("example.com/cmd/app"), Some("app"));
+        assert_eq!(exec_name("v2"), Some("v2"));
+    }
+
+    #[test]
     fn a_pattern_that_is_a_flag_is_refused_before_go_runs() {
         // A go that does not exist: had it been started, the error would say "not found".
         let go = Go::new(Path::new("/nonexistent/go"), Path::new("/")).unwrap();
-        let err = format!("{:#}", resolve(&go, "-toolexec=/tmp/x", "").unwrap_err());
+        let err = format!("{:#}", resolve(&go, "-toolexec=/tmp/x", Path::new("/")).unwrap_err());
         assert!(err.contains("`-toolexec=/tmp/x` starts with `-`, so go would read it as a flag"), "{err}");
         assert!(!err.contains("not found"), "{err}");
     }

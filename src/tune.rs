@@ -15,7 +15,7 @@ use crate::measure::{self, Outcome, Progress, Start, Startup, Stopped, Subject};
 use crate::progress::{Event, Reporter};
 use crate::results::{Binary, ConfigResult, Escapes, Rounds, Run, Status, TargetInfo, Verdict};
 use crate::target::{self, Workspace};
-use crate::{build, inspect, rundir};
+use crate::{build, inspect, module_root, rundir};
 
 /// Everything `tune` (and `matrix`, `build`, `metadata`) needs before building anything.
 pub struct Prepared {
@@ -31,12 +31,9 @@ pub fn prepare(config: &Config, target_dir: Option<&Path>) -> Result<Prepared> {
     let go = Go::new(&config.go, &config.dir)?.with_build_timeout(config.measure.build_timeout);
     let go_env = go.env()?;
     let expanded = config.expand()?;
-    let gomod = go_env.get("GOMOD").map(String::as_str).unwrap_or("");
-    let workspace = target::resolve(&go, &config.target.package, gomod)?;
-    let target_dir = match target_dir {
-        Some(d) => config.dir.join(d),
-        None => workspace.root.join(rundir::DEFAULT_DIR),
-    };
+    let root = module_root::root(&go_env, &config.dir);
+    let workspace = target::resolve(&go, &config.target.package, &root)?;
+    let target_dir = module_root::target_dir(&root, &config.dir, target_dir);
     Ok(Prepared { go, go_env, expanded, workspace, target_dir })
 }
 
@@ -144,6 +141,7 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
             flags: c.flags.clone(),
             argv: Go::build_argv(&binary, &c.flags, &p.workspace.package),
             env: c.flags.env.clone(),
+            go_version: outcome.go_version.clone(),
             build: outcome,
             size,
             escapes: None,

@@ -11,12 +11,11 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use toml_edit::{Decor, DocumentMut, Item, Table, Value};
 
-use super::commands::module_root_of;
 use crate::config::{self, Overrides};
 use crate::flags::Flags;
 use crate::printable::printable;
 use crate::results::Run;
-use crate::{names, nofollow, profile, rundir};
+use crate::{module_root, names, nofollow, profile, rundir};
 
 /// The first line of the comment gostart puts above a profile it writes; a later apply
 /// rewrites that line (and only that line) of the comments above the table.
@@ -49,24 +48,22 @@ pub struct ApplyArgs {
 }
 
 pub fn apply(base: &Overrides, a: ApplyArgs) -> Result<i32> {
-    let target_dir = match &a.target_dir {
-        Some(d) => base.dir.join(d),
-        None => module_root_of(&base.dir).join(rundir::DEFAULT_DIR),
-    };
+    let target_dir = module_root::runs_dir(base, a.target_dir.as_deref())?;
     let run = rundir::load(&rundir::locate(&target_dir, &a.run)?)?;
     let file = match &a.config {
         Some(f) => base.dir.join(f),
-        None => project_file(&base.dir, None),
+        None => project_file(&base.dir, None, || module_root::ask(base))?,
     };
     apply_run(&run, &a.profile, &file, &base.dir, a.dry_run)
 }
 
 /// The gostart.toml to edit: the one read (`file`), else the one that applies in `dir`, else a
-/// new one in the module root (where gostart looks for it).
-pub(super) fn project_file(dir: &Path, file: Option<&Path>) -> PathBuf {
-    file.map(Path::to_owned)
-        .or_else(|| config::find_file(dir))
-        .unwrap_or_else(|| module_root_of(dir).join(config::FILE_NAME))
+/// new one in the module root, `root()` (where gostart looks for it).
+pub(super) fn project_file(dir: &Path, file: Option<&Path>, root: impl FnOnce() -> Result<PathBuf>) -> Result<PathBuf> {
+    match file.map(Path::to_owned).or_else(|| config::find_file(dir)) {
+        Some(f) => Ok(f),
+        None => Ok(root()?.join(config::FILE_NAME)),
+    }
 }
 
 /// Writes `run`'s recommendation into `file` as `[profile.NAME]`, after printing the diff on
@@ -139,20 +136,16 @@ pub(super) fn apply_run(run: &Run, name: &str, file: &Path, dir: &Path, dry_run:
     nofollow::replace_file(file, new.as_bytes()).with_context(|| format!("cannot write {}", file.display()))?;
     check::written(old.as_deref(), name, &flags, file)?;
     eprintln!("gostart: wrote {shown}; build it with `gostart build --profile {name}`");
-    if !flags.runenv.is_empty() {
-        eprintln!("gostart: note: `runenv` is set when the program runs, not built in: start it with that environment");
+    if let Some(line) = profile::run_line(&flags.runenv, &profile::program(&config.argv, &run.target.package)) {
+        eprintln!("gostart: then {}: {}", profile::RUN_IT, printable(&line));
     }
     Ok(0)
 }
 
-/// The profile's keys: what differs from a plain `go build`, and the run environment if any.
+/// The profile's keys: what differs from a plain `go build`, and the run environment if any
+/// (as the verdict prints it).
 pub(super) fn profile_table(flags: &Flags) -> Table {
-    let mut t = profile::table(flags);
-    if !flags.runenv.is_empty() {
-        let runenv: toml_edit::InlineTable = flags.runenv.iter().map(|(k, v)| (k.as_str(), Value::from(v))).collect();
-        t.insert("runenv", toml_edit::value(runenv));
-    }
-    t
+    profile::table(flags)
 }
 
 /// A unified diff of `old` (none: a new file) → `new`, git-style `a/` `b/` for a `relative` path.

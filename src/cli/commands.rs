@@ -1,7 +1,6 @@
 //! One function per subcommand.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde_json::json;
@@ -11,7 +10,7 @@ use super::{EXIT_SOME_FAILED, emit, load};
 use crate::config::Overrides;
 use crate::go::{Go, command_line};
 use crate::progress::{Bars, JsonLines, Reporter};
-use crate::{export, names, rundir, runlock, target, tune as pipeline};
+use crate::{export, module_root, names, rundir, runlock, target, tune as pipeline};
 
 pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
     let config = load(base, &a.config, |o| {
@@ -66,7 +65,8 @@ pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
         eprintln!("warning: {e:#}");
     }
     if let Some(profile) = &a.apply {
-        let file = super::apply::project_file(&config.dir, config.file.as_deref());
+        let root = || Ok(prepared.workspace.root.clone());
+        let file = super::apply::project_file(&config.dir, config.file.as_deref(), root)?;
         super::apply::apply_run(&run, profile, &file, &config.dir, false)?;
     }
     Ok(if run.configs.iter().all(|c| c.usable()) { 0 } else { EXIT_SOME_FAILED })
@@ -91,7 +91,7 @@ pub fn build(base: &Overrides, a: BuildArgs) -> Result<i32> {
     };
     let go = Go::new(&config.go, &config.dir)?.with_build_timeout(config.measure.build_timeout);
     let env = go.env()?;
-    let ws = target::resolve(&go, &config.target.package, env.get("GOMOD").map(String::as_str).unwrap_or(""))?;
+    let ws = target::resolve(&go, &config.target.package, &module_root::root(&env, &config.dir))?;
     let out = match &a.output {
         Some(o) => {
             let out = config.dir.join(o);
@@ -120,6 +120,10 @@ pub fn build(base: &Overrides, a: BuildArgs) -> Result<i32> {
         bail!("go build failed for [profile.{}]:\n{}", a.profile, outcome.error.unwrap_or_default());
     }
     println!("{}", out.display());
+    // A build cannot carry the run environment: whoever starts the binary must set it.
+    if let Some(line) = crate::profile::run_line(&flags.runenv, &out.display().to_string()) {
+        eprintln!("gostart: then {}: {}", crate::profile::RUN_IT, crate::printable::printable(&line));
+    }
     Ok(0)
 }
 
@@ -157,7 +161,7 @@ pub fn metadata(base: &Overrides, a: MetadataArgs) -> Result<i32> {
     ];
     let toolchain: BTreeMap<&str, &String> = keep.iter().filter_map(|k| Some((*k, env.get(*k)?))).collect();
     let gomod = env.get("GOMOD").map(String::as_str).unwrap_or("");
-    let root = target::module_root(gomod);
+    let root = module_root::module_dir(gomod);
     let mains: Vec<_> = match &root {
         Some(_) => go
             .list("./...")?
@@ -167,7 +171,7 @@ pub fn metadata(base: &Overrides, a: MetadataArgs) -> Result<i32> {
             .collect(),
         None => Vec::new(),
     };
-    let target = match target::resolve(&go, &config.target.package, gomod) {
+    let target = match target::resolve(&go, &config.target.package, &module_root::root(&env, &config.dir)) {
         Ok(ws) => {
             json!({"package": ws.package, "import_path": ws.import_path, "binary_name": ws.bin_name, "root": ws.root})
         }
@@ -192,18 +196,10 @@ pub fn metadata(base: &Overrides, a: MetadataArgs) -> Result<i32> {
 }
 
 pub fn report(base: &Overrides, a: ReportArgs) -> Result<i32> {
-    let target_dir = match &a.target_dir {
-        Some(d) => base.dir.join(d),
-        None => module_root_of(&base.dir).join(rundir::DEFAULT_DIR),
-    };
+    let target_dir = module_root::runs_dir(base, a.target_dir.as_deref())?;
     let path = rundir::locate(&target_dir, &a.run)?;
     let run = rundir::load(&path)?;
     let style = export::Style::detect(a.output.is_none());
     emit(&export::serialize_styled(&run, a.format, style)?, a.output.as_deref(), &base.dir)?;
     Ok(0)
-}
-
-/// The nearest folder with a go.mod, else `dir` itself: where `.gostart/` lives.
-pub(super) fn module_root_of(dir: &Path) -> PathBuf {
-    dir.ancestors().find(|d| d.join("go.mod").is_file()).unwrap_or(dir).to_owned()
 }

@@ -9,13 +9,12 @@ use clap::{Args, ValueEnum};
 use comfy_table::{CellAlignment, Table, presets};
 use serde::Serialize;
 
-use super::commands::module_root_of;
 use super::emit;
 use crate::config::Overrides;
 use crate::export::format_bytes;
 use crate::measure::stats;
 use crate::results::{ConfigResult, Run};
-use crate::rundir;
+use crate::{module_root, rundir};
 
 /// Bootstrap resamples of the startup ratio (as `tune` uses for its paired ratios).
 const RESAMPLES: usize = 2000;
@@ -85,10 +84,7 @@ pub struct Row {
 }
 
 pub fn compare(base: &Overrides, a: CompareArgs) -> Result<i32> {
-    let target_dir = match &a.target_dir {
-        Some(d) => base.dir.join(d),
-        None => module_root_of(&base.dir).join(rundir::DEFAULT_DIR),
-    };
+    let target_dir = module_root::runs_dir(base, a.target_dir.as_deref())?;
     let load = |which: &str| -> Result<(PathBuf, Run)> {
         let path = rundir::locate(&target_dir, which)?;
         let run = rundir::load(&path)?;

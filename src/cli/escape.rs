@@ -7,23 +7,19 @@ use std::time::SystemTime;
 use anyhow::{Context, Result, bail};
 
 use super::args::{ConfigArgs, EscapeArgs, EscapeFormat};
-use super::commands::module_root_of;
 use super::{emit, load};
 use crate::config::Overrides;
 use crate::export::escapes::{EscapeView, json, table};
 use crate::inspect::escapes::collect;
 use crate::inspect::escapes::diff::diff;
 use crate::inspect::escapes::report::{Counts, Report};
-use crate::{rundir, tune};
+use crate::{module_root, rundir, tune};
 
 /// Functions listed by heap allocations.
 const TOP_FUNCTIONS: usize = 10;
 
 pub fn escape(base: &Overrides, a: EscapeArgs) -> Result<i32> {
-    let target_dir = match &a.target_dir {
-        Some(d) => base.dir.join(d),
-        None => module_root_of(&base.dir).join(rundir::DEFAULT_DIR),
-    };
+    let target_dir = module_root::runs_dir(base, a.target_dir.as_deref())?;
     let saved = match &a.run {
         Some(run) => Some(rundir::locate(&target_dir, run)?),
         None => rundir::locate(&target_dir, "last").ok(),

@@ -2,14 +2,14 @@
 //! main package found by `go list` and the built-in `startup` matrix.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use crate::config::{self, Overrides, Weights, presets};
 use crate::go::Go;
-use crate::target;
+use crate::{module_root, target};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -35,11 +35,11 @@ pub fn init(base: &Overrides, a: InitArgs) -> Result<i32> {
     if file.symlink_metadata().is_ok() && !a.force {
         bail!("{} exists; gostart init does not overwrite it (pass --force to replace it)", file.display());
     }
-    let go = Go::new(&go_program(base), &base.dir)?;
+    let go = Go::new(&module_root::go_program(base), &base.dir)?;
     let chosen = match &a.package {
         Some(p) => {
             let env = go.env()?;
-            let ws = target::resolve(&go, p, env.get("GOMOD").map(String::as_str).unwrap_or(""))?;
+            let ws = target::resolve(&go, p, &module_root::root(&env, &base.dir))?;
             Main { package: p.clone(), import_path: ws.import_path }
         }
         None => choose(&base.dir, main_packages(&go, &base.dir)?)?,
@@ -53,21 +53,6 @@ pub fn init(base: &Overrides, a: InitArgs) -> Result<i32> {
         chosen.import_path
     );
     Ok(0)
-}
-
-/// The `go` command: `--go` / `GOSTART_GO`, else the user config's, else `go` on PATH. (The
-/// project config is not read: it may be the file being replaced.)
-fn go_program(base: &Overrides) -> PathBuf {
-    if let Some((go, _)) = &base.go {
-        return go.clone();
-    }
-    match config::user::load() {
-        Ok((_, user)) => user.go.unwrap_or_else(|| PathBuf::from("go")),
-        Err(e) => {
-            eprintln!("warning: {e:#}");
-            PathBuf::from("go")
-        }
-    }
 }
 
 /// The main packages in `dir` and below, named relative to `dir` (`.`, `./cmd/app`).

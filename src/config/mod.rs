@@ -187,9 +187,12 @@ pub struct Overrides {
     pub max_configs: usize,
 }
 
-/// The gostart.toml that applies in `dir`: in `dir` or a parent, up to the module root.
+/// The gostart.toml that applies in `dir`: in `dir` or a parent, up to the module root. The
+/// walk is on the real path (links and `..` resolved) as go's is, so it reaches the root
+/// `module_root` names even from a symbolic link into the module.
 pub fn find_file(dir: &Path) -> Option<PathBuf> {
-    for d in dir.ancestors() {
+    let real = dir.canonicalize().ok();
+    for d in real.as_deref().unwrap_or(dir).ancestors() {
         let candidate = d.join(FILE_NAME);
         if candidate.is_file() {
             return Some(candidate);

@@ -5,7 +5,7 @@ use crate::results::Run;
 
 pub fn serialize(run: &Run) -> String {
     let esc = |s: &str| s.replace('|', "\\|");
-    let mut out = format!("### gostart: `{}` on {}\n\n", run.target.import_path, run.go_version);
+    let mut out = format!("### gostart: `{}` on {}\n\n", run.target.import_path, super::rows::go_versions(run));
     if let Some(note) = run.incomplete() {
         // Above the table, where a reader of a pull-request comment sees it first.
         out.push_str(&format!("**{}**\n\n", esc(&note)));
@@ -38,6 +38,9 @@ pub fn serialize(run: &Run) -> String {
     }
     if let Some(command) = &run.verdict.command {
         out.push_str(&format!("\nBuild it:\n\n```sh\n{command}\n```\n"));
+    }
+    if let Some(run_command) = &run.verdict.run_command {
+        out.push_str(&format!("\nThen {}:\n\n```sh\n{run_command}\n```\n", crate::profile::RUN_IT));
     }
     if let Some(profile) = &run.verdict.profile {
         out.push_str(&format!("\nAs a gostart profile:\n\n```toml\n{profile}```\n"));

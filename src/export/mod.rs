@@ -145,6 +145,53 @@ mod tests {
     }
 
     #[test]
+    fn the_verdict_says_how_to_run_a_winner_with_run_environment_and_which_go_built_what() {
+        let mut run = fixture::run();
+        let winner = run.verdict.recommended.clone().unwrap();
+        let c = run.configs.iter_mut().find(|c| c.name == winner).unwrap();
+        c.flags.runenv.insert("GOGC".into(), "off".into());
+        c.go_version = Some("go1.27.3".into());
+        run.recompute();
+        assert_eq!(run.verdict.run_command.as_deref(), Some("GOGC=off ./hello"));
+        let text = |f: Format| String::from_utf8(serialize(&run, f).unwrap()).unwrap();
+        let table = text(Format::Table);
+        assert!(
+            table.contains("\n  then run it with this environment (a build cannot carry it): GOGC=off ./hello\n"),
+            "{table}"
+        );
+        assert!(table.contains("    runenv = { GOGC = \"off\" }\n"), "{table}");
+        assert!(table.lines().next().unwrap().contains(" · go1.26.8 (3 configs), go1.27.3 (1 config) · "), "{table}");
+        assert!(
+            table.lines().any(|l| l.contains(&format!(" {winner} ")) && l.contains("built by go1.27.3")),
+            "{table}"
+        );
+        let md = text(Format::Markdown);
+        assert!(
+            md.contains("Then run it with this environment (a build cannot carry it):\n\n```sh\nGOGC=off ./hello\n```"),
+            "{md}"
+        );
+        assert!(
+            md.starts_with("### gostart: `fixture.test/hello` on go1.26.8 (3 configs), go1.27.3 (1 config)\n"),
+            "{md}"
+        );
+        let html = text(Format::Html);
+        assert!(
+            html.contains("Then run it with this environment (a build cannot carry it): <code>GOGC=off ./hello</code>"),
+            "{html}"
+        );
+        assert!(html.contains("runenv = { GOGC = &quot;off&quot; }"), "{html}");
+        assert!(
+            html.contains(
+                "<h1>gostart: <code>fixture.test/hello</code> on go1.26.8 (3 configs), go1.27.3 (1 config)</h1>"
+            ),
+            "{html}"
+        );
+        let json: serde_json::Value = serde_json::from_slice(&serialize(&run, Format::Json).unwrap()).unwrap();
+        assert_eq!(json["verdict"]["runenv"], serde_json::json!({"GOGC": "off"}));
+        assert_eq!(json["verdict"]["run_command"], "GOGC=off ./hello");
+    }
+
+    #[test]
     fn step_summary_appends_markdown() {
         let run = fixture::run();
         let dir = tempfile::tempdir().unwrap();

@@ -74,6 +74,9 @@ fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
     if c.pareto {
         notes.push("pareto".to_owned());
     }
+    if let Some(v) = c.go_version.as_deref().filter(|v| *v != run.go_version) {
+        notes.push(format!("built by {v}"));
+    }
     if let Some(e) = &c.build.error {
         notes.push(format!("build failed: {}", first_line(e)));
     }
@@ -94,6 +97,31 @@ fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
         score: c.score.map_or_else(dash, |s| format!("{s:+.3}")),
         note: notes.join(", "),
     }
+}
+
+/// The Go that built the run's binaries, for a report's header: the run's own `go_version`
+/// when it built them all; else every version that built some (the run's first), each with
+/// how many configurations it built: `go1.26.8 (3 configs), go1.27.3 (1 config)`.
+pub fn go_versions(run: &Run) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    // A binary without a recorded version (results.json written before it was) was built by the run's.
+    let built_by = run.configs.iter().filter_map(|c| c.go_version.as_deref().or(c.build.ok.then_some(&run.go_version)));
+    for v in built_by {
+        match counts.iter_mut().find(|(seen, _)| *seen == v) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((v, 1)),
+        }
+    }
+    if counts.iter().all(|(v, _)| *v == run.go_version) {
+        return run.go_version.clone();
+    }
+    if let [(only, _)] = counts.as_slice() {
+        return (*only).to_owned();
+    }
+    // The run's own first, then the others by name.
+    counts.sort_by_key(|(v, _)| (*v != run.go_version, *v));
+    let plural = |n: usize| if n == 1 { "config" } else { "configs" };
+    counts.iter().map(|(v, n)| format!("{v} ({n} {})", plural(*n))).collect::<Vec<_>>().join(", ")
 }
 
 /// Each guard reason with the configs it keeps out, in the order reasons first appear; the
@@ -144,6 +172,31 @@ pub fn format_ns(ns: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::fixture;
+
+    #[test]
+    fn the_header_names_every_go_that_built_and_the_row_its_own() {
+        let mut run = fixture::run();
+        // Written before configs recorded their Go: the run's.
+        assert_eq!(go_versions(&run), "go1.26.8");
+        for c in &mut run.configs {
+            c.go_version = Some("go1.26.8".into());
+        }
+        assert_eq!(go_versions(&run), "go1.26.8");
+        assert!(rows(&run).iter().all(|r| !r.note.contains("built by")));
+        run.configs[1].go_version = Some("go1.27.3".into());
+        let n = run.configs.len();
+        assert_eq!(go_versions(&run), format!("go1.26.8 ({} configs), go1.27.3 (1 config)", n - 1));
+        let other = run.configs[1].name.clone();
+        for r in rows(&run) {
+            assert_eq!(r.note.contains("built by go1.27.3"), r.config.name == other, "{}: {}", r.config.name, r.note);
+        }
+        // All built by another Go than the run's: that one.
+        for c in &mut run.configs {
+            c.go_version = Some("go1.27.3".into());
+        }
+        assert_eq!(go_versions(&run), "go1.27.3");
+    }
 
     #[test]
     fn units() {

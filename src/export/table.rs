@@ -54,7 +54,7 @@ pub fn serialize(run: &Run, style: Style) -> String {
         "{} ({}) · {} · {} configs · {runs} runs each · baseline `{}`{floor}\n",
         run.target.import_path,
         run.target.package,
-        run.go_version,
+        super::rows::go_versions(run),
         run.configs.len(),
         run.baseline
     );
@@ -79,6 +79,9 @@ pub fn serialize(run: &Run, style: Style) -> String {
     }
     if let Some(command) = &run.verdict.command {
         out.push_str(&format!("  build it: {command}\n"));
+    }
+    if let Some(run_command) = &run.verdict.run_command {
+        out.push_str(&format!("  then {}: {run_command}\n", crate::profile::RUN_IT));
     }
     if let Some(profile) = &run.verdict.profile {
         out.push_str("  or put this in gostart.toml and run `gostart build --profile release`:\n");

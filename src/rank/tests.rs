@@ -44,6 +44,7 @@ fn config(name: &str, ms: f64, bytes: u64) -> ConfigResult {
         flags: Flags::default(),
         argv: vec![],
         env: Default::default(),
+        go_version: Some("go1.26.8".into()),
         build: BuildOutcome { ok: true, wall_ns: 1_000_000_000, ..BuildOutcome::default() },
         size: Some(Size { bytes, sections: Default::default() }),
         escapes: None,
@@ -232,4 +233,26 @@ fn a_weighted_build_time_is_one_measurement_and_says_so() {
     let v = rank(&mut configs, "default", &r, 1, ".");
     assert_eq!(v.recommended.as_deref(), Some("small"));
     assert!(v.reason.contains("; costs build time 1.500× (one measurement each, no interval)"), "{}", v.reason);
+}
+
+#[test]
+fn the_verdict_says_which_go_builds_the_winner_and_how_to_run_it() {
+    let mut configs = vec![config("default", 10.0, 1000), config("next", 9.0, 1000), config("GOGC=off", 8.0, 1000)];
+    configs[1].flags.env.insert("GOTOOLCHAIN".into(), "go1.27.3".into());
+    configs[1].go_version = Some("go1.27.3".into());
+    configs[2].flags.runenv.insert("GOGC".into(), "off".into());
+    configs[2].argv = ["go", "build", "-o", "/p/.gostart/runs/1/b/app", "./cmd/app"].map(String::from).into();
+    let v = rank(&mut configs, "default", &Rank::default(), 1, "./cmd/app");
+    assert_eq!(v.recommended.as_deref(), Some("GOGC=off"));
+    // Built as a plain build; started with the run environment, which the profile carries too.
+    assert_eq!(v.command.as_deref(), Some("go build ./cmd/app"));
+    assert_eq!(v.runenv, [("GOGC".to_owned(), "off".to_owned())].into());
+    assert_eq!(v.run_command.as_deref(), Some("GOGC=off ./app"));
+    assert_eq!(v.profile.as_deref(), Some("[profile.release]\nrunenv = { GOGC = \"off\" }\n"));
+    // Without it, the next one needs another Go: its build line says so.
+    configs.truncate(2);
+    let v = rank(&mut configs, "default", &Rank::default(), 1, "./cmd/app");
+    assert_eq!(v.recommended.as_deref(), Some("next"));
+    assert_eq!(v.command.as_deref(), Some("GOTOOLCHAIN=go1.27.3 go build ./cmd/app"));
+    assert!(v.runenv.is_empty() && v.run_command.is_none());
 }

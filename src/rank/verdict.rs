@@ -38,6 +38,8 @@ pub fn decide(configs: &[ConfigResult], baseline: &str, package: &str, weights: 
                 "nothing beats the baseline `{baseline}` beyond noise on the weighted figures{guarded_note}: keep it"
             ),
             command: Some(profile::go_build_line(&base.flags, package)),
+            runenv: base.flags.runenv.clone(),
+            run_command: profile::run_line(&base.flags.runenv, &profile::program(&base.argv, package)),
             ..Verdict::default()
         };
     }
@@ -54,6 +56,8 @@ pub fn decide(configs: &[ConfigResult], baseline: &str, package: &str, weights: 
         runner_up: runner_up.map(|c| c.name.clone()),
         command: Some(profile::go_build_line(&best.flags, package)),
         profile: Some(profile::snippet("release", &best.flags)),
+        runenv: best.flags.runenv.clone(),
+        run_command: profile::run_line(&best.flags.runenv, &profile::program(&best.argv, package)),
     }
 }
 

@@ -22,14 +22,15 @@ use scatter::{points, scatter};
 pub fn serialize(run: &Run) -> Result<String> {
     let rows = rows(run);
     let runs = run.configs.iter().filter_map(|c| c.startup.as_ref()).map(|s| s.runs).max().unwrap_or(0);
-    let title = format!("gostart: {} · {}", run.target.import_path, run.go_version);
+    let go_versions = super::rows::go_versions(run);
+    let title = format!("gostart: {} · {go_versions}", run.target.import_path);
     let mut h = String::new();
     let w = &mut h;
     w.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     w.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     writeln!(w, "<title>{}</title>", esc(&title))?;
     writeln!(w, "<style>{CSS}</style>\n</head>\n<body>")?;
-    writeln!(w, "<h1>gostart: <code>{}</code> on {}</h1>", esc(&run.target.import_path), esc(&run.go_version))?;
+    writeln!(w, "<h1>gostart: <code>{}</code> on {}</h1>", esc(&run.target.import_path), esc(&go_versions))?;
     let floor = run
         .floor
         .as_ref()
@@ -59,6 +60,7 @@ pub fn serialize(run: &Run) -> Result<String> {
             with_code(&run.verdict.reason)
         )?,
     }
+    reproduce(w, run)?;
 
     w.push_str("<h2>Ranking</h2>\n");
     table(w, run, &rows)?;
@@ -137,6 +139,7 @@ const CSS: &str = "
 body{font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif;color:#1b1f24;background:#fff;max-width:1120px;margin:2em auto;padding:0 1.2em}
 h1{font-size:1.45em;margin:.2em 0}h2{font-size:1.15em;margin:1.8em 0 .6em;border-bottom:1px solid #e6e8eb;padding-bottom:.2em}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
+pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;background:#f6f7f8;padding:.6em 1em;overflow-x:auto}
 .meta,.note,figcaption,footer,.key{color:#57606a;font-size:.9em}
 .verdict{background:#f1f8f0;border-left:4px solid #2ca02c;padding:.7em 1em;margin:1.2em 0}
 .verdict.none{background:#f6f7f8;border-left-color:#6e7681}
@@ -190,6 +193,27 @@ fn delta_cell(text: &str, tone: Tone) -> String {
         Tone::Neutral => "num",
     };
     format!("<td class=\"{class}\">{}</td>", esc(text))
+}
+
+/// How to reproduce the verdict: the `go build` line, the line that runs the build with its run
+/// environment, and the `[profile]` table.
+fn reproduce(w: &mut String, run: &Run) -> std::fmt::Result {
+    let v = &run.verdict;
+    if let Some(command) = &v.command {
+        writeln!(w, "<p class=\"how\">Build it: <code>{}</code></p>", esc(command))?;
+    }
+    if let Some(run_command) = &v.run_command {
+        let words = crate::profile::RUN_IT;
+        writeln!(w, "<p class=\"how\">Then {}: <code>{}</code></p>", esc(words), esc(run_command))?;
+    }
+    if let Some(profile) = &v.profile {
+        writeln!(
+            w,
+            "<p class=\"how\">Or put this in gostart.toml and run <code>gostart build --profile release</code>:</p>\n<pre>{}</pre>",
+            esc(profile)
+        )?;
+    }
+    Ok(())
 }
 
 /// Text whose `backquoted` parts (as the verdict writes config names) become `<code>`, escaped.
