@@ -129,5 +129,6 @@ fn build_one(go: &Go, job: &BuildJob, package: &str) -> Result<BuildOutcome> {
         BuildOutcome::not_built(BuildStatus::Failed, outcome.wall_ns, why)
     };
     checked.settings = info.settings;
+    checked.go_version = Some(info.go_version);
     Ok(checked)
 }

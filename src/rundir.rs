@@ -247,7 +247,11 @@ pub fn load(path: &Path) -> Result<Run> {
     }
     // A run saved without its rank settings ranked with a gostart.toml that may have said
     // otherwise: its verdict stands, unless it has none to stand on (it was cut short).
-    if run.rank.is_some() || run.status != Status::Complete {
+    // Its self-checks are made again from what it records either way; one that fails suspends a
+    // figure the saved verdict used, so the run is ranked anew (with the default settings when
+    // it saved none).
+    run.check();
+    if run.rank.is_some() || run.status != Status::Complete || !run.suspended.is_empty() {
         run.recompute();
     }
     Ok(run)

@@ -35,16 +35,27 @@ pub struct BuildOutcome {
     /// The build settings go recorded in the binary (`go version -m`), checked against the flags.
     #[serde(default)]
     pub settings: BTreeMap<String, String>,
+    /// The Go version the binary records (`go version -m`), beside `settings`; `null` without
+    /// a binary (and in results written before it was kept).
+    #[serde(default)]
+    pub go_version: Option<String>,
 }
 
 impl BuildOutcome {
     pub fn succeeded(wall_ns: u64) -> Self {
-        BuildOutcome { ok: true, status: BuildStatus::Ok, wall_ns, error: None, settings: BTreeMap::new() }
+        BuildOutcome {
+            ok: true,
+            status: BuildStatus::Ok,
+            wall_ns,
+            error: None,
+            settings: BTreeMap::new(),
+            go_version: None,
+        }
     }
 
     /// A build that did not succeed, and why. (`status` is not `Ok`.)
     pub fn not_built(status: BuildStatus, wall_ns: u64, why: String) -> Self {
-        BuildOutcome { ok: false, status, wall_ns, error: Some(why), settings: BTreeMap::new() }
+        BuildOutcome { ok: false, status, wall_ns, error: Some(why), settings: BTreeMap::new(), go_version: None }
     }
 }
 
@@ -60,6 +71,8 @@ struct Stored {
     error: Option<String>,
     #[serde(default)]
     settings: BTreeMap<String, String>,
+    #[serde(default)]
+    go_version: Option<String>,
 }
 
 impl From<Stored> for BuildOutcome {
@@ -69,7 +82,14 @@ impl From<Stored> for BuildOutcome {
             (false, Some(e)) if e.starts_with("unsupported:") => BuildStatus::Unsupported,
             (false, _) => BuildStatus::Failed,
         });
-        BuildOutcome { ok: status == BuildStatus::Ok, status, wall_ns: s.wall_ns, error: s.error, settings: s.settings }
+        BuildOutcome {
+            ok: status == BuildStatus::Ok,
+            status,
+            wall_ns: s.wall_ns,
+            error: s.error,
+            settings: s.settings,
+            go_version: s.go_version,
+        }
     }
 }
 
