@@ -17,10 +17,8 @@ pub fn escape_part(f: &Flags) -> Flags {
 }
 
 pub fn check(configs: &[ConfigResult]) -> Outcome {
-    let counted: Vec<(&ConfigResult, &Counts)> = configs
-        .iter()
-        .filter_map(|c| c.escapes.as_ref().filter(|e| e.collect.ok).map(|e| (c, &e.counts)))
-        .collect();
+    let counted: Vec<(&ConfigResult, &Counts)> =
+        configs.iter().filter_map(|c| c.escapes.as_ref().filter(|e| e.collect.ok).map(|e| (c, &e.counts))).collect();
     if counted.is_empty() {
         return Outcome::skipped(Check::EscapesAgree, "no escape counts were collected".into());
     }
@@ -32,8 +30,7 @@ pub fn check(configs: &[ConfigResult]) -> Outcome {
             None => groups.push((key, vec![(c, counts)])),
         }
     }
-    let shared: Vec<&Vec<(&ConfigResult, &Counts)>> =
-        groups.iter().map(|(_, m)| m).filter(|m| m.len() > 1).collect();
+    let shared: Vec<&Vec<(&ConfigResult, &Counts)>> = groups.iter().map(|(_, m)| m).filter(|m| m.len() > 1).collect();
     if shared.is_empty() {
         return Outcome::skipped(
             Check::EscapesAgree,
@@ -60,7 +57,8 @@ pub fn check(configs: &[ConfigResult]) -> Outcome {
                 .iter()
                 .zip(&fields)
                 .map(|((_, names), f)| {
-                    let shown: Vec<String> = (0..f.len()).filter(|&i| varies(i)).map(|i| format!("{} {}", f[i].0, f[i].1)).collect();
+                    let shown: Vec<String> =
+                        (0..f.len()).filter(|&i| varies(i)).map(|i| format!("{} {}", f[i].0, f[i].1)).collect();
                     format!("{} ({})", quoted(names), shown.join(", "))
                 })
                 .collect();

@@ -14,7 +14,8 @@ pub fn mismatches(c: &ConfigResult) -> Vec<String> {
         return Vec::new();
     }
     // Without the recorded Go version (a run saved before it was kept) the toolchain is not compared.
-    let info = BuildInfo { go_version: c.build.go_version.clone().unwrap_or_default(), settings: c.build.settings.clone() };
+    let info =
+        BuildInfo { go_version: c.build.go_version.clone().unwrap_or_default(), settings: c.build.settings.clone() };
     buildinfo::mismatches(&c.flags.build_part(), &info)
 }
 
@@ -38,7 +39,10 @@ pub fn check(configs: &[ConfigResult]) -> Outcome {
         builds.dedup();
         return Outcome::passed(
             Check::Provenance,
-            format!("the build settings recorded in {} match their configs", plural(builds.len(), "binary", "binaries")),
+            format!(
+                "the build settings recorded in {} match their configs",
+                plural(builds.len(), "binary", "binaries")
+            ),
         );
     }
     Outcome::failed(Check::Provenance, wrong.join("; "), at_fault)

@@ -19,7 +19,9 @@ pub fn baseline(run: &Run) -> Outcome {
         return Outcome::skipped(check, "no timed round was done".into());
     }
     match gaps(&base.samples, run.rounds.done) {
-        None => Outcome::passed(check, format!("`{}` has one sample in each of {}", base.name, rounds(run.rounds.done))),
+        None => {
+            Outcome::passed(check, format!("`{}` has one sample in each of {}", base.name, rounds(run.rounds.done)))
+        }
         Some(gaps) => Outcome::failed(check, format!("`{}`: {gaps}", base.name), vec![base.name.clone()]),
     }
 }

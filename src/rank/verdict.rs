@@ -74,7 +74,13 @@ pub fn decide(
 
 /// Each figure the verdict speaks of — the ones weighted by default (startup, size, escapes)
 /// and any the user weighted, but a suspended one — as a gain, a cost, or unchanged within noise.
-fn gains_and_costs(r: &Ratios, c: &ConfigResult, base: &ConfigResult, w: &Weights, suspended: &BTreeSet<Figure>) -> String {
+fn gains_and_costs(
+    r: &Ratios,
+    c: &ConfigResult,
+    base: &ConfigResult,
+    w: &Weights,
+    suspended: &BTreeSet<Figure>,
+) -> String {
     let mut gains = Vec::new();
     let mut costs = Vec::new();
     let mut noise = Vec::new();
