@@ -325,6 +325,26 @@ mod tests {
     }
 
     #[test]
+    fn a_saved_run_is_checked_again_when_read() {
+        // Checks saved as passed count for nothing: what the file records decides.
+        let run = load_edited(|doc| {
+            doc["checks"] = serde_json::json!([]);
+            doc["verdict"]["reason"] = "as saved".into();
+            doc["configs"][1]["escapes"]["heap"] = 5.into();
+        });
+        let agree = run.checks.iter().find(|c| c.check == crate::checks::Check::EscapesAgree).unwrap();
+        assert!(!agree.ok, "{agree:?}");
+        assert_eq!(run.suspended.iter().map(|f| f.name()).collect::<Vec<_>>(), ["escapes"]);
+        // Saved without rank settings, its verdict would stand; a failed check ranks it anew.
+        assert_ne!(run.verdict.reason, "as saved");
+        assert!(run.verdict.reason.contains("not scored, a self-check failed"), "{}", run.verdict.reason);
+        // And when every check passes, a verdict saved without rank settings still stands.
+        let run = load_edited(|doc| doc["verdict"]["reason"] = "as saved".into());
+        assert!(run.checks.iter().all(|c| c.ok) && run.checks.len() == crate::checks::Check::ALL.len());
+        assert_eq!(run.verdict.reason, "as saved");
+    }
+
+    #[test]
     fn an_interrupted_run_says_so_and_a_complete_one_keeps_its_verdict() {
         let run = load_edited(|doc| {
             strip_figures(doc);

@@ -196,9 +196,9 @@ fn the_baseline_must_have_one_sample_in_every_round() {
 
     let mut run = saved();
     let base = by(&mut run, "default");
-    let extra = base.samples[0].clone();
+    let extra = base.samples[0];
     base.samples.push(extra);
-    let mut late = base.samples[1].clone();
+    let mut late = base.samples[1];
     late.round = 20;
     base.samples.push(late);
     let o = outcome(&run, Check::BaselineEveryRound);
@@ -273,6 +273,16 @@ fn a_failed_check_takes_its_figure_out_of_the_score_for_every_config() {
     assert!(!run.verdict.reason.contains("heap allocation sites 1"), "{}", run.verdict.reason);
     // The ratio is still recorded.
     assert!(by(&mut run, "buildmode=pie").ratios.as_ref().unwrap().escapes.is_some());
+    // And a suspended figure guards nothing: pie's 5× escapes are past a 10% bound only while scored.
+    let mut rank = crate::config::Rank::default();
+    rank.max_regression.insert(Figure::Escapes, 0.1);
+    run.rank = Some(rank);
+    run.recompute();
+    assert!(by(&mut run, "buildmode=pie").guards.is_empty(), "{:?}", by(&mut run, "buildmode=pie").guards);
+    by(&mut run, "ldflags=-s -w,buildmode=pie").escapes.as_mut().unwrap().counts.heap = 9;
+    run.recompute();
+    assert!(run.suspended.is_empty());
+    assert!(by(&mut run, "buildmode=pie").guards[0].starts_with("escapes 5.000× exceeds"));
 }
 
 #[test]
