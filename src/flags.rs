@@ -89,13 +89,14 @@ impl Flags {
         Flags { runenv: BTreeMap::new(), ..self.clone() }
     }
 
-    /// The part of the flags that decides what the compiler does (not the linker, not the run):
-    /// configs equal here share one escape report.
+    /// The part of the flags that decides what the compiler does (not the linker, not the run;
+    /// not `-trimpath` either, which renames files and changes no decision): configs equal
+    /// here share one escape report.
     pub fn compile_part(&self) -> Flags {
-        Flags { ldflags: String::new(), runenv: BTreeMap::new(), ..self.clone() }
+        Flags { ldflags: String::new(), trimpath: false, runenv: BTreeMap::new(), ..self.clone() }
     }
 
-    /// Id of the compile configuration (ignores `ldflags` and `runenv`). 16 hex digits (64
+    /// Id of the compile configuration (ignores `ldflags`, `-trimpath` and `runenv`). 16 hex digits (64
     /// bits), not 8: these ids are never compared within a matrix to be lengthened on a
     /// collision, so they are long enough that two compile configurations of one run sharing
     /// an id (and an escape report) is out of reach (about 1 in 10^12 at 10,000 configurations).

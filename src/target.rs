@@ -16,10 +16,15 @@ pub struct Workspace {
     pub bin_name: String,
     /// The module root, or the working directory outside a module.
     pub root: PathBuf,
-    /// The code whose compiler diagnostics gostart reports: the main package's module (its
-    /// path and directory), or the main package alone when it belongs to none (e.g. `cmd/gofmt`).
+    /// The code whose compiler diagnostics gostart reports: the module that contains the main
+    /// package (its path and directory) — the main module, or a dependency's module when the
+    /// target is one (in the module cache) — or the main package alone when it belongs to no
+    /// module (e.g. `cmd/gofmt`).
     pub code_path: String,
     pub code_dir: PathBuf,
+    /// That module's version (`v1.3.2`), empty when it has none (the main module): `-trimpath`
+    /// names its files `path@version/...` when it has one.
+    pub code_version: String,
     /// The `go build` pattern of that code: `MODULE/...` or the main package's import path.
     pub code_pattern: String,
 }
@@ -68,6 +73,7 @@ pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
         Some(m) => (m.path.clone(), PathBuf::from(m.dir.clone().unwrap_or_default()), format!("{}/...", m.path)),
         None => (pkg.import_path.clone(), PathBuf::from(&pkg.dir), pkg.import_path.clone()),
     };
+    let code_version = module.and_then(|m| m.version.clone()).unwrap_or_default();
     Ok(Workspace {
         package: pattern.to_owned(),
         import_path: pkg.import_path.clone(),
@@ -75,6 +81,7 @@ pub fn resolve(go: &Go, pattern: &str, gomod: &str) -> Result<Workspace> {
         root,
         code_path,
         code_dir,
+        code_version,
         code_pattern,
     })
 }

@@ -59,8 +59,10 @@ pub fn escape(base: &Overrides, a: EscapeArgs) -> Result<i32> {
     };
     let packages: Vec<(String, Counts)> =
         report.by_package().into_iter().filter(|(p, _)| selected(p)).map(|(p, c)| (p.to_owned(), c)).collect();
-    if packages.is_empty() {
-        bail!("no package of the report matches `{}`", a.package.as_deref().unwrap_or(""));
+    // A report with no sites at all is an answer (nothing escapes); a pattern that matches
+    // nothing is a mistake.
+    if let (true, Some(pattern)) = (packages.is_empty(), &a.package) {
+        bail!("no package of the report matches `{pattern}`");
     }
     let view = EscapeView {
         config: name,
@@ -121,9 +123,19 @@ fn compile_now(base: &Overrides, a: &EscapeArgs, target_dir: &Path) -> Result<Re
         [Some(baseline.as_str()), a.config.as_deref(), a.diff.as_deref()].into_iter().flatten().collect();
     let work = target_dir.join("escapes").join(rundir::new_run_id(SystemTime::now()));
     let mut out = Vec::new();
+    // Configs that compile alike share one report: compiled again into the same folder, go's
+    // build cache would skip the compiler and write no diagnostics.
+    let mut compiled: BTreeMap<String, crate::inspect::escapes::report::Report> = BTreeMap::new();
     for c in prepared.expanded.configs.iter().filter(|c| wanted.iter().any(|w| *w == c.name || *w == c.id)) {
+        if let Some(r) = compiled.get(&c.flags.compile_id()) {
+            out.push((c.name.clone(), c.id.clone(), r.clone()));
+            continue;
+        }
         eprintln!("gostart: compiling `{}` with escape diagnostics", c.name);
         let (collected, report) = collect::collect(&prepared.go, &prepared.workspace, &c.flags, &work)?;
+        if let Some(r) = &report {
+            compiled.insert(c.flags.compile_id(), r.clone());
+        }
         match report {
             Some(r) => out.push((c.name.clone(), c.id.clone(), r)),
             None if crate::interrupt::requested() => return Err(crate::interrupt::Interrupted { saved: None }.into()),

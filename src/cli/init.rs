@@ -31,7 +31,8 @@ struct Main {
 
 pub fn init(base: &Overrides, a: InitArgs) -> Result<i32> {
     let file = base.dir.join(config::FILE_NAME);
-    if file.exists() && !a.force {
+    // symlink_metadata: a link (even a dangling one) exists, and is never written through.
+    if file.symlink_metadata().is_ok() && !a.force {
         bail!("{} exists; gostart init does not overwrite it (pass --force to replace it)", file.display());
     }
     let go = Go::new(&go_program(base), &base.dir)?;
@@ -43,7 +44,7 @@ pub fn init(base: &Overrides, a: InitArgs) -> Result<i32> {
         }
         None => choose(&base.dir, main_packages(&go, &base.dir)?)?,
     };
-    std::fs::write(&file, render(&chosen.package, &chosen.import_path))
+    crate::nofollow::replace_file(&file, render(&chosen.package, &chosen.import_path).as_bytes())
         .with_context(|| format!("cannot write {}", file.display()))?;
     eprintln!(
         "gostart: wrote {} for `{}` ({}); `gostart matrix` lists its configurations, `gostart tune` measures them",

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "PascalCase")]
 pub struct Module {
     pub path: String,
+    /// The required version (`v1.3.2`); `None` for the main module and workspace modules.
+    /// `-trimpath` names a module's files `path@version/...` when it has one.
+    #[serde(default)]
+    pub version: Option<String>,
     #[serde(default)]
     pub dir: Option<String>,
     #[serde(default)]
@@ -75,5 +79,6 @@ mod tests {
         assert_eq!(pkgs.len(), 2);
         assert!(pkgs[0].is_main() && !pkgs[1].is_main());
         assert_eq!(pkgs[0].module.as_ref().unwrap().go_version.as_deref(), Some("1.22"));
+        assert_eq!(pkgs[0].module.as_ref().unwrap().version, None);
     }
 }

@@ -175,6 +175,24 @@ fn a_symlinked_last_is_never_written_through() {
 }
 
 #[test]
+fn init_never_writes_through_a_symlinked_gostart_toml() {
+    let p = Project::from_fixture("hello");
+    let victim = p.outside("victim.toml");
+    fs::write(&victim, "precious\n").unwrap();
+    symlink(&victim, p.path("gostart.toml")).unwrap();
+    let stderr = p.run(&["init"]).code(1).stderr_text();
+    assert!(stderr.contains("exists"), "{stderr}");
+    let stderr = p.run(&["init", "--force"]).code(1).stderr_text();
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+    // A dangling link is not written through either: following it would create its target.
+    fs::remove_file(p.path("gostart.toml")).unwrap();
+    symlink(p.outside("created.toml"), p.path("gostart.toml")).unwrap();
+    p.run(&["init", "--force"]).code(1);
+    assert!(!p.outside("created.toml").exists());
+}
+
+#[test]
 fn a_symlinked_target_dir_runs_folder_or_run_folder_is_refused() {
     let p = Project::from_fixture("hello").file("gostart.toml", &format!("{QUICK}[matrix]\nldflags = [\"\"]\n"));
     let outside = p.outside("outside");

@@ -21,6 +21,7 @@ mod hostile_files;
 mod limits;
 mod matrix;
 mod metadata;
+mod modproxy;
 mod project;
 mod resume;
 mod sabotage;

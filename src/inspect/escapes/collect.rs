@@ -1,14 +1,15 @@
-//! Collection: compile the module's own packages once per compile configuration with the
-//! compiler's diagnostics on (`-json=0,DIR` and `-m`), through the toolchain driver, without
+//! Collection: compile the target's module's own packages once per compile configuration with
+//! the compiler's diagnostics on (`-json=0,DIR` and `-m`), through the toolchain driver, without
 //! linking and without touching the measured binaries.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::model::{Diagnostic, Kind};
+use super::json::JsonFile;
+use super::model::{Code, Diagnostic, Kind};
 use super::report::{FUNC_LITERAL, Report, declarations};
 use super::{json, text};
 use crate::flags::Flags;
@@ -66,21 +67,31 @@ pub fn collect(go: &Go, ws: &Workspace, flags: &Flags, work_dir: &Path) -> Resul
     }
     std::fs::create_dir_all(&json_dir).with_context(|| format!("cannot create {}", json_dir.display()))?;
     let gcflags = diagnostic_gcflags(&flags.gcflags, &ws.code_pattern, &ws.import_path, &json_dir);
+    // Without -trimpath (`Flags::compile_part` drops it): it changes the names the compiler
+    // gives files, never what it decides, but names decide which of two same-named files' logs
+    // survive (see `overwritten_logs`). So configs that differ only in -trimpath share one
+    // report, the very same sites.
     let (outcome, stderr) = go.compile(flags, &gcflags, &ws.package)?;
     let collected = Collected { ok: outcome.ok, wall_ns: outcome.wall_ns, error: outcome.error };
     if !collected.ok {
         return Ok((collected, None));
     }
-    let from_text = text::parse(&stderr, &go.dir, &ws.code_dir, &ws.code_path);
-    let mut from_json = Vec::new();
+    let code = Code { path: ws.code_path.clone(), version: ws.code_version.clone(), dir: ws.code_dir.clone() };
+    let printed = text::parse_printed(&stderr, &go.dir, &code);
+    let mut logs = Vec::new();
     for file in json_files(&json_dir)? {
         let content = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-        let parsed = json::parse_with_module_path(&content, &ws.code_dir, &ws.code_path)
-            .with_context(|| format!("in {}", file.display()))?;
-        from_json.extend(parsed.diagnostics);
+        logs.push(json::parse(&content, &code).with_context(|| format!("in {}", file.display()))?);
     }
-    let (source, mut diagnostics) =
-        if from_json.is_empty() { ("m", from_text) } else { ("json+m", merge(from_json, &from_text)) };
+    let from_m_only = overwritten_logs(&logs, &printed.files, &ws.import_path);
+    let from_json: Vec<Diagnostic> = logs.into_iter().flat_map(|f| f.diagnostics).collect();
+    let (source, mut diagnostics) = if from_json.is_empty() {
+        ("m", printed.diagnostics)
+    } else {
+        ("json+m", merge(from_json, &printed.diagnostics, &from_m_only))
+    };
+    let mut nested = NestedModules::default();
+    diagnostics.retain(|d| !nested.contains(&ws.code_dir, &d.file));
     // Each source file read once: for function names and for the declarations sites fall in.
     let sources: BTreeMap<String, String> = diagnostics
         .iter()
@@ -94,7 +105,11 @@ pub fn collect(go: &Go, ws: &Workspace, flags: &Flags, work_dir: &Path) -> Resul
         .collect();
     name_functions_from_source(&mut diagnostics, &sources);
     let decls = sources.iter().map(|(f, text)| (f.clone(), declarations(text))).collect();
-    Ok((collected, Some(Report::new(&compile_id, source, &ws.code_path, diagnostics, &decls))))
+    let mut report = Report::new(&compile_id, source, &ws.code_path, diagnostics, &decls);
+    if source != "m" {
+        report.from_m_only = from_m_only.into_iter().filter(|f| !nested.contains(&ws.code_dir, f)).collect();
+    }
+    Ok((collected, Some(report)))
 }
 
 /// Plain `-m` names only the functions it can inline; for the others (and JSON, which names
@@ -116,8 +131,11 @@ fn name_functions_from_source(diagnostics: &mut [Diagnostic], sources: &BTreeMap
 }
 
 /// The structured diagnostics, with what only `-m` says: function names and inlined call
-/// sites. (The JSON parser already tells variables moved to the heap from other escapes.)
-fn merge(mut structured: Vec<Diagnostic>, text: &[Diagnostic]) -> Vec<Diagnostic> {
+/// sites. (The JSON parser already tells variables moved to the heap from other escapes.) For
+/// the files in `from_m_only`, `-m`'s diagnostics replace the structured ones.
+fn merge(mut structured: Vec<Diagnostic>, text: &[Diagnostic], from_m_only: &BTreeSet<String>) -> Vec<Diagnostic> {
+    structured.retain(|d| !from_m_only.contains(&d.file));
+    structured.extend(text.iter().filter(|t| t.kind != Kind::InlinedCall && from_m_only.contains(&t.file)).cloned());
     let names: std::collections::HashMap<(Kind, &str, u32, u32), &str> = text
         .iter()
         .filter(|t| matches!(t.kind, Kind::CanInline | Kind::CannotInline))
@@ -130,6 +148,81 @@ fn merge(mut structured: Vec<Diagnostic>, text: &[Diagnostic]) -> Vec<Diagnostic
     }
     structured.extend(text.iter().filter(|t| t.kind == Kind::InlinedCall).cloned());
     structured
+}
+
+/// The module's files whose structured log the compiler overwrote. It names each file's log
+/// `DIR/<package>/<base name>.json`; when one package's log holds two files with the same base
+/// name — its own `context.go` and GOROOT's `context/context.go`, whose wrappers or generic
+/// code it compiles — the one whose name sorts last overwrites the other. A module file that
+/// `-m` names in a package whose log for its base name is another file's is read from `-m`
+/// alone.
+fn overwritten_logs(
+    logs: &[JsonFile],
+    printed: &BTreeMap<String, BTreeSet<String>>,
+    main_import: &str,
+) -> BTreeSet<String> {
+    // Per package: (is the module's, name) of the module's files -m names and of the files the
+    // logs are for.
+    let mut names: BTreeMap<&str, BTreeSet<(bool, &str)>> = BTreeMap::new();
+    for (package, files) in printed {
+        names.entry(package).or_default().extend(files.iter().map(|f| (true, f.as_str())));
+    }
+    for log in logs {
+        // The compiler names the main package `main`; go's `# header` names it by import path.
+        let package = if log.package == "main" { main_import } else { log.package.as_str() };
+        let file = log.file.as_deref().map_or((false, log.named.as_str()), |f| (true, f));
+        names.entry(package).or_default().insert(file);
+    }
+    let mut out = BTreeSet::new();
+    for files in names.values() {
+        let mut by_base: BTreeMap<&str, Vec<(bool, &str)>> = BTreeMap::new();
+        for &(own, f) in files {
+            by_base.entry(log_base_name(f)).or_default().push((own, f));
+        }
+        let overwritten = by_base.values().filter(|group| group.len() > 1).flatten();
+        out.extend(overwritten.filter(|(own, _)| *own).map(|(_, f)| f.to_string()));
+    }
+    out
+}
+
+/// The name the compiler gives a file's log (`writerForLSP` in cmd/compile/internal/logopt):
+/// the base name up to its last `.go`.
+fn log_base_name(file: &str) -> &str {
+    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    base.rfind(".go").map_or(base, |i| &base[..i])
+}
+
+/// Files under the module root that belong to other modules: `vendor/` (vendored
+/// dependencies) and directories with a `go.mod` of their own below the root (nested modules,
+/// e.g. a workspace's). Without `-trimpath` their files are named by paths under the root; with
+/// it, by their own module's name: leaving them out keeps the figures the same either way.
+#[derive(Default)]
+struct NestedModules {
+    /// Directory (relative to the root) → whether it is in another module.
+    dirs: std::collections::HashMap<String, bool>,
+}
+
+impl NestedModules {
+    /// Whether `file` (relative to `root`, `/`-separated) is in another module.
+    fn contains(&mut self, root: &Path, file: &str) -> bool {
+        if file.split('/').next() == Some("vendor") {
+            return true;
+        }
+        match file.rsplit_once('/') {
+            Some((dir, _)) => self.dir_is_nested(root, dir),
+            None => false,
+        }
+    }
+
+    fn dir_is_nested(&mut self, root: &Path, dir: &str) -> bool {
+        if let Some(&known) = self.dirs.get(dir) {
+            return known;
+        }
+        let nested = root.join(dir).join("go.mod").is_file()
+            || dir.rsplit_once('/').is_some_and(|(parent, _)| self.dir_is_nested(root, parent));
+        self.dirs.insert(dir.to_owned(), nested);
+        nested
+    }
 }
 
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -192,5 +285,72 @@ mod tests {
             let words = diagnostic_gcflags(user, "m/...", "m/cmd/app", Path::new("/run/-esc"));
             assert!(words.iter().all(|w| w.starts_with("-gcflags=")), "{user}: {words:?}");
         }
+    }
+
+    /// On the module-cache captures (see json.rs): in the plain build, main's context.go lost
+    /// its log to GOROOT's context/context.go, and is read from -m alone; under -trimpath it kept
+    /// it, and nothing tells that GOROOT's was lost (it has no -m line) — which is why
+    /// collection compiles without -trimpath.
+    #[test]
+    fn an_overwritten_log_is_replaced_by_m() {
+        use super::super::json::tests::{
+            MODCACHE, MODCACHE_GO_CWD, MODCACHE_M, MODCACHE_M_TRIM, MODCACHE_TRIM, all, tool,
+        };
+        let cwd = Path::new(MODCACHE_GO_CWD);
+        let main = "example.com/tool/cmd/tool";
+        let plain = text::parse_printed(MODCACHE_M, cwd, &tool());
+        let plain_logs = all(&MODCACHE, &tool());
+        let lost = overwritten_logs(&plain_logs, &plain.files, main);
+        assert_eq!(lost, BTreeSet::from(["cmd/tool/context.go".to_owned()]));
+        let trimmed = text::parse_printed(MODCACHE_M_TRIM, cwd, &tool());
+        assert!(overwritten_logs(&all(&MODCACHE_TRIM, &tool()), &trimmed.files, main).is_empty());
+
+        let structured: Vec<Diagnostic> = plain_logs.into_iter().flat_map(|f| f.diagnostics).collect();
+        assert!(structured.iter().all(|d| d.file != "cmd/tool/context.go"));
+        let merged = merge(structured, &plain.diagnostics, &lost);
+        let in_context: Vec<(Kind, u32, u32)> =
+            merged.iter().filter(|d| d.file == "cmd/tool/context.go").map(|d| (d.kind, d.line, d.col)).collect();
+        assert_eq!(
+            in_context,
+            [(Kind::LeakingParam, 15, 15), (Kind::LeakingParam, 15, 36), (Kind::HeapEscape, 15, 74)]
+        );
+        // The other files keep their structured diagnostics (cannot-inline reasons).
+        assert!(merged.iter().any(|d| d.kind == Kind::CannotInline && d.file == "internal/shape/shape.go"));
+        assert_eq!(merged.iter().filter(|d| d.kind.is_heap()).count(), 7);
+    }
+
+    #[test]
+    fn log_base_names_are_the_compilers() {
+        assert_eq!(log_base_name("/usr/local/go/src/context/context.go"), "context");
+        assert_eq!(log_base_name("cmd/tool/context.go"), "context");
+        assert_eq!(log_base_name("<autogenerated>"), "<autogenerated>");
+        assert_eq!(log_base_name(r"C:\src\x.go"), "x");
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn nested_modules_and_vendor_are_not_the_modules_own() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for dir in ["tools/gen", "internal/x", "sub/deep"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        for go_mod in ["go.mod", "tools/go.mod"] {
+            std::fs::write(root.join(go_mod), "module m\n").unwrap();
+        }
+        let mut nested = NestedModules::default();
+        for (file, is_nested) in [
+            ("main.go", false),
+            ("internal/x/x.go", false),
+            ("sub/deep/d.go", false),
+            ("tools/t.go", true),
+            ("tools/gen/g.go", true),
+            ("vendor/golang.org/x/sys/unix/a.go", true),
+            ("vendorless/a.go", false),
+        ] {
+            assert_eq!(nested.contains(root, file), is_nested, "{file}");
+        }
+        // Asked again, from the cache: the same.
+        assert!(nested.contains(root, "tools/gen/g.go") && !nested.contains(root, "internal/x/x.go"));
     }
 }

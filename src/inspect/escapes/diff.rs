@@ -104,7 +104,7 @@ mod tests {
     }
 
     fn report(sites: Vec<Site>) -> Report {
-        Report { compile_id: "x".into(), source: "m".into(), sites }
+        Report { compile_id: "x".into(), source: "m".into(), sites, from_m_only: Vec::new() }
     }
 
     #[test]

@@ -37,8 +37,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use super::model::{Diagnostic, Kind};
-use super::text::{relative_to_root, strip_module_path};
+use super::model::{Code, Diagnostic, Kind};
 
 /// One parsed `-json=0` file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +51,9 @@ pub struct JsonFile {
     pub file: Option<String>,
     /// In position order; at most one per kind and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The header's `file` as the compiler wrote it (absolute, or as `-trimpath` names it).
+    #[serde(skip)]
+    pub named: String,
 }
 
 #[derive(Deserialize)]
@@ -82,19 +84,11 @@ struct Position {
 }
 
 /// Parses one file of `-json=0` output. A header `file` that is absolute is made relative to
-/// `module_root`; a relative one (what `-trimpath` writes) counts as outside the module: use
-/// [`parse_with_module_path`] for that.
-pub fn parse(text: &str, module_root: &Path) -> Result<JsonFile> {
-    parse_file(text, module_root, None)
-}
-
-/// As [`parse`], and a relative header `file` that starts with `module_path/` (how `-trimpath`
-/// names the module's files, e.g. `fixture.test/escapes/main.go`) is in the module.
-pub fn parse_with_module_path(text: &str, module_root: &Path, module_path: &str) -> Result<JsonFile> {
-    parse_file(text, module_root, Some(module_path))
-}
-
-fn parse_file(text: &str, module_root: &Path, module_path: Option<&str>) -> Result<JsonFile> {
+/// the module root; a relative one is what `-trimpath` writes, and is the module's when it is
+/// one of the names `-trimpath` gives the module's files ([`Code::untrim`]:
+/// `fixture.test/escapes/main.go` for the main module, `filippo.io/age@v1.3.2/cmd/age/age.go`
+/// for a module in the module cache).
+pub fn parse(text: &str, code: &Code) -> Result<JsonFile> {
     let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty());
     let Some((n, first)) = lines.next() else { bail!("empty -json log: no header line") };
     let header: Header =
@@ -102,8 +96,14 @@ fn parse_file(text: &str, module_root: &Path, module_path: Option<&str>) -> Resu
     if header.version != 0 {
         bail!("line {n}: -json version {} (only version 0 is understood)", header.version);
     }
-    let file = resolve(&header.file, module_root, module_path);
-    let mut out = JsonFile { package: header.package, go_version: header.gc_version, file, diagnostics: Vec::new() };
+    let file = resolve(&header.file, code);
+    let mut out = JsonFile {
+        package: header.package,
+        go_version: header.gc_version,
+        file,
+        diagnostics: Vec::new(),
+        named: header.file,
+    };
     let Some(file) = out.file.clone() else { return Ok(out) };
 
     // Escapes by position: the message (from the first entry that has one) and whether a
@@ -163,9 +163,9 @@ fn parse_file(text: &str, module_root: &Path, module_path: Option<&str>) -> Resu
     Ok(out)
 }
 
-fn resolve(file: &str, module_root: &Path, module_path: Option<&str>) -> Option<String> {
+fn resolve(file: &str, code: &Code) -> Option<String> {
     let path = Path::new(file);
-    if path.is_absolute() { relative_to_root(path, module_root) } else { strip_module_path(file, module_path?) }
+    if path.is_absolute() { code.relative(path) } else { code.untrim(file) }
 }
 
 /// The start of a bad line, for an error message.
@@ -178,7 +178,7 @@ fn excerpt(line: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
@@ -196,8 +196,55 @@ mod tests {
     const TEXT_M: &str = include_str!("../../../tests/captures/escapes-m-go1.26.8.txt");
     const TEXT_M_L: &str = include_str!("../../../tests/captures/escapes-m-l-go1.26.8.txt");
 
+    /// A target in the module cache: `example.com/tool/cmd/tool` (tests/fixtures/modcache),
+    /// served by a file proxy into GOMODCACHE=/tmp/gostart-capture/modcache and compiled from
+    /// the consumer module at /tmp/gostart-capture/consumer as gostart does, `go list -export
+    /// [-trimpath] '-gcflags=example.com/tool/...=-m -json=0,DIR' example.com/tool/cmd/tool`.
+    /// Per variant: main.json, lib.json (example.com/lib's generic, instantiated in main),
+    /// type.json (GOROOT's sync/atomic, the same), shape.json (example.com/tool/internal/shape)
+    /// and context.json: the log of main's own context.go or of GOROOT's context/context.go
+    /// (wrappers for the embedded context.Context), whichever name sorts last — GOROOT's
+    /// `/usr/...` after `/tmp/...`, but the module's `example.com/...` after `context/...`.
+    /// (Made with GODEBUG=goindex=0: go's module index caches a module-cache directory's
+    /// files by path, and would not see a changed fixture.)
+    pub(crate) const MODCACHE_GO_CWD: &str = "/tmp/gostart-capture/consumer";
+    pub(crate) const MODCACHE: [&str; 5] = [
+        include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/main.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/lib.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/type.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/shape.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-go1.26.8/context.json"),
+    ];
+    pub(crate) const MODCACHE_TRIM: [&str; 5] = [
+        include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/main.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/lib.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/type.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/shape.json"),
+        include_str!("../../../tests/captures/escapes-json-modcache-trimpath-go1.26.8/context.json"),
+    ];
+    pub(crate) const MODCACHE_M: &str = include_str!("../../../tests/captures/escapes-m-modcache-go1.26.8.txt");
+    pub(crate) const MODCACHE_M_TRIM: &str =
+        include_str!("../../../tests/captures/escapes-m-modcache-trimpath-go1.26.8.txt");
+
+    /// The tool module as `go list` describes it in the capture's module cache.
+    pub(crate) fn tool() -> Code {
+        Code {
+            path: "example.com/tool".into(),
+            version: "v1.0.0".into(),
+            dir: "/tmp/gostart-capture/modcache/example.com/tool@v1.0.0".into(),
+        }
+    }
+
+    pub(crate) fn all(files: &[&str], code: &Code) -> Vec<JsonFile> {
+        files.iter().map(|t| parse(t, code).unwrap()).collect()
+    }
+
+    fn fixture() -> Code {
+        Code { path: MODULE_PATH.into(), version: String::new(), dir: MODULE_ROOT.into() }
+    }
+
     fn parsed(text: &str) -> JsonFile {
-        parse(text, Path::new(MODULE_ROOT)).unwrap()
+        parse(text, &fixture()).unwrap()
     }
 
     fn find(ds: &[Diagnostic], kind: Kind, line: u32, col: u32) -> Option<&Diagnostic> {
@@ -276,7 +323,7 @@ mod tests {
         let root = Path::new(MODULE_ROOT);
         for (json, m) in [(MAIN, TEXT_M), (MAIN_L, TEXT_M_L)] {
             let from_json = parsed(json).diagnostics;
-            let from_text = super::super::text::parse(m, root, root, MODULE_PATH);
+            let from_text = super::super::text::parse(m, root, &fixture());
             assert_eq!(heap_sites(&from_json), heap_sites(&from_text));
             for d in from_json.iter().filter(|d| d.kind.is_heap()) {
                 assert!(
@@ -306,23 +353,96 @@ mod tests {
             assert_eq!((f.package.as_str(), f.go_version.as_str()), ("main", "go1.26.8"));
         }
         // Another root: main.go is outside it too.
-        assert_eq!(parse(MAIN, Path::new("/work/main/tests/fixtures/esc")).unwrap().file, None);
+        let other = Code { dir: "/work/main/tests/fixtures/esc".into(), ..fixture() };
+        assert_eq!(parse(MAIN, &other).unwrap().file, None);
     }
 
     #[test]
     fn trimpath_needs_the_module_path() {
-        let root = Path::new(MODULE_ROOT);
-        assert_eq!(parse(MAIN_TRIM, root).unwrap().file, None);
-        let trimmed = parse_with_module_path(MAIN_TRIM, root, MODULE_PATH).unwrap();
+        let no_path = Code { path: String::new(), ..fixture() };
+        assert_eq!(parse(MAIN_TRIM, &no_path).unwrap().file, None);
+        let trimmed = parse(MAIN_TRIM, &fixture()).unwrap();
         assert_eq!(trimmed.file.as_deref(), Some("main.go"));
         assert_eq!(trimmed.diagnostics, parsed(MAIN).diagnostics);
         // GOROOT's `sync/atomic/type.go` is not the module's.
-        assert_eq!(parse_with_module_path(TYPE_TRIM, root, MODULE_PATH).unwrap().file, None);
+        assert_eq!(parse(TYPE_TRIM, &fixture()).unwrap().file, None);
+    }
+
+    #[test]
+    fn module_cache_trimpath_snapshot() {
+        insta::assert_json_snapshot!("json_modcache_trimpath", all(&MODCACHE_TRIM, &tool()));
+    }
+
+    /// `-trimpath` names the files `example.com/tool@v1.0.0/...`: the same files, the same
+    /// diagnostics as the absolute `$GOMODCACHE/example.com/tool@v1.0.0/...` names — but for
+    /// context.go, whose log the compiler overwrote with GOROOT's in the plain build only.
+    #[test]
+    fn module_cache_names_with_and_without_trimpath_agree() {
+        assert!(MODCACHE_TRIM[0].contains(r#""file":"example.com/tool@v1.0.0/cmd/tool/main.go""#));
+        assert!(
+            MODCACHE[0].contains(r#""file":"/tmp/gostart-capture/modcache/example.com/tool@v1.0.0/cmd/tool/main.go""#)
+        );
+        let (plain, trimmed) = (all(&MODCACHE, &tool()), all(&MODCACHE_TRIM, &tool()));
+        let files = |logs: &[JsonFile]| logs.iter().map(|f| f.file.clone()).collect::<Vec<_>>();
+        let found = |logs: &[JsonFile]| logs.iter().map(|f| f.diagnostics.clone()).collect::<Vec<_>>();
+        assert_eq!((files(&plain[..4]), found(&plain[..4])), (files(&trimmed[..4]), found(&trimmed[..4])));
+        let own = |f: &str| Some(f.to_owned());
+        // example.com/lib's and GOROOT's files are not the tool module's.
+        assert_eq!(
+            files(&trimmed),
+            [own("cmd/tool/main.go"), None, None, own("internal/shape/shape.go"), own("cmd/tool/context.go")]
+        );
+        assert_eq!(files(&plain)[4], None);
+        assert_eq!(plain[4].named, "/usr/local/go/src/context/context.go");
+        let (main, shape) = (&trimmed[0].diagnostics, &trimmed[3].diagnostics);
+        assert_eq!(at(shape, Kind::HeapEscape, 10, 35).message, "&Rect{...} escapes to heap");
+        assert_eq!(at(shape, Kind::CannotInline, 10, 6).message, "marked go:noinline");
+        // lib.Pointers inlined into main: its copy moves to the heap at the call site.
+        assert!(MODCACHE_TRIM[0].contains(r#""code":"escapes""#));
+        assert_eq!(at(main, Kind::MovedToHeap, 16, 23).message, "moved to heap: lib.v");
+        assert_eq!(
+            heap_sites(main),
+            [
+                (Kind::HeapEscape, 17, 36),
+                (Kind::HeapEscape, 18, 32),
+                (Kind::HeapEscape, 18, 39),
+                (Kind::HeapEscape, 18, 58),
+                (Kind::MovedToHeap, 16, 23)
+            ]
+        );
+        assert_eq!(at(&trimmed[4].diagnostics, Kind::HeapEscape, 15, 74).message, "&named{...} escapes to heap");
+        // Without the version, as before: the trimmed names are not recognised (heap 0).
+        let unversioned = Code { version: String::new(), ..tool() };
+        assert!(all(&MODCACHE_TRIM, &unversioned).iter().all(|f| f.file.is_none() && f.diagnostics.is_empty()));
+        assert_eq!(all(&MODCACHE, &unversioned), plain);
+    }
+
+    /// The twin rule agrees with `-m` in the module cache too, with and without `-trimpath`,
+    /// on every file whose log the compiler kept.
+    #[test]
+    fn module_cache_heap_sites_agree_with_m() {
+        let cwd = Path::new(MODCACHE_GO_CWD);
+        for (json, m, lost) in [(MODCACHE, MODCACHE_M, 1), (MODCACHE_TRIM, MODCACHE_M_TRIM, 0)] {
+            let from_json: Vec<Diagnostic> = all(&json, &tool()).into_iter().flat_map(|f| f.diagnostics).collect();
+            let from_text = super::super::text::parse(m, cwd, &tool());
+            let sites = |ds: &[Diagnostic]| {
+                let mut v: Vec<_> =
+                    ds.iter().filter(|d| d.kind.is_heap()).map(|d| (d.file.clone(), d.line, d.col, d.kind)).collect();
+                v.sort();
+                v
+            };
+            let kept = |ds: &[Diagnostic]| {
+                sites(ds).into_iter().filter(|s| lost == 0 || s.0 != "cmd/tool/context.go").collect::<Vec<_>>()
+            };
+            assert_eq!(kept(&from_json), kept(&from_text));
+            assert_eq!(sites(&from_text).len(), 7);
+            assert_eq!(sites(&from_json).len(), 7 - lost);
+        }
     }
 
     #[test]
     fn garbage_is_an_error_naming_the_line() {
-        let root = Path::new(MODULE_ROOT);
+        let root = &fixture();
         // A real log cut in the middle of its fourth line.
         let cut: String =
             MAIN.lines().take(3).chain([&MAIN.lines().nth(3).unwrap()[..40]]).collect::<Vec<_>>().join("\n");

@@ -1,4 +1,4 @@
-//! The compiler's escape-analysis and inlining diagnostics for the main module's own code:
+//! The compiler's escape-analysis and inlining diagnostics for the target's module's own code:
 //! collected per compile configuration, attributed to packages and functions, and diffed.
 
 pub mod collect;

@@ -15,6 +15,12 @@ pub struct Report {
     pub source: String,
     /// Diagnostics sorted by file and position, each with its package and function.
     pub sites: Vec<Site>,
+    /// Files whose structured log the compiler overwrote with another file's of the same base
+    /// name (its own `context.go` and GOROOT's `context/context.go`): their sites come from
+    /// `-m` alone, in every configuration, so they carry no cannot-inline reasons, bounds or
+    /// nil checks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from_m_only: Vec<String>,
 }
 
 /// A diagnostic where it belongs.
@@ -93,7 +99,7 @@ impl Report {
                 Site { package: package_of(module_path, &d.file), function, diagnostic: d }
             })
             .collect();
-        Report { compile_id: compile_id.to_owned(), source: source.to_owned(), sites }
+        Report { compile_id: compile_id.to_owned(), source: source.to_owned(), sites, from_m_only: Vec::new() }
     }
 
     pub fn counts(&self) -> Counts {

@@ -3,16 +3,18 @@
 //!
 //! PATH is what the go command makes of the compiler's file name: relative to the go command's
 //! working directory when that is shorter (`./main.go`, `cmd/app/x.go`, `../lib/y.go`),
-//! otherwise absolute (`/usr/local/go/src/...`); under `-trimpath`, the module's files are named
-//! by the module path (`fixture.test/escapes/main.go`) and GOROOT's by their import path
-//! (`sync/atomic/type.go`). Both are made relative to the module root; lines outside the
-//! module are skipped.
+//! otherwise absolute (`/usr/local/go/src/...`, `$GOMODCACHE/filippo.io/age@v1.3.2/age.go`);
+//! under `-trimpath`, a module's files are named `module@version/...` when it has a version
+//! (`filippo.io/age@v1.3.2/cmd/age/age.go`: a target in the module cache) and by the module
+//! path otherwise (`fixture.test/escapes/main.go`), GOROOT's by their import path
+//! (`sync/atomic/type.go`). Both are made relative to the module root ([`Code`]); lines outside
+//! the module are skipped.
 //!
-//! `-trimpath` output is recognised as such when some path starts with `module_path/` and none
-//! is absolute or starts with `./` or `../` (which `-trimpath` never prints); then only paths
-//! under `module_path/` are the module's. (A module whose path is also the name of one of its
-//! own directories, seen from go's working directory, would be misread; go gives no way to
-//! tell.)
+//! `-trimpath` output is recognised as such when some path is a trimmed name of the module's
+//! (see [`Code::untrim`]) and none is absolute or starts with `./` or `../` (which `-trimpath`
+//! never prints); then only those names are the module's. (A module whose trimmed name is also
+//! the name of one of its own directories, seen from go's working directory, would be misread;
+//! go gives no way to tell.)
 //!
 //! What `-m` says, compared with `-json=0` (go1.26.8): escapes and moved-to-heap variables with
 //! the words `-m` uses, leaking parameters (`leaking param: p`), function names, inlinable
@@ -29,40 +31,64 @@
 //! message REASON). Skipped: `does not escape`, `-m=2`'s flow explanations (indented messages,
 //! and their headers, which end in `:`, like `n escapes to heap in counter:`), anything else.
 
-use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::Path;
 
-use super::model::{Diagnostic, Kind};
+use super::model::{Code, Diagnostic, Kind};
 
 /// The module's diagnostics in `text` (the go command's stderr), in position order, at most
 /// one per kind and position (the first the compiler printed: `can inline counter.func1` and
 /// its inlined copy's `can inline main.counter.func2` share 17:9).
 ///
 /// `go_cwd` is the go command's working directory, which relative paths are relative to.
-/// `module_path` is needed for `-trimpath` output: with an empty one, that output's
-/// `module/path/x.go` and `sync/atomic/type.go` are taken for directories under `go_cwd`.
-pub fn parse(text: &str, go_cwd: &Path, module_root: &Path, module_path: &str) -> Vec<Diagnostic> {
-    let lines: Vec<_> = text.lines().filter_map(split_position).collect();
-    let trimmed = !module_path.is_empty()
-        && lines.iter().any(|l| strip_module_path(l.path, module_path).is_some())
-        && !lines.iter().any(|l| Path::new(l.path).is_absolute() || is_dot_relative(l.path));
+/// `code`'s path (and version) are needed for `-trimpath` output: with an empty path, that
+/// output's `module/path/x.go` and `sync/atomic/type.go` are taken for directories under
+/// `go_cwd`.
+pub fn parse(text: &str, go_cwd: &Path, code: &Code) -> Vec<Diagnostic> {
+    parse_printed(text, go_cwd, code).diagnostics
+}
 
+/// What `-m` printed: the module's diagnostics, and which of the module's files each package's
+/// lines name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Printed {
+    /// As [`parse`] gives them.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Per package (its `# import/path` header), the module's files (relative to the module
+    /// root) its lines name.
+    pub files: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// As [`parse`], and which of the module's files each package's lines name.
+pub fn parse_printed(text: &str, go_cwd: &Path, code: &Code) -> Printed {
+    // (package section, position) of each diagnostic line.
+    let mut section = "";
+    let lines: Vec<_> = text
+        .lines()
+        .filter_map(|l| match l.strip_prefix("# ") {
+            Some(header) => {
+                section = header.trim();
+                None
+            }
+            None => split_position(l).map(|pos| (section, pos)),
+        })
+        .collect();
+    let trimmed = lines.iter().any(|(_, l)| code.untrim(l.path).is_some())
+        && !lines.iter().any(|(_, l)| Path::new(l.path).is_absolute() || is_dot_relative(l.path));
+
+    let mut out = Printed::default();
     let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    for l in lines {
-        let Some((kind, name, message)) = classify(l.message) else { continue };
-        let file = if trimmed {
-            strip_module_path(l.path, module_path)
-        } else {
-            relative_to_root(&go_cwd.join(l.path), module_root)
-        };
+    for (section, l) in lines {
+        let file = if trimmed { code.untrim(l.path) } else { code.relative(&go_cwd.join(l.path)) };
         let Some(file) = file else { continue };
+        out.files.entry(section.to_owned()).or_default().insert(file.clone());
+        let Some((kind, name, message)) = classify(l.message) else { continue };
         if seen.insert((kind, file.clone(), l.line, l.col)) {
-            out.push(Diagnostic { kind, file, line: l.line, col: l.col, message, name });
+            out.diagnostics.push(Diagnostic { kind, file, line: l.line, col: l.col, message, name });
         }
     }
     // Stable: within a position the compiler's order stays.
-    out.sort_by(|a, b| (&a.file, a.line, a.col, a.kind).cmp(&(&b.file, b.line, b.col, b.kind)));
+    out.diagnostics.sort_by(|a, b| (&a.file, a.line, a.col, a.kind).cmp(&(&b.file, b.line, b.col, b.kind)));
     out
 }
 
@@ -139,39 +165,6 @@ fn classify(msg: &str) -> Option<(Kind, String, String)> {
     None
 }
 
-/// `path` (absolute) relative to `module_root` with `/` separators, after resolving `.` and
-/// `..` lexically; `None` when it is not strictly inside the root.
-pub(crate) fn relative_to_root(path: &Path, module_root: &Path) -> Option<String> {
-    let rel = normalize(path).strip_prefix(normalize(module_root)).ok()?.to_owned();
-    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-/// `-trimpath`'s `module/path/dir/file.go` → `dir/file.go`; `None` for other paths.
-pub(crate) fn strip_module_path(path: &str, module_path: &str) -> Option<String> {
-    if module_path.is_empty() {
-        return None;
-    }
-    let rest = path.strip_prefix(module_path)?.strip_prefix('/')?;
-    (!rest.is_empty()).then(|| rest.to_owned())
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -186,10 +179,32 @@ mod tests {
     const M_L: &str = include_str!("../../../tests/captures/escapes-m-l-go1.26.8.txt");
     const M2: &str = include_str!("../../../tests/captures/escapes-m2-go1.26.8.txt");
     const M_TRIM: &str = include_str!("../../../tests/captures/escapes-m-trimpath-go1.26.8.txt");
+    /// A target in the module cache, `example.com/tool/cmd/tool` (tests/fixtures/modcache),
+    /// compiled from the consumer module at /tmp/gostart-capture/consumer with
+    /// GOMODCACHE=/tmp/gostart-capture/modcache (see the JSON captures in json.rs).
+    const M_MODCACHE: &str = include_str!("../../../tests/captures/escapes-m-modcache-go1.26.8.txt");
+    const M_MODCACHE_TRIM: &str = include_str!("../../../tests/captures/escapes-m-modcache-trimpath-go1.26.8.txt");
+
+    fn tool() -> Code {
+        Code {
+            path: "example.com/tool".into(),
+            version: "v1.0.0".into(),
+            dir: "/tmp/gostart-capture/modcache/example.com/tool@v1.0.0".into(),
+        }
+    }
+
+    fn parsed_modcache(text: &str) -> Vec<Diagnostic> {
+        parse(text, Path::new("/tmp/gostart-capture/consumer"), &tool())
+    }
+
+    /// The code of a module without a version (the main module) at `dir`.
+    pub(super) fn code(path: &str, dir: &str) -> Code {
+        Code { path: path.into(), version: String::new(), dir: dir.into() }
+    }
 
     fn parsed(text: &str) -> Vec<Diagnostic> {
         let root = Path::new(MODULE_ROOT);
-        parse(text, root, root, MODULE_PATH)
+        parse(text, root, &code(MODULE_PATH, MODULE_ROOT))
     }
 
     fn find(ds: &[Diagnostic], kind: Kind, line: u32, col: u32) -> Option<&Diagnostic> {
@@ -294,7 +309,7 @@ mod tests {
         assert!(parsed(M).iter().all(|d| d.line < 58));
         // Another module root: nothing.
         let root = Path::new(MODULE_ROOT);
-        assert!(parse(M, root, Path::new("/work/main/tests/fixtures/hello"), "fixture.test/hello").is_empty());
+        assert!(parse(M, root, &code("fixture.test/hello", "/work/main/tests/fixtures/hello")).is_empty());
     }
 
     #[test]
@@ -305,10 +320,54 @@ mod tests {
     }
 
     #[test]
+    fn module_cache_trimpath_snapshot() {
+        insta::assert_json_snapshot!("text_m_modcache_trimpath", parsed_modcache(M_MODCACHE_TRIM));
+    }
+
+    /// `-trimpath`'s `example.com/tool@v1.0.0/x.go` and the plain `../modcache/example.com/
+    /// tool@v1.0.0/x.go` (relative to go's working directory) are the same files.
+    #[test]
+    fn module_cache_trimpath_output_is_the_same() {
+        assert!(
+            M_MODCACHE_TRIM
+                .contains("\nexample.com/tool@v1.0.0/internal/shape/shape.go:10:35: &Rect{...} escapes to heap\n")
+        );
+        assert!(M_MODCACHE.contains("\n../modcache/example.com/tool@v1.0.0/internal/shape/shape.go:10:35: &Rect{...}"));
+        let ds = parsed_modcache(M_MODCACHE_TRIM);
+        assert_eq!(ds, parsed_modcache(M_MODCACHE));
+        // Only the tool module's files: not example.com/lib's generic, not GOROOT's.
+        assert!(M_MODCACHE_TRIM.contains("\nexample.com/lib@v1.0.0/lib.go:9:3: moved to heap: lib.v\n"));
+        let own = ["cmd/tool/main.go", "cmd/tool/context.go", "internal/shape/shape.go"];
+        assert!(ds.iter().all(|d| own.contains(&d.file.as_str())), "{ds:#?}");
+        assert_eq!(at(&ds, Kind::HeapEscape, 10, 35).file, "internal/shape/shape.go");
+        assert_eq!(at(&ds, Kind::MovedToHeap, 16, 23).message, "moved to heap: lib.v");
+        assert_eq!(at(&ds, Kind::InlinedCall, 16, 23).name, "lib.Pointers[go.shape.string]");
+        assert_eq!(at(&ds, Kind::InlinedCall, 18, 32).name, "shape.(*Rect).Area");
+        assert_eq!(at(&ds, Kind::HeapEscape, 15, 74).file, "cmd/tool/context.go");
+        assert_eq!(ds.iter().filter(|d| d.kind.is_heap()).count(), 7);
+        // Which of the module's files each package's lines name.
+        let printed = parse_printed(M_MODCACHE, Path::new("/tmp/gostart-capture/consumer"), &tool());
+        let files = |fs: &[&str]| fs.iter().map(|f| f.to_string()).collect::<BTreeSet<_>>();
+        assert_eq!(
+            printed.files,
+            BTreeMap::from([
+                ("example.com/tool/cmd/tool".to_owned(), files(&["cmd/tool/context.go", "cmd/tool/main.go"])),
+                ("example.com/tool/internal/shape".to_owned(), files(&["internal/shape/shape.go"])),
+            ])
+        );
+        assert_eq!(printed.diagnostics, ds);
+        // Without the version (as before), the trimmed names are taken for paths under go's
+        // working directory, and nothing is the module's.
+        let unversioned = Code { version: String::new(), ..tool() };
+        assert!(parse(M_MODCACHE_TRIM, Path::new("/tmp/gostart-capture/consumer"), &unversioned).is_empty());
+    }
+
+    #[test]
     fn path_forms() {
         let root = Path::new("/src/app");
+        let app = code("example.com/app", "/src/app");
         let one = |cwd: &str, line: &str| {
-            let ds = parse(line, Path::new(cwd), root, "example.com/app");
+            let ds = parse(line, Path::new(cwd), &app);
             ds.into_iter().map(|d| (d.file, d.line, d.col)).next()
         };
         let want = |f: &str| Some((f.to_owned(), 3, 7));
@@ -326,13 +385,13 @@ mod tests {
             ("/src/app", "/root/go/pkg/mod/golang.org/x/text@v0.1.0/a.go:3:7: x escapes to heap"),
             ("/src/app", "/src/application/a.go:3:7: x escapes to heap"),
         ] {
-            let ds = parse(line, Path::new(cwd), root, "example.com/app");
+            let ds = parse(line, Path::new(cwd), &app);
             assert!(ds.iter().all(|d| d.line != 3), "{line}: {ds:?}");
         }
         // Mixed with a ./ path (never printed under -trimpath), `example.com/app/` is a
         // directory under go's working directory, not the module path.
         let mixed = "./main.go:1:1: can inline f\nexample.com/app/a.go:3:7: x escapes to heap";
-        let files: Vec<_> = parse(mixed, root, root, "example.com/app").into_iter().map(|d| d.file).collect();
+        let files: Vec<_> = parse(mixed, root, &app).into_iter().map(|d| d.file).collect();
         assert_eq!(files, ["example.com/app/a.go", "main.go"]);
     }
 
@@ -340,7 +399,7 @@ mod tests {
     fn message_forms() {
         let kinds = |line: &str| {
             let root = Path::new("/m");
-            parse(&format!("./a.go:1:2: {line}"), root, root, "m")
+            parse(&format!("./a.go:1:2: {line}"), root, &code("m", "/m"))
                 .into_iter()
                 .map(|d| (d.kind, d.name, d.message))
                 .next()
@@ -378,7 +437,7 @@ mod tests {
         }
         let root = Path::new("/m");
         for not_a_diagnostic in ["# fixture.test/escapes", "main.go:3: no column", "  ./a.go:1:2: indented", ""] {
-            assert!(parse(not_a_diagnostic, root, root, "m").is_empty(), "{not_a_diagnostic}");
+            assert!(parse(not_a_diagnostic, root, &code("m", "/m")).is_empty(), "{not_a_diagnostic}");
         }
     }
 
