@@ -10,8 +10,9 @@ use crate::results::ConfigResult;
 
 /// What decides escape analysis: the compile settings (gcflags, asmflags, buildmode, tags,
 /// pgo, the build env: GOAMD64, GOARCH, GOEXPERIMENT, CGO_ENABLED, GOTOOLCHAIN, ...) without
-/// `-trimpath`. Wider than [`Flags::compile_part`] by `-trimpath`, which gets a diagnostic
-/// compile of its own.
+/// `-trimpath`. [`Flags::compile_part`], which decides which configs share a diagnostic
+/// compile, drops `-trimpath` too; it is stated here again so that the check does not rest on
+/// how the reports are shared.
 pub fn escape_part(f: &Flags) -> Flags {
     Flags { trimpath: false, ..f.compile_part() }
 }
