@@ -3,6 +3,7 @@
 //! config → matrix → build (go) → inspect → measure → rank → export.
 
 pub mod build;
+pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod export;

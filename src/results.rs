@@ -1,10 +1,11 @@
 //! `results.json`, schema version 1: the public record of a run (see shared/DESIGN.md).
 //! Fields may be added; none may change meaning.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::checks;
 use crate::config::{Measure, Rank};
 use crate::flags::Flags;
 use crate::go::BuildOutcome;
@@ -51,6 +52,14 @@ pub struct Run {
     /// when it was built; `tune --resume` checks them before it measures a binary again.
     #[serde(default)]
     pub binaries: BTreeMap<String, Binary>,
+    /// The run's self-checks, one per [`checks::Check`], made from what this file records
+    /// (made again whenever a saved run is read).
+    #[serde(default)]
+    pub checks: Vec<checks::Outcome>,
+    /// The figures left out of the score because a self-check that vouches for them failed
+    /// (their ratios are still recorded); empty when every check passed.
+    #[serde(default)]
+    pub suspended: BTreeSet<Figure>,
 }
 
 /// How far a run got.
@@ -93,9 +102,10 @@ pub struct Binary {
 }
 
 impl Run {
-    /// The figures from the samples — every config's `startup`, the floor's — and the ranking,
-    /// with the run's saved rank settings (the defaults for a run saved without them). `tune`
-    /// ends with it, and a saved run is read through it, so a run cut short ranks what it has.
+    /// The figures from the samples — every config's `startup`, the floor's — the self-checks,
+    /// and the ranking without the figures a failed check suspends, with the run's saved rank
+    /// settings (the defaults for a run saved without them). `tune` ends with it, and a saved
+    /// run is read through it, so a run cut short ranks what it has.
     pub fn recompute(&mut self) {
         for c in &mut self.configs {
             c.startup = if c.build.ok && c.probe_failure.is_none() { Startup::from_samples(&c.samples) } else { None };
@@ -105,9 +115,27 @@ impl Run {
                 floor.startup = startup;
             }
         }
+        self.check();
         let rank = self.rank.clone().unwrap_or_default();
-        self.verdict =
-            crate::rank::rank(&mut self.configs, &self.baseline, &rank, self.measure.seed, &self.target.package);
+        self.verdict = crate::rank::rank_without(
+            &mut self.configs,
+            &self.baseline,
+            &rank,
+            self.measure.seed,
+            &self.target.package,
+            &self.suspended,
+        );
+    }
+
+    /// Makes the self-checks from what the run records, and the figures they suspend.
+    pub fn check(&mut self) {
+        self.checks = checks::check(self);
+        self.suspended = checks::suspended(&self.checks);
+    }
+
+    /// The self-checks that failed.
+    pub fn failed_checks(&self) -> impl Iterator<Item = &checks::Outcome> {
+        self.checks.iter().filter(|c| !c.ok)
     }
 
     /// For a run that did not finish, one line saying so: how far it got, why it stopped, and

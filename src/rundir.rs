@@ -247,7 +247,11 @@ pub fn load(path: &Path) -> Result<Run> {
     }
     // A run saved without its rank settings ranked with a gostart.toml that may have said
     // otherwise: its verdict stands, unless it has none to stand on (it was cut short).
-    if run.rank.is_some() || run.status != Status::Complete {
+    // Its self-checks are made again from what it records either way; one that fails suspends a
+    // figure the saved verdict used, so the run is ranked anew (with the default settings when
+    // it saved none).
+    run.check();
+    if run.rank.is_some() || run.status != Status::Complete || !run.suspended.is_empty() {
         run.recompute();
     }
     Ok(run)
@@ -311,11 +315,33 @@ mod tests {
         assert_eq!(run.verdict.recommended.as_deref(), Some("ldflags=-s -w"));
         // The fixture's saved verdict predates the max RSS weight: rank the whole run anew.
         let mut whole = whole;
+        // Read without `load`, the capture has no rounds: the ones `load` found in it.
+        whole.rounds = run.rounds;
         whole.recompute();
         assert_eq!(run.verdict.reason, whole.verdict.reason);
         let note = run.incomplete().unwrap();
         assert!(note.starts_with("partial run (saved midway"), "{note}");
         assert!(note.contains("20 of 20 timed rounds") && note.contains("gostart tune --resume 20261127-"), "{note}");
+    }
+
+    #[test]
+    fn a_saved_run_is_checked_again_when_read() {
+        // Checks saved as passed count for nothing: what the file records decides.
+        let run = load_edited(|doc| {
+            doc["checks"] = serde_json::json!([]);
+            doc["verdict"]["reason"] = "as saved".into();
+            doc["configs"][1]["escapes"]["heap"] = 5.into();
+        });
+        let agree = run.checks.iter().find(|c| c.check == crate::checks::Check::EscapesAgree).unwrap();
+        assert!(!agree.ok, "{agree:?}");
+        assert_eq!(run.suspended.iter().map(|f| f.name()).collect::<Vec<_>>(), ["escapes"]);
+        // Saved without rank settings, its verdict would stand; a failed check ranks it anew.
+        assert_ne!(run.verdict.reason, "as saved");
+        assert!(run.verdict.reason.contains("not scored, a self-check failed"), "{}", run.verdict.reason);
+        // And when every check passes, a verdict saved without rank settings still stands.
+        let run = load_edited(|doc| doc["verdict"]["reason"] = "as saved".into());
+        assert!(run.checks.iter().all(|c| c.ok) && run.checks.len() == crate::checks::Check::ALL.len());
+        assert_eq!(run.verdict.reason, "as saved");
     }
 
     #[test]

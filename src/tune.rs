@@ -107,6 +107,8 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
         stopped: None,
         rank: Some(config.rank.clone()),
         binaries: BTreeMap::new(),
+        checks: Vec::new(),
+        suspended: Default::default(),
     };
 
     let builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;

@@ -1,6 +1,8 @@
 //! A Markdown table and verdict, fit for a pull-request comment or a CI summary.
 
+use super::checks::delta_header;
 use super::rows::rows;
+use crate::rank::Figure;
 use crate::results::Run;
 
 pub fn serialize(run: &Run) -> String {
@@ -10,9 +12,15 @@ pub fn serialize(run: &Run) -> String {
         // Above the table, where a reader of a pull-request comment sees it first.
         out.push_str(&format!("**{}**\n\n", esc(&note)));
     }
-    out.push_str(
-        "| # | config | size | Δsize | startup | Δstartup | score | note |\n|--:|---|--:|--:|--:|--:|--:|---|\n",
-    );
+    for warning in super::checks::warnings(run) {
+        // Above the table too: a figure in it is not in the score.
+        out.push_str(&format!("> **Warning:** {}\n\n", esc(&warning)));
+    }
+    out.push_str(&format!(
+        "| # | config | size | {} | startup | {} | score | note |\n|--:|---|--:|--:|--:|--:|--:|---|\n",
+        delta_header(run, Figure::Size, "Δsize"),
+        delta_header(run, Figure::Startup, "Δstartup"),
+    ));
     for (i, r) in rows(run).iter().enumerate() {
         out.push_str(&format!(
             "| {} | `{}` | {} | {} | {} | {} | {} | {} |\n",
@@ -25,6 +33,9 @@ pub fn serialize(run: &Run) -> String {
             r.score,
             esc(&r.note)
         ));
+    }
+    if let Some(summary) = super::checks::summary(run) {
+        out.push_str(&format!("\n{}\n", esc(&summary)));
     }
     let verdict = run.verdict.recommended.as_deref().unwrap_or("none");
     out.push_str(&format!("\n**Verdict:** `{}` — {}\n", esc(verdict), esc(&run.verdict.reason)));

@@ -2,6 +2,7 @@
 //! (the one exception, [`append_step_summary`], is a small writer kept beside the formats).
 
 mod benchstat;
+mod checks;
 mod csv;
 pub mod escapes;
 mod html;

@@ -3,7 +3,9 @@
 use comfy_table::{Attribute, Cell, CellAlignment, Color, Table, presets};
 
 use super::Style;
+use super::checks::delta_header;
 use super::rows::{Tone, format_ns, rows};
+use crate::rank::Figure;
 use crate::results::Run;
 
 /// The table; with `style.color`, the Δ columns are coloured (gains green, losses red,
@@ -17,7 +19,17 @@ pub fn serialize(run: &Run, style: Style) -> String {
         table.enforce_styling();
         table.style_text_only();
     }
-    table.set_header(["#", "config", "id", "size", "Δsize", "startup (median ±95% CI)", "Δstartup", "score", "note"]);
+    table.set_header([
+        "#".to_owned(),
+        "config".to_owned(),
+        "id".to_owned(),
+        "size".to_owned(),
+        delta_header(run, Figure::Size, "Δsize"),
+        "startup (median ±95% CI)".to_owned(),
+        delta_header(run, Figure::Startup, "Δstartup"),
+        "score".to_owned(),
+        "note".to_owned(),
+    ]);
     let delta = |text: &str, tone: Tone| {
         let cell = Cell::new(text);
         match (style.color, tone) {
@@ -61,8 +73,14 @@ pub fn serialize(run: &Run, style: Style) -> String {
     if let Some(note) = run.incomplete() {
         out.push_str(&format!("{note}\n"));
     }
+    for warning in super::checks::warnings(run) {
+        out.push_str(&format!("warning: {warning}\n"));
+    }
     out.push_str(&table.to_string());
     out.push('\n');
+    if let Some(summary) = super::checks::summary(run) {
+        out.push_str(&format!("{summary}\n"));
+    }
     if let Some(init) = super::init::section(run) {
         out.push_str(&init);
     }

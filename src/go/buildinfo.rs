@@ -68,7 +68,8 @@ pub fn mismatches(flags: &Flags, info: &BuildInfo) -> Vec<String> {
             expect(k, v);
         }
     }
-    if let Some(t) = flags.env.get("GOTOOLCHAIN").filter(|t| t.starts_with("go")) {
+    // An empty version is one not recorded (a saved run's record from before it was kept).
+    if let Some(t) = flags.env.get("GOTOOLCHAIN").filter(|t| t.starts_with("go") && !info.go_version.is_empty()) {
         let want = t.split('+').next().unwrap_or(t);
         if info.go_version != want {
             out.push(format!("toolchain: asked for {want}, the binary was built by {}", info.go_version));

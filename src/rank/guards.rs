@@ -1,14 +1,22 @@
 //! Guards: reasons a configuration stays in the table but out of the recommendation.
 
+use std::collections::BTreeSet;
+
 use super::Figure;
 use crate::config::Rank;
 use crate::flags::Flags;
 use crate::results::ConfigResult;
 
 /// Why `c` may not be recommended (empty: it may). Failed builds and probes are not listed:
-/// they have no figures to rank at all.
-pub fn check(c: &ConfigResult, rank: &Rank) -> Vec<String> {
+/// they have no figures to rank at all. A suspended figure (a self-check failed) guards nothing.
+pub fn check(c: &ConfigResult, rank: &Rank, suspended: &BTreeSet<Figure>) -> Vec<String> {
     let mut why = Vec::new();
+    // The build stage fails a binary whose recorded settings are not its config's; a saved run
+    // whose record says otherwise for a config that built (edited, or from a gostart that did
+    // not check) keeps it out of the recommendation too.
+    if !crate::checks::provenance_mismatches(c).is_empty() {
+        why.push("its binary's recorded build settings differ from its config (self-check provenance)".to_owned());
+    }
     if let Some(word) = flag_words(&c.flags).into_iter().find(|w| rank.forbid.iter().any(|f| f == w)) {
         why.push(format!("carries `{word}`, which [rank] forbid keeps out of a recommendation"));
     }
@@ -21,7 +29,7 @@ pub fn check(c: &ConfigResult, rank: &Rank) -> Vec<String> {
         }
     }
     if let Some(r) = &c.ratios {
-        for f in Figure::ALL {
+        for f in Figure::ALL.into_iter().filter(|f| !suspended.contains(f)) {
             let Some(bound) = rank.max_regression.get(&f) else { continue };
             // A ratio within noise is no regression.
             let ratio = r.get(f).filter(|r| !r.noise).map(|r| r.value);

@@ -7,6 +7,8 @@ mod verdict;
 
 pub use figure::{Figure, Kind, PerFigure, Ratio, cpu_ns, cpu_resolved};
 
+use std::collections::BTreeSet;
+
 use crate::config::{Rank, Weights};
 use crate::measure::stats;
 use crate::results::{ConfigResult, Ratios, Verdict};
@@ -14,6 +16,20 @@ use crate::results::{ConfigResult, Ratios, Verdict};
 /// Fills `ratios`, `score`, `pareto`, `pareto_all` and `guards` of every config and returns the verdict.
 /// `package` is the target as `go build` takes it, for the reproducing command line.
 pub fn rank(configs: &mut [ConfigResult], baseline: &str, rank: &Rank, seed: u64, package: &str) -> Verdict {
+    rank_without(configs, baseline, rank, seed, package, &BTreeSet::new())
+}
+
+/// [`rank`], with the figures in `suspended` (those a failed self-check vouches for) left out
+/// of the score, the Pareto fronts, the guards and the verdict, for every config alike. Their
+/// ratios are still recorded.
+pub fn rank_without(
+    configs: &mut [ConfigResult],
+    baseline: &str,
+    rank: &Rank,
+    seed: u64,
+    package: &str,
+    suspended: &BTreeSet<Figure>,
+) -> Verdict {
     let Some(base) = configs.iter().find(|c| c.name == baseline).cloned() else {
         return Verdict { reason: format!("the baseline `{baseline}` is not in this run"), ..Verdict::default() };
     };
@@ -27,13 +43,20 @@ pub fn rank(configs: &mut [ConfigResult], baseline: &str, rank: &Rank, seed: u64
             ..Verdict::default()
         };
     }
+    let weights = scored(&rank.weights, suspended);
     for c in configs.iter_mut() {
         c.ratios = ratios(c, &base, seed);
-        c.score = c.ratios.as_ref().map(|r| score(r, &rank.weights));
-        c.guards = if c.usable() { guards::check(c, rank) } else { Vec::new() };
+        c.score = c.ratios.as_ref().map(|r| score(r, &weights));
+        c.guards = if c.usable() { guards::check(c, rank, suspended) } else { Vec::new() };
     }
-    mark_pareto(configs, &rank.weights, baseline);
-    verdict::decide(configs, baseline, package, &rank.weights)
+    mark_pareto(configs, &weights, baseline);
+    verdict::decide(configs, baseline, package, &weights, suspended)
+}
+
+/// The weights the score uses: `w`, with the suspended figures at 0 (left out, like a figure
+/// weighted 0).
+fn scored(w: &Weights, suspended: &BTreeSet<Figure>) -> Weights {
+    Weights(PerFigure::from_fn(|f| if suspended.contains(&f) { 0.0 } else { w[f] }))
 }
 
 fn ratios(c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratios> {

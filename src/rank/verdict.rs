@@ -2,23 +2,37 @@
 //! gains with intervals, what it costs, how sure gostart is, the runner-up, and how to
 //! reproduce it.
 
+use std::collections::BTreeSet;
+
 use super::{Figure, Kind, Ratio};
 use crate::config::Weights;
 use crate::export::format_bytes;
 use crate::profile;
 use crate::results::{ConfigResult, Ratios, Verdict};
 
-/// Picks the best-scoring configuration that built, ran and passed every guard.
-pub fn decide(configs: &[ConfigResult], baseline: &str, package: &str, weights: &Weights) -> Verdict {
+/// Picks the best-scoring configuration that built, ran and passed every guard. `weights` are
+/// the ones the score used (a suspended figure at 0); the verdict does not speak of a
+/// suspended figure, but says it was left out.
+pub fn decide(
+    configs: &[ConfigResult],
+    baseline: &str,
+    package: &str,
+    weights: &Weights,
+    suspended: &BTreeSet<Figure>,
+) -> Verdict {
     let mut candidates: Vec<&ConfigResult> =
         configs.iter().filter(|c| c.usable() && c.score.is_some() && c.guards.is_empty()).collect();
     candidates.sort_by(|a, b| a.score.unwrap_or(f64::INFINITY).total_cmp(&b.score.unwrap_or(f64::INFINITY)));
     let guarded = configs.iter().filter(|c| !c.guards.is_empty()).count();
-    let guarded_note = if guarded > 0 {
+    let mut guarded_note = if guarded > 0 {
         format!(" ({guarded} configuration{} kept out by guards)", if guarded == 1 { "" } else { "s" })
     } else {
         String::new()
     };
+    if !suspended.is_empty() {
+        let labels: Vec<&str> = suspended.iter().map(|f| f.label()).collect();
+        guarded_note.push_str(&format!(" (not scored, a self-check failed: {})", labels.join(", ")));
+    }
     let Some(best) = candidates.first().copied() else {
         return Verdict {
             reason: format!("no configuration built, ran and passed the guards{guarded_note}"),
@@ -44,8 +58,9 @@ pub fn decide(configs: &[ConfigResult], baseline: &str, package: &str, weights: 
         };
     }
     let runner_up = candidates.iter().skip(1).find(|c| c.score.is_some_and(|s| s < 0.0) && c.name != baseline);
-    let mut reason = format!("`{}` against `{baseline}`: {}", best.name, gains_and_costs(r, best, base, weights));
-    reason.push_str(&format!(". {}", how_sure(r, weights)));
+    let mut reason =
+        format!("`{}` against `{baseline}`: {}", best.name, gains_and_costs(r, best, base, weights, suspended));
+    reason.push_str(&format!(". {}", how_sure(r, weights, suspended)));
     if let Some(ru) = runner_up {
         reason.push_str(&format!(". Runner-up: `{}` (score {:+.3})", ru.name, ru.score.unwrap_or(0.0)));
     }
@@ -62,12 +77,19 @@ pub fn decide(configs: &[ConfigResult], baseline: &str, package: &str, weights: 
 }
 
 /// Each figure the verdict speaks of — the ones weighted by default (startup, size, escapes)
-/// and any the user weighted — as a gain, a cost, or unchanged within noise.
-fn gains_and_costs(r: &Ratios, c: &ConfigResult, base: &ConfigResult, w: &Weights) -> String {
+/// and any the user weighted, but a suspended one — as a gain, a cost, or unchanged within noise.
+fn gains_and_costs(
+    r: &Ratios,
+    c: &ConfigResult,
+    base: &ConfigResult,
+    w: &Weights,
+    suspended: &BTreeSet<Figure>,
+) -> String {
     let mut gains = Vec::new();
     let mut costs = Vec::new();
     let mut noise = Vec::new();
-    for f in Figure::ALL.into_iter().filter(|&f| f.default_weight() > 0.0 || w[f] > 0.0) {
+    let spoken = |f: &Figure| (f.default_weight() > 0.0 || w[*f] > 0.0) && !suspended.contains(f);
+    for f in Figure::ALL.into_iter().filter(spoken) {
         let Some(ratio) = r.get(f) else { continue };
         if ratio.noise {
             let ci = ratio.ci95.map_or(String::new(), |[lo, hi]| format!(", 95% CI {lo:.3}–{hi:.3}"));
@@ -107,9 +129,10 @@ fn describe(f: Figure, r: Ratio, c: &ConfigResult, base: &ConfigResult) -> Strin
 
 /// How sure gostart is of the gain: by the startup tests when startup counts, else by what
 /// makes each figure that does count trustworthy.
-fn how_sure(r: &Ratios, w: &Weights) -> String {
+fn how_sure(r: &Ratios, w: &Weights, suspended: &BTreeSet<Figure>) -> String {
     let p = if r.startup_p < 0.001 { "p < 0.001".to_owned() } else { format!("p = {:.3}", r.startup_p) };
-    if r.startup_noise {
+    let startup_out = suspended.contains(&Figure::Startup);
+    if r.startup_noise || startup_out {
         let counted = |kind: Kind| -> Vec<&str> {
             Figure::ALL
                 .into_iter()
@@ -126,7 +149,12 @@ fn how_sure(r: &Ratios, w: &Weights) -> String {
         }
         basis.extend(counted(Kind::Paired).iter().map(|f| format!("the {f} (its 95% interval excludes 1.0)")));
         basis.extend(counted(Kind::Single).iter().map(|f| format!("the {f} only as far as one measurement goes")));
-        format!("Sure of {}; the startup difference is noise", basis.join(", "))
+        let startup = if startup_out { "the startup figure is not scored" } else { "the startup difference is noise" };
+        if basis.is_empty() {
+            format!("Sure of nothing beyond noise; {startup}")
+        } else {
+            format!("Sure of {}; {startup}", basis.join(", "))
+        }
     } else if r.startup_p < 0.05 {
         format!("Sure: the startup interval excludes 1.0 and the Mann-Whitney test agrees ({p})")
     } else {

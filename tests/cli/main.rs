@@ -11,6 +11,7 @@
 
 mod apply;
 mod build;
+mod checks;
 mod config;
 mod escapes;
 mod faults;

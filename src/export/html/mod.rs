@@ -14,7 +14,9 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
+use super::checks::delta_header;
 use super::rows::{Row, Tone, format_ns, rows};
+use crate::rank::Figure;
 use crate::results::Run;
 use init_chart::{InitView, init_chart};
 use scatter::{points, scatter};
@@ -47,6 +49,9 @@ pub fn serialize(run: &Run) -> Result<String> {
     if let Some(note) = run.incomplete() {
         writeln!(w, "<p class=\"partial\"><strong>{}</strong></p>", with_code(&note))?;
     }
+    for warning in super::checks::warnings(run) {
+        writeln!(w, "<p class=\"warning\"><strong>Warning:</strong> {}</p>", with_code(&warning))?;
+    }
     match &run.verdict.recommended {
         Some(name) => writeln!(
             w,
@@ -64,6 +69,9 @@ pub fn serialize(run: &Run) -> Result<String> {
 
     w.push_str("<h2>Ranking</h2>\n");
     table(w, run, &rows)?;
+    if let Some(summary) = super::checks::summary(run) {
+        writeln!(w, "<p class=\"checks\">{}</p>", esc(&summary))?;
+    }
     w.push_str(
         "<p class=\"note\">Δ against the baseline; <span class=\"gain\">green</span> is smaller or faster, \
          <span class=\"loss\">red</span> bigger or slower, and <span class=\"noise\">~</span> means the 95% \
@@ -144,6 +152,8 @@ pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.
 .verdict{background:#f1f8f0;border-left:4px solid #2ca02c;padding:.7em 1em;margin:1.2em 0}
 .verdict.none{background:#f6f7f8;border-left-color:#6e7681}
 .partial{background:#fff8e5;border-left:4px solid #d4a72c;padding:.7em 1em;margin:1.2em 0}
+.warning{background:#ffebe9;border-left:4px solid #cf222e;padding:.7em 1em;margin:1.2em 0}
+.checks{font-size:.9em}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.93em}
 th,td{padding:.35em .75em;border-bottom:1px solid #e6e8eb;text-align:left;white-space:nowrap}
@@ -158,7 +168,12 @@ footer{margin-top:3em;border-top:1px solid #e6e8eb;padding-top:.6em}
 ";
 
 fn table(w: &mut String, run: &Run, rows: &[Row<'_>]) -> Result<()> {
-    w.push_str("<div class=\"scroll\"><table>\n<thead><tr><th class=\"num\">#</th><th>config</th><th>id</th><th class=\"num\">size</th><th class=\"num\">Δsize</th><th class=\"num\">startup (median ±95% CI)</th><th class=\"num\">Δstartup</th><th class=\"num\">score</th><th>note</th></tr></thead>\n<tbody>\n");
+    write!(
+        w,
+        "<div class=\"scroll\"><table>\n<thead><tr><th class=\"num\">#</th><th>config</th><th>id</th><th class=\"num\">size</th><th class=\"num\">{}</th><th class=\"num\">startup (median ±95% CI)</th><th class=\"num\">{}</th><th class=\"num\">score</th><th>note</th></tr></thead>\n<tbody>\n",
+        esc(&delta_header(run, Figure::Size, "Δsize")),
+        esc(&delta_header(run, Figure::Startup, "Δstartup")),
+    )?;
     for (i, r) in rows.iter().enumerate() {
         let class = if run.verdict.recommended.as_deref() == Some(r.config.name.as_str()) {
             " class=\"recommended\""
