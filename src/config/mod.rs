@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::flags::Flags;
 use crate::matrix::MatrixSpec;
 
-pub use resolve::load;
+pub use resolve::{load, parse};
 // The built-in `[measure]` defaults, for `gostart init`.
 pub(crate) use resolve::{DEFAULT_MAX_RUNS, DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_TIMEOUT, DEFAULT_WARMUP};
 
