@@ -26,10 +26,20 @@ pub fn load_and_render(bytes: &[u8]) {
     }
     let Ok(run) = rundir::load(path) else { return };
     for format in Format::value_variants() {
-        drop(export::serialize(&run, *format));
+        if let Ok(out) = export::serialize(&run, *format) {
+            let text = String::from_utf8_lossy(&out);
+            match format {
+                // Data for programs, escaped by JSON's rules: those cover C0 (ESC, BEL...), not DEL or C1.
+                Format::Json => assert_printable(&text.replace(|c: char| c >= '\u{7f}' && c.is_control(), ""), "json"),
+                _ => assert_printable(&text, &format!("{format:?}")),
+            }
+        }
     }
-    drop(export::serialize_styled(&run, Format::Table, Style { color: true }));
-    drop(compare::comparison(&run, path, &run, path));
+    if let Ok(out) = export::serialize_styled(&run, Format::Table, Style { color: true }) {
+        assert_printable(&without_sgr(&String::from_utf8_lossy(&out)), "coloured table");
+    }
+    let comparison = compare::comparison(&run, path, &run, path);
+    assert_printable(&compare::table(&comparison), "compare");
     for c in &run.configs {
         profile_round_trip(&c.flags);
     }
@@ -52,4 +62,30 @@ fn profile_round_trip(flags: &Flags) {
     wanted.env.retain(|_, v| !v.is_empty());
     wanted.tags = wanted.tags.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
     assert_eq!(read, Some(&wanted), "[profile] written for {flags:?} reads back differently:\n{text}");
+}
+
+/// A report shows what the run says, but no control character from it reaches the terminal
+/// (ESC, BEL... rewrite the screen): each is printed escaped.
+fn assert_printable(text: &str, what: &str) {
+    let bad = text.chars().find(|c| c.is_control() && *c != '\n' && *c != '\t');
+    assert!(bad.is_none(), "{what}: control character {bad:?} in the output:\n{text}");
+}
+
+/// `text` without the colour sequences (`ESC [ ... m`) the coloured table writes itself.
+fn without_sgr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("\x1b[") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        match after.find(|c: char| !(c.is_ascii_digit() || c == ';')) {
+            Some(end) if after[end..].starts_with('m') => rest = &after[end + 1..],
+            _ => {
+                out.push('\x1b');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }

@@ -2,8 +2,8 @@
 
 use comfy_table::{Attribute, Cell, CellAlignment, Color, Table, presets};
 
-use super::Style;
 use super::rows::{Tone, format_ns, rows};
+use super::{Style, printable};
 use crate::results::Run;
 
 /// The table; with `style.color`, the Δ columns are coloured (gains green, losses red,
@@ -30,14 +30,14 @@ pub fn serialize(run: &Run, style: Style) -> String {
     for (i, r) in rows(run).iter().enumerate() {
         table.add_row([
             Cell::new(i + 1),
-            Cell::new(&r.config.name),
-            Cell::new(&r.config.id),
+            Cell::new(printable(&r.config.name)),
+            Cell::new(printable(&r.config.id)),
             Cell::new(&r.size),
             delta(&r.size_delta, r.size_tone),
             Cell::new(&r.startup),
             delta(&r.startup_delta, r.startup_tone),
             Cell::new(&r.score),
-            Cell::new(&r.note),
+            Cell::new(printable(&r.note)),
         ]);
     }
     for col in [0, 3, 4, 5, 6, 7] {
@@ -50,7 +50,7 @@ pub fn serialize(run: &Run, style: Style) -> String {
         .floor
         .as_ref()
         .map_or(String::new(), |f| format!(" · runner floor {}", format_ns(f.startup.median_ns as f64)));
-    let mut out = format!(
+    let head = format!(
         "{} ({}) · {} · {} configs · {runs} runs each · baseline `{}`{floor}\n",
         run.target.import_path,
         run.target.package,
@@ -58,30 +58,30 @@ pub fn serialize(run: &Run, style: Style) -> String {
         run.configs.len(),
         run.baseline
     );
-    out.push_str(&table.to_string());
-    out.push('\n');
+    // What follows the table: init costs, guards and the verdict.
+    let mut tail = String::new();
     if let Some(init) = super::init::section(run) {
-        out.push_str(&init);
+        tail.push_str(&init);
     }
     let guarded = super::rows::guarded(run);
     if !guarded.is_empty() {
-        out.push_str("kept out of the recommendation:\n");
+        tail.push_str("kept out of the recommendation:\n");
         for (reason, names) in guarded {
-            out.push_str(&format!("  {reason}:\n    {}\n", names.join(", ")));
+            tail.push_str(&format!("  {reason}:\n    {}\n", names.join(", ")));
         }
     }
     match &run.verdict.recommended {
-        Some(name) => out.push_str(&format!("verdict: {name} — {}\n", run.verdict.reason)),
-        None => out.push_str(&format!("verdict: none — {}\n", run.verdict.reason)),
+        Some(name) => tail.push_str(&format!("verdict: {name} — {}\n", run.verdict.reason)),
+        None => tail.push_str(&format!("verdict: none — {}\n", run.verdict.reason)),
     }
     if let Some(command) = &run.verdict.command {
-        out.push_str(&format!("  build it: {command}\n"));
+        tail.push_str(&format!("  build it: {command}\n"));
     }
     if let Some(profile) = &run.verdict.profile {
-        out.push_str("  or put this in gostart.toml and run `gostart build --profile release`:\n");
-        out.extend(profile.lines().map(|l| format!("    {l}\n")));
+        tail.push_str("  or put this in gostart.toml and run `gostart build --profile release`:\n");
+        tail.extend(profile.lines().map(|l| format!("    {l}\n")));
     }
-    out
+    format!("{}{table}\n{}", printable(&head), printable(&tail))
 }
 
 #[cfg(test)]
