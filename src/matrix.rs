@@ -306,6 +306,17 @@ mod tests {
     }
 
     #[test]
+    fn a_merge_warning_stays_short_however_many_values_repeat() {
+        let mut s = spec();
+        let values: Vec<String> = (0..20).map(|i| format!("-X main.v={i}")).collect();
+        s.axes[0].values = values.iter().chain(&values).map(|v| text(v)).collect();
+        let e = expand(&s, None, 1000).unwrap();
+        assert_eq!(e.notes.len(), 1, "{:?}", e.notes);
+        assert!(e.notes[0].contains("and 17 more values listed twice"), "{}", e.notes[0]);
+        assert!(e.notes[0].len() < 400, "{}", e.notes[0]);
+    }
+
+    #[test]
     fn unknown_baseline_and_exclude_keys_are_errors() {
         let err = expand(&spec(), Some("nope"), 256).unwrap_err().to_string();
         assert!(err.contains("names no configuration") && err.contains("GOAMD64=v3"), "{err}");

@@ -236,9 +236,29 @@ pub fn table(c: &Comparison) -> String {
          bootstrap of the medians) contains 1.0, a difference gostart cannot tell from noise; p is the \
          Mann-Whitney U test of the timed runs.\n",
     );
-    out
+    // Names and messages come from the runs: no control character reaches the terminal.
+    crate::export::printable(&out).into_owned()
 }
 
 fn format_ns_u64(ns: u64) -> String {
     crate::export::format_ns(ns as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::export::fixture;
+
+    /// A crafted results.json (fuzz target `results`): its names reach the table escaped.
+    #[test]
+    fn control_characters_in_names_are_shown_escaped() {
+        let mut run = fixture::run();
+        run.configs[0].name = "\u{1b}]0;title\u{7}evil".into();
+        let path = Path::new("results.json");
+        let text = table(&comparison(&run, path, &run, path));
+        assert!(!text.contains(['\u{1b}', '\u{7}']), "{text}");
+        assert!(text.contains("\\x1b]0;title\\x07evil"), "{text}");
+    }
 }

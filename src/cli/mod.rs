@@ -12,7 +12,7 @@
 mod apply;
 mod args;
 mod commands;
-mod compare;
+pub mod compare;
 mod escape;
 mod init;
 

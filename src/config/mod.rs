@@ -20,7 +20,7 @@ use crate::flags::Flags;
 use crate::matrix::MatrixSpec;
 use crate::rank::{Figure, PerFigure};
 
-pub use resolve::{load, profiles_from_src};
+pub use resolve::{load, parse, profiles_from_src};
 // The built-in `[measure]` defaults, for `gostart init`.
 pub(crate) use resolve::{DEFAULT_MAX_RUNS, DEFAULT_RUNS, DEFAULT_SEED, DEFAULT_TIMEOUT, DEFAULT_WARMUP};
 

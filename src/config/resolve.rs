@@ -47,9 +47,6 @@ pub fn load(cli: &Overrides) -> Result<Config> {
 
 /// `load` with the user-wide layer given (tests pass their own).
 pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: user::UserConfig) -> Result<Config> {
-    let mut provenance = BTreeMap::new();
-    let user_src = user_path.as_ref().map(|p| format!("user:{}", p.display()));
-
     let file = match &cli.config_file {
         Some(f) => Some(cli.dir.join(f)),
         None => super::find_file(&cli.dir),
@@ -58,6 +55,25 @@ pub(super) fn load_with_user(cli: &Overrides, user_path: Option<PathBuf>, user: 
         Some(path) => Some(std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?),
         None => None,
     };
+    resolve(cli, user_path, user, file, project_src_text)
+}
+
+/// Resolves gostart.toml given as text, with no user-wide layer: `path` names the file in
+/// errors and provenance only, nothing is read from it. The fuzz target `config` drives this.
+pub fn parse(cli: &Overrides, path: &Path, src: &str) -> Result<Config> {
+    resolve(cli, None, user::UserConfig::default(), Some(path.to_owned()), Some(src.to_owned()))
+}
+
+/// Resolves the layers once gostart.toml (`file`, its text `project_src_text`) has been read.
+fn resolve(
+    cli: &Overrides,
+    user_path: Option<PathBuf>,
+    user: user::UserConfig,
+    file: Option<PathBuf>,
+    project_src_text: Option<String>,
+) -> Result<Config> {
+    let mut provenance = BTreeMap::new();
+    let user_src = user_path.as_ref().map(|p| format!("user:{}", p.display()));
     let project = match (&file, &project_src_text) {
         (Some(path), Some(src)) => ::toml::from_str(src).map_err(|e| error::from_toml(path, src, &e))?,
         _ => TomlConfig::default(),

@@ -12,6 +12,7 @@ mod markdown;
 mod rows;
 mod table;
 
+pub(crate) use crate::printable::printable;
 pub(crate) use rows::{first_line, format_bytes, format_ns};
 
 use std::ffi::OsStr;
@@ -70,14 +71,17 @@ pub fn serialize(run: &Run, format: Format) -> Result<Vec<u8>> {
 
 /// Renders `run` in `format`; `style` matters only to the terminal table.
 pub fn serialize_styled(run: &Run, format: Format, style: Style) -> Result<Vec<u8>> {
-    match format {
-        Format::Table => Ok(table::serialize(run, style).into_bytes()),
-        Format::Json => json::serialize(run),
-        Format::Markdown => Ok(markdown::serialize(run).into_bytes()),
-        Format::Csv => csv::serialize(run),
-        Format::Html => html::serialize(run).map(String::into_bytes),
-        Format::Benchstat => Ok(benchstat::serialize(run).into_bytes()),
-    }
+    // Control characters from the run are shown escaped; the table escapes what it takes from
+    // the run itself (its colours are escape sequences), JSON by its own rules.
+    let text = match format {
+        Format::Table => return Ok(table::serialize(run, style).into_bytes()),
+        Format::Json => return json::serialize(run),
+        Format::Markdown => markdown::serialize(run),
+        Format::Csv => String::from_utf8(csv::serialize(run)?).context("the CSV is not UTF-8")?,
+        Format::Html => html::serialize(run)?,
+        Format::Benchstat => benchstat::serialize(run),
+    };
+    Ok(printable(&text).into_owned().into_bytes())
 }
 
 /// The variable GitHub Actions sets to the job summary file of the current step.
@@ -101,7 +105,7 @@ fn append_markdown(run: &Run, path: &Path) -> Result<()> {
         .open(path)
         .with_context(|| format!("cannot open {STEP_SUMMARY_VAR} file {}", path.display()))?;
     let separator = if file.metadata().map(|m| m.len() > 0).unwrap_or(false) { "\n" } else { "" };
-    let text = format!("{separator}{}", markdown::serialize(run));
+    let text = format!("{separator}{}", printable(&markdown::serialize(run)));
     file.write_all(text.as_bytes()).with_context(|| format!("cannot write {STEP_SUMMARY_VAR} file {}", path.display()))
 }
 
@@ -142,6 +146,35 @@ mod tests {
             let out = serialize(&run, *format).unwrap();
             assert!(!out.is_empty(), "{format:?}");
             assert!(!out.contains(&0x1b), "{format:?}: escape codes in the plain output");
+        }
+    }
+
+    /// A crafted results.json (fuzz target `results`): ESC and BEL in what a report shows would
+    /// clear the reader's screen and ring; every format shows them escaped.
+    #[test]
+    fn control_characters_from_the_run_are_shown_escaped() {
+        let mut run = fixture::run();
+        let evil = "\u{1b}[2J\u{7}evil";
+        run.target.import_path = evil.into();
+        run.configs[1].name = evil.into();
+        run.configs[1].id = evil.into();
+        run.verdict.reason = evil.into();
+        let without_sgr = |text: &str| {
+            let mut out = text.to_owned();
+            for sgr in ["\x1b[0m", "\x1b[2m", "\x1b[22m", "\x1b[39m", "\x1b[38;5;10m", "\x1b[38;5;9m", "\x1b[38;5;8m"] {
+                out = out.replace(sgr, "");
+            }
+            out
+        };
+        for format in Format::value_variants() {
+            for color in [false, true] {
+                let out = String::from_utf8(serialize_styled(&run, *format, Style { color }).unwrap()).unwrap();
+                let text = if color && *format == Format::Table { without_sgr(&out) } else { out };
+                assert!(!text.contains(['\u{1b}', '\u{7}']), "{format:?} (colour: {color}):\n{text}");
+                if matches!(format, Format::Table | Format::Markdown | Format::Csv | Format::Html) {
+                    assert!(text.contains("\\x1b[2J\\x07evil"), "{format:?}: not shown escaped:\n{text}");
+                }
+            }
         }
     }
 

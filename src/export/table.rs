@@ -2,9 +2,9 @@
 
 use comfy_table::{Attribute, Cell, CellAlignment, Color, Table, presets};
 
-use super::Style;
 use super::checks::delta_header;
 use super::rows::{Tone, format_ns, rows};
+use super::{Style, printable};
 use crate::rank::Figure;
 use crate::results::Run;
 
@@ -42,14 +42,14 @@ pub fn serialize(run: &Run, style: Style) -> String {
     for (i, r) in rows(run).iter().enumerate() {
         table.add_row([
             Cell::new(i + 1),
-            Cell::new(&r.config.name),
-            Cell::new(&r.config.id),
+            Cell::new(printable(&r.config.name)),
+            Cell::new(printable(&r.config.id)),
             Cell::new(&r.size),
             delta(&r.size_delta, r.size_tone),
             Cell::new(&r.startup),
             delta(&r.startup_delta, r.startup_tone),
             Cell::new(&r.score),
-            Cell::new(&r.note),
+            Cell::new(printable(&r.note)),
         ]);
     }
     for col in [0, 3, 4, 5, 6, 7] {
@@ -62,7 +62,9 @@ pub fn serialize(run: &Run, style: Style) -> String {
         .floor
         .as_ref()
         .map_or(String::new(), |f| format!(" · runner floor {}", format_ns(f.startup.median_ns as f64)));
-    let mut out = format!(
+    // Text from the run is shown escaped; the table's cells are escaped one by one, since with
+    // colour the table itself carries escape sequences.
+    let mut head = format!(
         "{} ({}) · {} · {} configs · {runs} runs each · baseline `{}`{floor}\n",
         run.target.import_path,
         run.target.package,
@@ -71,13 +73,12 @@ pub fn serialize(run: &Run, style: Style) -> String {
         run.baseline
     );
     if let Some(note) = run.incomplete() {
-        out.push_str(&format!("{note}\n"));
+        head.push_str(&format!("{note}\n"));
     }
     for warning in super::checks::warnings(run) {
-        out.push_str(&format!("warning: {warning}\n"));
+        head.push_str(&format!("warning: {warning}\n"));
     }
-    out.push_str(&table.to_string());
-    out.push('\n');
+    let mut out = String::new();
     if let Some(summary) = super::checks::summary(run) {
         out.push_str(&format!("{summary}\n"));
     }
@@ -105,7 +106,7 @@ pub fn serialize(run: &Run, style: Style) -> String {
         out.push_str("  or put this in gostart.toml and run `gostart build --profile release`:\n");
         out.extend(profile.lines().map(|l| format!("    {l}\n")));
     }
-    out
+    format!("{}{table}\n{}", printable(&head), printable(&out))
 }
 
 #[cfg(test)]

@@ -33,6 +33,9 @@ pub struct Notes {
     notes: Vec<(String, usize, String)>,
 }
 
+/// Examples a merge warning names before it says how many more there are.
+const SHOWN: usize = 3;
+
 impl Notes {
     pub fn new(spec: &MatrixSpec) -> Notes {
         let repeated: Vec<String> = spec
@@ -47,8 +50,12 @@ impl Notes {
                     .map(|(_, v)| format!("`{}` lists {} more than once", a.key, describe_value(v)))
             })
             .collect();
-        let repeated =
-            if repeated.is_empty() { "a [[matrix.include]] entry is repeated".into() } else { repeated.join("; ") };
+        // A warning is read by a person: a few examples, then how many more.
+        let repeated = match repeated.len() {
+            0 => "a [[matrix.include]] entry is repeated".into(),
+            n if n <= SHOWN => repeated.join("; "),
+            n => format!("{}; and {} more values listed twice", repeated[..SHOWN].join("; "), n - SHOWN),
+        };
         Notes { repeated, notes: Vec::new() }
     }
 
@@ -76,13 +83,20 @@ impl Notes {
     }
 
     pub fn finish(self) -> Vec<String> {
-        self.notes
+        let hidden = self.notes.len().saturating_sub(SHOWN);
+        let mut lines: Vec<String> = self
+            .notes
             .into_iter()
+            .take(SHOWN)
             .map(|(note, count, example)| match count {
                 1 => format!("{note}: built and measured once, as `{example}`"),
                 n => format!("{note}: {n} configurations merged, each built and measured once (e.g. `{example}`)"),
             })
-            .collect()
+            .collect();
+        if hidden > 0 {
+            lines.push(format!("{hidden} more kinds of merge (`gostart matrix` lists every merged spelling)"));
+        }
+        lines
     }
 }
 
