@@ -24,6 +24,8 @@ fuzz_target!(|data: &[u8]| {
     assert!(expanded.configs.iter().any(|c| c.name == expanded.baseline), "baseline {:?} missing", expanded.baseline);
     let ids: BTreeSet<&str> = expanded.configs.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids.len(), expanded.configs.len(), "two configs share an id");
+    let names: BTreeSet<&str> = expanded.configs.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names.len(), expanded.configs.len(), "two configs share a name");
     for c in &expanded.configs {
         drop(c.flags.build_args());
         drop(c.flags.compile_id());

@@ -53,9 +53,10 @@ fn profile_round_trip(flags: &Flags) {
     let cli = Overrides { max_configs: 256, ..Overrides::default() };
     let Ok(read) = config::parse(&cli, Path::new("gostart.toml"), &text) else { return };
     let read = read.profiles.get("fuzz");
-    // What the reader normalizes means the same to `go build`: `default` is `exe`, an empty
-    // variable is unset, tags are trimmed. `runenv` is not part of the table.
-    let mut wanted = Flags { runenv: Default::default(), ..flags.clone() };
+    // What the reader normalizes means the same to `go build`: flag values in their normal
+    // form (`Flags::normalized`, as `apply` compares them), `default` is `exe`, an empty
+    // variable is unset, tags are trimmed.
+    let mut wanted = flags.normalized();
     if wanted.buildmode == "default" {
         wanted.buildmode = "exe".to_owned();
     }
