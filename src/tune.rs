@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
-use crate::go::Go;
+use crate::go::{BuildOutcome, BuildStatus, Go};
 use crate::inspect::escapes::collect;
 use crate::matrix::{ConfigSpec, Expanded};
 use crate::measure::{self, Outcome, Progress, Start, Startup, Stopped, Subject};
@@ -112,52 +112,7 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
     };
 
     let builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
-    // Each binary read once, for its size and its hash; configs that differ only in runenv share one.
-    let mut inspected: BTreeMap<&str, std::result::Result<inspect::size::Size, String>> = BTreeMap::new();
-    for c in &p.expanded.configs {
-        let mut outcome = builds.get(&c.build_id).cloned().unwrap_or_default();
-        let binary = binary_path(&run_dir, &c.build_id, &p.workspace.bin_name);
-        let size = if outcome.ok {
-            let inspected = inspected.entry(&c.build_id).or_insert_with(|| {
-                let (size, sha256) = crate::resume::inspect(&binary).map_err(|e| format!("{e:#}"))?;
-                let path = format!("{}/{}", c.build_id, p.workspace.bin_name);
-                run.binaries.insert(c.build_id.clone(), Binary { path, sha256 });
-                Ok(size)
-            });
-            match inspected {
-                Ok(size) => Some(size.clone()),
-                // Its binary cannot be read: this config fails, the others go on.
-                Err(e) => {
-                    outcome.ok = false;
-                    outcome.error = Some(format!("the build succeeded but its binary cannot be read: {e}"));
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        run.configs.push(ConfigResult {
-            name: c.name.clone(),
-            id: c.id.clone(),
-            build_id: c.build_id.clone(),
-            flags: c.flags.clone(),
-            argv: Go::build_argv(&binary, &c.flags, &p.workspace.package),
-            env: c.flags.env.clone(),
-            go_version: outcome.go_version.clone(),
-            build: outcome,
-            size,
-            escapes: None,
-            startup: None,
-            init: None,
-            probe_failure: None,
-            ratios: None,
-            score: None,
-            pareto: false,
-            pareto_all: None,
-            guards: Vec::new(),
-            samples: Vec::new(),
-        });
-    }
+    run.configs = record_builds(p, &run_dir, &mut run, &p.expanded.configs, &builds);
     // Interrupted during the builds: no escape pass; what was built is saved just below.
     if config.escapes && !crate::interrupt::requested() {
         collect_escapes(p, &run_dir, &mut run.configs, reporter)?;
@@ -194,6 +149,23 @@ fn continue_run(config: &Config, p: &Prepared, which: &str, reporter: &dyn Repor
         crate::resume::rebuild(p, &run, &run_dir, &stale, config.jobs, reporter)
             .with_context(|| format!("cannot resume run {}", run.run_id))?;
     }
+    // Stopped during the builds: the builds it never finished are done now (measuring had not begun).
+    let unbuilt: Vec<ConfigSpec> = p
+        .expanded
+        .configs
+        .iter()
+        .filter(|s| run.configs.iter().any(|c| c.name == s.name && c.build.status == BuildStatus::Interrupted))
+        .cloned()
+        .collect();
+    if !unbuilt.is_empty() {
+        let plan = build::plan(&unbuilt, &run_dir, &p.workspace.bin_name);
+        let builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
+        for fresh in record_builds(p, &run_dir, &mut run, &unbuilt, &builds) {
+            if let Some(c) = run.configs.iter_mut().find(|c| c.name == fresh.name) {
+                *c = fresh;
+            }
+        }
+    }
     if config.escapes {
         collect_escapes(p, &run_dir, &mut run.configs, reporter)?;
     }
@@ -212,6 +184,66 @@ fn continue_run(config: &Config, p: &Prepared, which: &str, reporter: &dyn Repor
     };
     run.rank = Some(config.rank.clone());
     measure_and_rank(config, p, run, &run_dir, start, reporter)
+}
+
+/// The results of `specs` as built (`builds`, by build id): each binary is read once, for its
+/// size and its SHA-256 (recorded in `run.binaries`, so `--resume` can check it); a binary that
+/// cannot be read fails its configs, not the run.
+fn record_builds(
+    p: &Prepared,
+    run_dir: &Path,
+    run: &mut Run,
+    specs: &[ConfigSpec],
+    builds: &BTreeMap<String, BuildOutcome>,
+) -> Vec<ConfigResult> {
+    // Each binary read once, for its size and its hash; configs that differ only in runenv share one.
+    let mut results = Vec::new();
+    let mut inspected: BTreeMap<&str, std::result::Result<inspect::size::Size, String>> = BTreeMap::new();
+    for c in specs {
+        let mut outcome = builds.get(&c.build_id).cloned().unwrap_or_default();
+        let binary = binary_path(run_dir, &c.build_id, &p.workspace.bin_name);
+        let size = if outcome.ok {
+            let inspected = inspected.entry(&c.build_id).or_insert_with(|| {
+                let (size, sha256) = crate::resume::inspect(&binary).map_err(|e| format!("{e:#}"))?;
+                let path = format!("{}/{}", c.build_id, p.workspace.bin_name);
+                run.binaries.insert(c.build_id.clone(), Binary { path, sha256 });
+                Ok(size)
+            });
+            match inspected {
+                Ok(size) => Some(size.clone()),
+                // Its binary cannot be read: this config fails, the others go on.
+                Err(e) => {
+                    outcome.ok = false;
+                    outcome.error = Some(format!("the build succeeded but its binary cannot be read: {e}"));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        results.push(ConfigResult {
+            name: c.name.clone(),
+            id: c.id.clone(),
+            build_id: c.build_id.clone(),
+            flags: c.flags.clone(),
+            argv: Go::build_argv(&binary, &c.flags, &p.workspace.package),
+            env: c.flags.env.clone(),
+            go_version: outcome.go_version.clone(),
+            build: outcome,
+            size,
+            escapes: None,
+            startup: None,
+            init: None,
+            probe_failure: None,
+            ratios: None,
+            score: None,
+            pareto: false,
+            pareto_all: None,
+            guards: Vec::new(),
+            samples: Vec::new(),
+        });
+    }
+    results
 }
 
 /// Saves `run` as interrupted before measuring began, and returns the error that says so.

@@ -197,4 +197,12 @@ fn ctrl_c_during_the_builds_stops_them_and_records_them_as_interrupted() {
     };
     assert_eq!(left, Vec::<String>::new(), "go processes outlived gostart");
     assert!(Path::new(&run_dir).is_dir());
+
+    // `--resume` builds what was interrupted, then measures every config.
+    let resumed = p.run(&["tune", "--resume", "--format", "json"]).success().stdout_json();
+    assert_eq!(resumed["run_id"], saved["run_id"]);
+    for c in configs(&resumed) {
+        assert_eq!(c["build"]["status"], "ok", "{}: {}", c["name"], c["build"]);
+        assert!(c["startup"]["runs"].as_u64().unwrap() > 0, "{}: not measured", c["name"]);
+    }
 }
