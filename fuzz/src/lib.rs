@@ -61,6 +61,7 @@ fn profile_round_trip(flags: &Flags) {
         wanted.buildmode = "exe".to_owned();
     }
     wanted.env.retain(|_, v| !v.is_empty());
+    wanted.runenv.retain(|_, v| !v.is_empty());
     wanted.tags = wanted.tags.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
     assert_eq!(read, Some(&wanted), "[profile] written for {flags:?} reads back differently:\n{text}");
 }
