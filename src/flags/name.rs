@@ -55,33 +55,7 @@ impl Namer {
 
     /// The name of `f`; `default` for a plain `go build`.
     pub fn name(&self, f: &Flags) -> String {
-        let base = Flags::default();
-        let mut parts = Vec::new();
-        for (key, v, b) in [
-            ("ldflags", &f.ldflags, &base.ldflags),
-            ("gcflags", &f.gcflags, &base.gcflags),
-            ("asmflags", &f.asmflags, &base.asmflags),
-        ] {
-            if v != b {
-                parts.push(format!("{key}={}", value(v)));
-            }
-        }
-        if f.trimpath {
-            parts.push("trimpath".into());
-        }
-        if f.buildmode != base.buildmode {
-            parts.push(format!("buildmode={}", value(&f.buildmode)));
-        }
-        if !f.tags.is_empty() {
-            // Tags are letters, digits, `_`, `.` and `-` (checked when read): `+` cannot be in one.
-            parts.push(format!("tags={}", value(&f.tags.join("+"))));
-        }
-        if f.pgo != base.pgo {
-            parts.push(format!("pgo={}", value(&f.pgo)));
-        }
-        parts.extend(f.env.iter().map(|(k, v)| format!("{}={}", self.var("env", k), value(v))));
-        parts.extend(f.runenv.iter().map(|(k, v)| format!("{}={}", self.var("run", k), value(v))));
-        if parts.is_empty() { "default".into() } else { parts.join(",") }
+        spell(f, value, |axis, k| self.var(axis, k))
     }
 }
 
@@ -95,6 +69,12 @@ pub fn value(v: &str) -> Cow<'_, str> {
 /// The name gostart gave `f` before names were made unambiguous (no quotes, no prefixes):
 /// still accepted where a configuration is looked up by name, when it is not ambiguous.
 pub fn legacy(f: &Flags) -> String {
+    spell(f, |v| Cow::Borrowed(v), |_, k| k.to_owned())
+}
+
+/// The settings of `f` that differ from a plain `go build`, joined by `,`: each value written
+/// by `value`, each environment variable named by `var` (given its axis, `env` or `run`).
+fn spell(f: &Flags, value: impl Fn(&str) -> Cow<'_, str>, var: impl Fn(&str, &str) -> String) -> String {
     let base = Flags::default();
     let mut parts = Vec::new();
     for (key, v, b) in [
@@ -103,22 +83,24 @@ pub fn legacy(f: &Flags) -> String {
         ("asmflags", &f.asmflags, &base.asmflags),
     ] {
         if v != b {
-            parts.push(format!("{key}={v}"));
+            parts.push(format!("{key}={}", value(v)));
         }
     }
     if f.trimpath {
         parts.push("trimpath".into());
     }
     if f.buildmode != base.buildmode {
-        parts.push(format!("buildmode={}", f.buildmode));
+        parts.push(format!("buildmode={}", value(&f.buildmode)));
     }
     if !f.tags.is_empty() {
-        parts.push(format!("tags={}", f.tags.join("+")));
+        // Tags are letters, digits, `_`, `.` and `-` (checked when read): `+` cannot be in one.
+        parts.push(format!("tags={}", value(&f.tags.join("+"))));
     }
     if f.pgo != base.pgo {
-        parts.push(format!("pgo={}", f.pgo));
+        parts.push(format!("pgo={}", value(&f.pgo)));
     }
-    parts.extend(f.env.iter().chain(&f.runenv).map(|(k, v)| format!("{k}={v}")));
+    parts.extend(f.env.iter().map(|(k, v)| format!("{}={}", var("env", k), value(v))));
+    parts.extend(f.runenv.iter().map(|(k, v)| format!("{}={}", var("run", k), value(v))));
     if parts.is_empty() { "default".into() } else { parts.join(",") }
 }
 
