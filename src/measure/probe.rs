@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use super::spawner::{self, Usage};
+use super::spawner;
 use serde::{Deserialize, Serialize};
 
 /// Bytes of each output stream kept for error reports; the rest is read and dropped.
@@ -226,13 +226,12 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
     drain(&mut out, &mut drained.out, probe.keep_bytes);
     drain(&mut err, &mut drained.err, probe.keep_bytes);
 
-    let mut wall_ns = wall.as_nanos() as u64;
-    let mut usage = Usage::of(&usage);
+    let mut sample = sample_of(round, wall.as_nanos() as u64, &usage);
     let mut exec_failed = None;
     if let Some(report) = report {
         match spawner::parse(&read_all(report)) {
-            spawner::Report::Reaped { wall_ns: w, status: s, usage: u, exec_errno } => {
-                (wall_ns, status, usage) = (w, s, u);
+            spawner::Report::Reaped { status: s, sample: reaped, exec_errno } => {
+                (status, sample) = (s, Sample { round, ..reaped });
                 exec_failed = exec_errno;
             }
             spawner::Report::SpawnerFailed { errno } => {
@@ -242,7 +241,6 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
             // Killed before it reported: by the timeout, or by something else (named below).
             spawner::Report::Missing { .. } if timed_out => {}
             spawner::Report::Missing { len } => {
-                exec_failed = None;
                 if !libc::WIFSIGNALED(status) {
                     return Err(anyhow::anyhow!("the probe spawner exited ({status:#x}) after a {len}-byte report"));
                 }
@@ -271,31 +269,21 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
         stdout: String::from_utf8_lossy(&drained.out).into_owned(),
         stderr: String::from_utf8_lossy(&drained.err).into_owned(),
     };
-    let sample = Sample {
-        round,
-        wall_ns,
-        user_ns: usage.user_ns,
-        sys_ns: usage.sys_ns,
-        max_rss_kib: usage.max_rss_kib,
-        minor_faults: usage.minor_faults,
-        major_faults: usage.major_faults,
-        ctx_switches: usage.ctx_switches,
-    };
     Ok(Ok((sample, output)))
 }
 
-impl Usage {
-    /// The figures of a `wait4` rusage gostart reaped itself.
-    fn of(u: &libc::rusage) -> Usage {
-        let tv_ns = |tv: libc::timeval| tv.tv_sec as u64 * 1_000_000_000 + tv.tv_usec as u64 * 1000;
-        Usage {
-            user_ns: tv_ns(u.ru_utime),
-            sys_ns: tv_ns(u.ru_stime),
-            max_rss_kib: u.ru_maxrss as u64,
-            minor_faults: u.ru_minflt as u64,
-            major_faults: u.ru_majflt as u64,
-            ctx_switches: (u.ru_nvcsw + u.ru_nivcsw) as u64,
-        }
+/// The figures of a `wait4` rusage gostart reaped itself.
+fn sample_of(round: u32, wall_ns: u64, u: &libc::rusage) -> Sample {
+    let tv_ns = |tv: libc::timeval| tv.tv_sec as u64 * 1_000_000_000 + tv.tv_usec as u64 * 1000;
+    Sample {
+        round,
+        wall_ns,
+        user_ns: tv_ns(u.ru_utime),
+        sys_ns: tv_ns(u.ru_stime),
+        max_rss_kib: u.ru_maxrss as u64,
+        minor_faults: u.ru_minflt as u64,
+        major_faults: u.ru_majflt as u64,
+        ctx_switches: (u.ru_nvcsw + u.ru_nivcsw) as u64,
     }
 }
 

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use super::elf;
+use super::probe::Sample;
 
 /// The file descriptor the spawner writes its report to.
 pub const REPORT_FD: i32 = 3;
@@ -49,22 +50,12 @@ pub fn write(dir: &Path) -> Result<Option<PathBuf>> {
     elf::write(dir, "spawn", &elf::image(elf::X86_64, CODE_X86_64)).map(Some)
 }
 
-/// The binary's resource use, from the spawner's `wait4`.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Usage {
-    pub user_ns: u64,
-    pub sys_ns: u64,
-    pub max_rss_kib: u64,
-    pub minor_faults: u64,
-    pub major_faults: u64,
-    pub ctx_switches: u64,
-}
-
 /// What the spawner reported.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Report {
-    /// The binary ran (or its exec failed, `exec_errno`, and the forked child exited 127).
-    Reaped { wall_ns: u64, status: i32, usage: Usage, exec_errno: Option<i32> },
+    /// The binary ran (or its exec failed, `exec_errno`, and the forked child exited 127):
+    /// its wait status, and its spawn-to-reap time and own rusage as a sample (of round 0).
+    Reaped { status: i32, sample: Sample, exec_errno: Option<i32> },
     /// `fork` or `wait4` failed in the spawner.
     SpawnerFailed { errno: i32 },
     /// Nothing usable (the spawner was killed before it reported): `len` bytes arrived.
@@ -99,9 +90,10 @@ pub fn parse(bytes: &[u8]) -> Report {
                 // struct rusage after the 48-byte head: two timevals, then 14 longs.
                 let field = |n: usize| word(rest, 48 + 32 + 8 * n);
                 return Report::Reaped {
-                    wall_ns: ns(24).saturating_sub(ns(8)),
                     status: word(rest, 40) as u32 as i32,
-                    usage: Usage {
+                    sample: Sample {
+                        round: 0,
+                        wall_ns: ns(24).saturating_sub(ns(8)),
                         user_ns: us(48),
                         sys_ns: us(64),
                         max_rss_kib: field(0),
@@ -148,7 +140,9 @@ mod tests {
         longs[12] = 3; // nvcsw
         longs[13] = 4; // nivcsw
         let rec = reaped_record((10, 999_000_000), (11, 1_000_000), 0x0100, longs);
-        let usage = Usage {
+        let sample = Sample {
+            round: 0,
+            wall_ns: 2_000_000,
             user_ns: 1_500_000_000,
             sys_ns: 250_000_000,
             max_rss_kib: 1408,
@@ -156,7 +150,7 @@ mod tests {
             major_faults: 2,
             ctx_switches: 7,
         };
-        assert_eq!(parse(&rec), Report::Reaped { wall_ns: 2_000_000, status: 0x0100, usage, exec_errno: None });
+        assert_eq!(parse(&rec), Report::Reaped { status: 0x0100, sample, exec_errno: None });
 
         let mut failed = Vec::new();
         failed.extend_from_slice(&KIND_EXEC_FAILED.to_le_bytes());
