@@ -43,6 +43,13 @@ pub enum Event {
     MeasureExtended {
         runs: u64,
     },
+    /// The schedule stopped running a config: `round` whole rounds ran, `reason` says why.
+    ConfigDropped {
+        id: String,
+        name: String,
+        round: u32,
+        why: crate::measure::schedule::DropReason,
+    },
     ProbeFailed {
         id: String,
         failure: String,
@@ -165,6 +172,8 @@ impl Reporter for Bars {
             Event::ProbeFailed { id, failure } => self.say(&format!("warning: probe of {id} failed: {failure}")),
             Event::RunDone | Event::RunSkipped => self.with_bar(|b| b.inc(1)),
             Event::ConfigMeasured { .. } => {}
+            // Worded by the exporters' helpers once they exist (issue 10).
+            Event::ConfigDropped { .. } => {}
             Event::RunFinished { results, .. } => {
                 self.with_bar(|b| b.finish_and_clear());
                 eprintln!("gostart: results saved to {results}");

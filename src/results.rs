@@ -13,7 +13,7 @@ use crate::inspect::escapes::collect::Collected;
 use crate::inspect::escapes::report::Counts;
 use crate::inspect::size::Size;
 use crate::measure::inittrace::InitProfile;
-use crate::measure::{Failure, Floor, Sample, Startup};
+use crate::measure::{Failure, Floor, Sample, Startup, schedule};
 use crate::rank::{Figure, Ratio};
 
 pub const SCHEMA: u32 = 1;
@@ -60,6 +60,10 @@ pub struct Run {
     /// (their ratios are still recorded); empty when every check passed.
     #[serde(default)]
     pub suspended: BTreeSet<Figure>,
+    /// The schedule the rounds followed and what it did; `null` in runs saved before gostart
+    /// recorded it (they ran fixed rounds).
+    #[serde(default)]
+    pub schedule: Option<schedule::Record>,
 }
 
 /// How far a run got.
@@ -218,6 +222,10 @@ pub struct ConfigResult {
     /// regression beyond a bound); empty when it is not.
     #[serde(default)]
     pub guards: Vec<String>,
+    /// When and why the schedule stopped running this config before the end (a race's drops);
+    /// `null` when it ran every round (and in results written before this field existed).
+    #[serde(default)]
+    pub dropped: Option<schedule::Dropped>,
     pub samples: Vec<Sample>,
 }
 

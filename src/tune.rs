@@ -109,6 +109,7 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
         binaries: BTreeMap::new(),
         checks: Vec::new(),
         suspended: Default::default(),
+        schedule: None,
     };
 
     let builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
@@ -239,6 +240,7 @@ fn record_builds(
             score: None,
             pareto: false,
             pareto_all: None,
+            dropped: None,
             guards: Vec::new(),
             samples: Vec::new(),
         });

@@ -43,7 +43,10 @@ pub struct Target {
 /// How startup is measured.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Measure {
-    /// Timed rounds: each runs every config once.
+    /// Which configs run in each round and when measuring stops (`race` unless set).
+    #[serde(default)]
+    pub schedule: crate::measure::schedule::ScheduleKind,
+    /// Timed rounds: each runs every config once (the fixed schedule; the least for precision).
     pub runs: u32,
     /// Untimed runs per config before the first round.
     pub warmup: u32,

@@ -84,6 +84,7 @@ fn resolve(
     let um = user.measure.clone().unwrap_or_default();
     let pm = project.measure.clone().unwrap_or_default();
     let measure = Measure {
+        schedule: Default::default(),
         runs: layers.pick("measure.runs", um.runs.map(|r| r.0), pm.runs.map(|r| r.0), cli.runs, DEFAULT_RUNS),
         warmup: layers.pick(
             "measure.warmup",

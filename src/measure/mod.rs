@@ -6,6 +6,7 @@ pub mod elf;
 pub mod floor;
 pub mod inittrace;
 pub mod probe;
+pub mod schedule;
 pub mod spawner;
 pub mod stats;
 

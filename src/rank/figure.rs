@@ -152,6 +152,16 @@ impl Figure {
             Figure::Cpu => None,
         }
     }
+
+    /// A [`Kind::Paired`] figure's value in one run; `None` for the figures measured once.
+    pub fn per_sample(self, s: &Sample) -> Option<f64> {
+        match self {
+            Figure::Startup => Some(s.wall_ns as f64),
+            Figure::MaxRss => Some(s.max_rss_kib as f64),
+            Figure::Cpu => Some(cpu_ns(s) as f64),
+            Figure::Size | Figure::Build | Figure::Escapes => None,
+        }
+    }
 }
 
 /// A run's CPU time, user + sys. On Linux that sum is the scheduler's own count of the child's

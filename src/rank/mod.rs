@@ -3,6 +3,7 @@
 
 mod figure;
 mod guards;
+pub mod rounds;
 mod verdict;
 
 pub use figure::{Figure, Kind, PerFigure, Ratio, cpu_ns, cpu_resolved};

@@ -55,6 +55,7 @@ fn config(name: &str, ms: f64, bytes: u64) -> ConfigResult {
         score: None,
         pareto: false,
         pareto_all: None,
+        dropped: None,
         guards: Vec::new(),
         samples,
     }
