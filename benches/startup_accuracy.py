@@ -19,72 +19,25 @@ Prints a report to stdout; nothing here is a pass/fail test (machines are shared
 """
 
 import argparse
-import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GOSTART = os.path.join(ROOT, "target", "release", "gostart")
-
-
-def sh(argv, **kw):
-    return subprocess.run(argv, check=True, capture_output=True, text=True, **kw)
-
-
-def tune(project, toml, *extra):
-    with open(os.path.join(project, "gostart.toml"), "w") as f:
-        f.write(toml)
-    out = subprocess.run(
-        [GOSTART, "-C", project, "tune", "--format", "json", "--no-inittrace", *extra],
-        capture_output=True, text=True,
-    )
-    if out.returncode not in (0, 3):
-        sys.exit(f"gostart failed:\n{out.stderr}")
-    return json.loads(out.stdout)
-
-
-def by_name(run, name):
-    return next(c for c in run["configs"] if c["name"] == name)
-
-
-def hyperfine_times(binary, env):
-    """hyperfine's 200 wall times of `binary`, in nanoseconds."""
-    with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
-        sh(["hyperfine", "-N", "--warmup", "5", "--runs", "200", "--export-json", tmp.name, binary],
-           env={**os.environ, **env})
-        with open(tmp.name) as f:
-            return [t * 1e9 for t in json.load(f)["results"][0]["times"]]
+from _gostart import by_name, copy_project, hyperfine_times, machine, prepare, tune
 
 
 def p10(xs):
     return sorted(xs)[len(xs) // 10]
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--repeats", type=int, default=20)
-    ap.add_argument("--turns", type=int, default=10, help="alternations of gostart and hyperfine in A")
-    ap.add_argument("--rounds", type=lambda t: [int(x) for x in t.split(",")], default=[30, 100, 200],
-                    help="comma-separated round counts for B, C and D (30 is gostart's default)")
-    args = ap.parse_args()
-    for tool in ("go", "cargo", "hyperfine"):
-        if not shutil.which(tool):
-            sys.exit(f"{tool} is not on PATH")
-    sh(["cargo", "build", "--release", "--quiet"], cwd=ROOT)
-    project = tempfile.mkdtemp(prefix="gostart-bench-")
-    shutil.copytree(os.path.join(ROOT, "benches", "fixtures", "spin"), project, dirs_exist_ok=True)
-    print(f"machine: {os.cpu_count()} CPUs; {sh(['go', 'version']).stdout.strip()}; "
-          f"{sh(['hyperfine', '--version']).stdout.strip()}\n")
-
+def agreement(project, turns):
+    """Part A: gostart's medians against hyperfine's on the spin fixture's binaries (a copy in
+    `project`), taking `turns` turns each; prints the table and returns the largest disagreement."""
     # A. Agreement with hyperfine on the same binaries. This machine drifts by more than 3%
     # between one 200-run batch and the next (a VM whose runs sometimes wait a 10 ms scheduler
     # tick), so the two timers take turns and are compared turn by turn: the median of the
     # per-turn ratios of medians, and of the 10th percentiles (the fast mode, free of the tail).
-    print(f"A. gostart (200 rounds) against hyperfine -N --warmup 5 --runs 200, taking {args.turns} turns each")
+    print(f"A. gostart (200 rounds) against hyperfine -N --warmup 5 --runs 200, taking {turns} turns each")
     print(f"   {'binary':<26} {'gostart':>9} {'hyperfine':>9} {'median ratio':>13} {'p10 ratio':>10}   "
           f"gostart medians  hyperfine medians")
     worst = 0.0
@@ -92,7 +45,7 @@ def main():
         name = "buildmode=pie,SPIN_US=1000" if flags else "SPIN_US=1000"
         toml = f'{flags}[matrix.runenv]\nSPIN_US = ["1000"]\n[rank]\nbaseline = "{name}"\n'
         g_meds, h_meds, med_ratios, p10_ratios = [], [], [], []
-        for turn in range(args.turns):
+        for turn in range(turns):
             run = tune(project, toml, "--runs", "200", "--warmup", "5", "--seed", str(turn + 1))
             c = run["configs"][0]
             g_times = [s["wall_ns"] for s in c["samples"]]
@@ -110,6 +63,20 @@ def main():
     if floor:
         print(f"   runner floor (static ELF that exits at once): {floor['startup']['median_ns'] / 1e6:.3f} ms")
     print(f"   largest disagreement: {100 * worst:.1f}%\n")
+    return worst
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeats", type=int, default=20)
+    ap.add_argument("--turns", type=int, default=10, help="alternations of gostart and hyperfine in A")
+    ap.add_argument("--rounds", type=lambda t: [int(x) for x in t.split(",")], default=[30, 100, 200],
+                    help="comma-separated round counts for B, C and D (30 is gostart's default)")
+    args = ap.parse_args()
+    prepare("hyperfine")
+    project = copy_project(os.path.join("benches", "fixtures", "spin"))
+    print(machine() + "\n")
+    agreement(project, args.turns)
 
     # B, C and D at each run count: the default (30), and more for small differences.
     aa_toml = '[matrix.runenv]\nSPIN_US = ["1000"]\nGOSTART_AA = ["", "1"]\n[rank]\nbaseline = "SPIN_US=1000"\n'
