@@ -7,9 +7,10 @@
     (`configs[].argv` and the build env, the same --jobs at a time, into a fresh dir) plus
     `hyperfine -N --warmup W --runs N` of each binary (gostart's warmup W, default 3). Goal:
     ratio ≤ 1.05. Each side's time is split into phases — gostart's from the arrival of its
-    `--message-format json` events (before the builds; builds with their size and provenance
-    reads; probes with warmup and the runner floor; ranking and writing after) — so a ratio
-    above 1.05 says where the time goes. Both sides run on a warm go build cache, taking turns.
+    `--message-format json` events (before the builds; builds with their provenance reads; size
+    and hash reads; probes with warmup, the runner floor and the figures and ranking, which
+    `gostart report` of the same run times apart; writing after) — so a ratio above 1.05 says
+    where the time goes. Both sides run on a warm go build cache, taking turns.
   Agreement: gostart's median of each binary in those runs against hyperfine's (goal: within
     ±3%), and benches/startup_accuracy.py's part A (the spin fixture, the two timers taking
     turns, 200 runs each) called as it is.
@@ -164,7 +165,7 @@ def main():
         g, h = statistics.median(g_wall), statistics.median(h_wall)
         print(f"   {'total':<14} {g:>8.2f}s {h:>8.2f}s   ratio {g / h:.3f} (goal ≤ 1.05; per turn "
               + ", ".join(f"{a / b:.3f}" for a, b in zip(g_wall, h_wall)) + ")")
-        print("   (ranking): `gostart report` of the run: the part of its probes phase that is figures and ranking)")
+        print("   (ranking) is `gostart report` of the same run: the part of the probes phase that computes figures and ranking")
         probes = n_configs * (runs + WARMUP)
         print(f"   where the time goes: go build alone, summed over builds: gostart {statistics.median(g_build):.2f}s, "
               f"by hand {statistics.median(h_build):.2f}s; `go version -m` of every binary (gostart's provenance "
