@@ -73,6 +73,25 @@ fn quit_now(sig: i32) -> ! {
     std::process::exit(128 + sig)
 }
 
+/// A cancellation token, handed to whatever waits on a child so that it can stop it: the
+/// signals (`Cancel::Signals`, what gostart runs with), or a flag a caller sets (tests).
+#[derive(Debug, Clone, Copy)]
+pub enum Cancel<'a> {
+    /// SIGINT, SIGTERM or SIGHUP was received.
+    Signals,
+    Flag(&'a std::sync::atomic::AtomicBool),
+}
+
+impl Cancel<'_> {
+    /// Whether to stop now.
+    pub fn requested(&self) -> bool {
+        match self {
+            Cancel::Signals => requested(),
+            Cancel::Flag(flag) => flag.load(Ordering::SeqCst),
+        }
+    }
+}
+
 /// Whether a stop was asked for (by SIGINT, SIGTERM or SIGHUP).
 pub fn requested() -> bool {
     SIGNAL.load(Ordering::SeqCst) != 0

@@ -13,7 +13,8 @@ use crate::inspect::escapes::collect::Collected;
 use crate::inspect::escapes::report::Counts;
 use crate::inspect::size::Size;
 use crate::measure::inittrace::InitProfile;
-use crate::measure::{Failure, Floor, Sample, Startup, schedule};
+use crate::measure::schedule::{self, ScheduleKind};
+use crate::measure::{Failure, Floor, Sample, Startup};
 use crate::rank::{Figure, Ratio};
 
 pub const SCHEMA: u32 = 1;
@@ -84,14 +85,18 @@ pub enum Status {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rounds {
     pub done: u32,
-    /// `runs`; with a precision goal, the most it may take (`max_runs`).
+    /// `runs` for fixed rounds; the most a race or a precision goal may take (`max_runs`).
     pub planned: u32,
 }
 
 impl Rounds {
     /// No round done yet of the schedule `m` sets.
     pub fn planned(m: &Measure) -> Rounds {
-        let planned = if m.precision.is_some() { m.max_runs.max(m.runs) } else { m.runs };
+        let planned = match m.schedule {
+            ScheduleKind::Fixed => m.runs,
+            ScheduleKind::Precision => m.max_runs.max(m.runs),
+            ScheduleKind::Race => m.max_runs,
+        };
         Rounds { done: 0, planned }
     }
 }
@@ -158,12 +163,15 @@ impl Run {
             None => String::new(),
         };
         let (done, planned) = (self.rounds.done, self.rounds.planned);
-        let rounds = match self.measure.precision {
-            Some(p) => format!(
+        let rounds = match (self.measure.schedule, self.measure.precision) {
+            (ScheduleKind::Precision, Some(p)) => format!(
                 "{done} of at most {planned} timed rounds measured (fewer if every median is known within ±{}% sooner)",
                 (p * 100.0 * 1000.0).round() / 1000.0
             ),
-            None => format!("{done} of {planned} timed rounds measured"),
+            (ScheduleKind::Race, _) => {
+                format!("{done} of at most {planned} timed rounds raced (fewer once the verdict is resolved)")
+            }
+            _ => format!("{done} of {planned} timed rounds measured"),
         };
         Some(format!(
             "{what}{why}: {rounds}, ranked on what was measured; `gostart tune --resume {}` continues it",

@@ -357,6 +357,7 @@ mod tests {
         let run = load_edited(|doc| {
             doc["status"] = "partial".into();
             doc["measure"]["precision"] = 0.03.into();
+            doc["measure"]["schedule"] = "precision".into();
             doc["rounds"] = serde_json::json!({"done": 20, "planned": 300});
         });
         let note = run.incomplete().unwrap();

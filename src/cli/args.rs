@@ -69,7 +69,12 @@ pub struct ConfigArgs {
 pub struct TuneArgs {
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Timed rounds (each runs every config once).
+    /// How rounds are scheduled: race (default: drop configs worse than the leader with
+    /// confidence, stop when the verdict is resolved), fixed (--runs rounds), precision.
+    #[arg(long, value_name = "SCHEDULE")]
+    pub schedule: Option<crate::measure::schedule::ScheduleKind>,
+    /// Fixed schedule: timed rounds, each running every config once (alone, it means
+    /// --schedule fixed).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub runs: Option<u32>,
     /// Untimed runs per config before the first round.
@@ -85,7 +90,7 @@ pub struct TuneArgs {
     /// 95% CI), after at least --runs and at most --max-runs rounds.
     #[arg(long, value_name = "FRACTION", value_parser = parse_precision)]
     pub precision: Option<f64>,
-    /// Cap on rounds when --precision is set [default: 300].
+    /// Cap on rounds of the race and the precision schedule [default: 300].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_runs: Option<u32>,
     /// Evict each binary from the page cache before every run: a cold start.

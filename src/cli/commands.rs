@@ -14,6 +14,7 @@ use crate::{export, module_root, names, rundir, runlock, target, tune as pipelin
 
 pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
     let config = load(base, &a.config, |o| {
+        o.schedule = a.schedule;
         o.runs = a.runs;
         o.warmup = a.warmup;
         o.timeout = a.timeout;

@@ -43,8 +43,9 @@ pub struct Target {
 /// How startup is measured.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Measure {
-    /// Which configs run in each round and when measuring stops (`race` unless set).
-    #[serde(default)]
+    /// Which configs run in each round and when measuring stops (`race` unless set). A run
+    /// saved before schedules existed ran fixed rounds.
+    #[serde(default = "fixed_before_schedules")]
     pub schedule: crate::measure::schedule::ScheduleKind,
     /// Timed rounds: each runs every config once (the fixed schedule; the least for precision).
     pub runs: u32,
@@ -168,6 +169,10 @@ impl Config {
     }
 }
 
+fn fixed_before_schedules() -> crate::measure::schedule::ScheduleKind {
+    crate::measure::schedule::ScheduleKind::Fixed
+}
+
 /// What the command line says; `None` leaves the setting to the config files.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -177,6 +182,7 @@ pub struct Overrides {
     pub preset: Option<String>,
     pub go: Option<(PathBuf, String)>,
     pub jobs: Option<usize>,
+    pub schedule: Option<crate::measure::schedule::ScheduleKind>,
     pub runs: Option<u32>,
     pub warmup: Option<u32>,
     pub timeout: Option<Duration>,

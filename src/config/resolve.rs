@@ -6,11 +6,13 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use super::toml::{ArgValue, ProfileName, TomlConfig, TomlEntry, TomlMatrix};
+use super::toml::{ArgValue, ProfileName, TomlConfig, TomlEntry, TomlMatrix, TomlMeasure};
 use super::{Config, Measure, Overrides, Rank, Target, Weights, error, presets, user};
 use crate::flags::Flags;
 use crate::matrix::{self, Axis, MatrixSpec, Point, Setting};
+use crate::measure::schedule::ScheduleKind;
 use crate::rank::PerFigure;
+use ::toml::Spanned;
 
 pub(crate) const DEFAULT_RUNS: u32 = 30;
 pub(crate) const DEFAULT_WARMUP: u32 = 3;
@@ -36,6 +38,120 @@ impl Layers<'_> {
         };
         self.provenance.insert(key.to_owned(), source);
         value
+    }
+}
+
+/// The schedule. The last layer (command line, gostart.toml, user config) that says anything
+/// about it decides: its `schedule` if set, else `precision` when it sets a precision goal
+/// (`runs` then being the least), else `fixed` when it sets `runs` (so `--runs N` keeps
+/// meaning N fixed rounds); with none,
+/// the race. A layer that contradicts itself (`schedule = "race"` with `runs`; `fixed` with a
+/// precision goal; `precision` without one anywhere) is refused at the key.
+fn schedule_of(
+    cli: &Overrides,
+    project: (&TomlMeasure, Option<(&Path, &str)>),
+    user: (&TomlMeasure, Option<&Path>),
+    layers: &mut Layers,
+) -> Result<ScheduleKind> {
+    let says = |m: &TomlMeasure| m.schedule.is_some() || m.runs.is_some() || m.precision.is_some();
+    let (pm, project_file) = project;
+    let (um, user_file) = user;
+    let cli_says = cli.schedule.is_some() || cli.runs.is_some() || cli.precision.is_some();
+    let decided = |schedule: Option<ScheduleKind>, runs: bool, precision: bool| {
+        schedule.unwrap_or(if precision {
+            ScheduleKind::Precision
+        } else if runs {
+            ScheduleKind::Fixed
+        } else {
+            ScheduleKind::Race
+        })
+    };
+    let (kind, conflict) = if cli_says {
+        let kind = decided(cli.schedule, cli.runs.is_some(), cli.precision.is_some());
+        (kind, conflict(kind, cli.runs.is_some(), cli.precision.is_some()).map(|c| (c.cli(), None)))
+    } else if says(pm) || !says(um) {
+        let kind = decided(pm.schedule.as_ref().map(|s| *s.get_ref()), pm.runs.is_some(), pm.precision.is_some());
+        let span = |c: Conflict| match c {
+            Conflict::RunsInRace => pm.runs.as_ref().map(Spanned::span),
+            Conflict::PrecisionInFixed => pm.precision.as_ref().map(Spanned::span),
+            Conflict::NoGoal => pm.schedule.as_ref().map(Spanned::span),
+        };
+        let found = conflict(kind, pm.runs.is_some(), pm.precision.is_some());
+        (kind, found.map(|c| (c.toml(), project_file.map(|f| (f, span(c))))))
+    } else {
+        let kind = decided(um.schedule.as_ref().map(|s| *s.get_ref()), um.runs.is_some(), um.precision.is_some());
+        let found = conflict(kind, um.runs.is_some(), um.precision.is_some());
+        (
+            kind,
+            found.map(|c| {
+                (format!("{} (in {})", c.toml(), user_file.map_or("the user config".into(), error::shown)), None)
+            }),
+        )
+    };
+    // A precision schedule whose goal comes from another layer is whole.
+    let goal_elsewhere = pm.precision.is_some() || um.precision.is_some() || cli.precision.is_some();
+    match conflict {
+        Some((_, _)) if kind == ScheduleKind::Precision && goal_elsewhere => {}
+        Some((message, Some(((path, src), span)))) => return Err(error::at(path, src, span, &message)),
+        Some((message, None)) => bail!("{message}"),
+        None => {}
+    }
+    let source = match (cli_says, says(pm)) {
+        (true, _) => "cli".to_owned(),
+        (false, true) => layers.project.unwrap_or("project").to_owned(),
+        (false, false) if says(um) => layers.user.unwrap_or("user").to_owned(),
+        _ => "default".to_owned(),
+    };
+    layers.provenance.insert("measure.schedule".into(), source);
+    Ok(kind)
+}
+
+/// Settings of one layer that do not go together.
+#[derive(Clone, Copy)]
+enum Conflict {
+    RunsInRace,
+    PrecisionInFixed,
+    NoGoal,
+}
+
+fn conflict(kind: ScheduleKind, runs: bool, precision: bool) -> Option<Conflict> {
+    match kind {
+        ScheduleKind::Race if runs => Some(Conflict::RunsInRace),
+        ScheduleKind::Race if precision => Some(Conflict::PrecisionInFixed),
+        ScheduleKind::Fixed if precision => Some(Conflict::PrecisionInFixed),
+        ScheduleKind::Precision if !precision => Some(Conflict::NoGoal),
+        _ => None,
+    }
+}
+
+impl Conflict {
+    fn cli(self) -> String {
+        match self {
+            Conflict::RunsInRace => "--runs sets the rounds of the fixed schedule; the race runs 10 rounds or more, \
+                                     up to --max-runs: drop --runs, or use --schedule fixed"
+                .into(),
+            Conflict::PrecisionInFixed => "--precision sets the goal of the precision schedule: drop it, or use \
+                                           --schedule precision"
+                .into(),
+            Conflict::NoGoal => {
+                "--schedule precision needs a goal: add --precision FRACTION (e.g. 0.01 for ±1%)".into()
+            }
+        }
+    }
+
+    fn toml(self) -> String {
+        match self {
+            Conflict::RunsInRace => "`runs` sets the rounds of the fixed schedule, but `schedule` is \"race\" here \
+                                     (the race runs 10 rounds or more, up to `max_runs`): remove `runs`, or set \
+                                     schedule = \"fixed\""
+                .into(),
+            Conflict::PrecisionInFixed => "`precision` is the goal of the precision schedule, which `schedule` \
+                                           does not choose here: remove it, or set schedule = \"precision\""
+                .into(),
+            Conflict::NoGoal => {
+                "schedule = \"precision\" needs a goal: add `precision = 0.01` (±1%) to [measure]".into()
+            }
+        }
     }
 }
 
@@ -83,9 +199,21 @@ fn resolve(
     let mut layers = Layers { user: user_src.as_deref(), project: project_src.as_deref(), provenance: &mut provenance };
     let um = user.measure.clone().unwrap_or_default();
     let pm = project.measure.clone().unwrap_or_default();
+    let schedule = schedule_of(
+        cli,
+        (&pm, file.as_deref().zip(project_src_text.as_deref())),
+        (&um, user_path.as_deref()),
+        &mut layers,
+    )?;
     let measure = Measure {
-        schedule: Default::default(),
-        runs: layers.pick("measure.runs", um.runs.map(|r| r.0), pm.runs.map(|r| r.0), cli.runs, DEFAULT_RUNS),
+        schedule,
+        runs: layers.pick(
+            "measure.runs",
+            um.runs.as_ref().map(|r| r.get_ref().0),
+            pm.runs.as_ref().map(|r| r.get_ref().0),
+            cli.runs,
+            DEFAULT_RUNS,
+        ),
         warmup: layers.pick(
             "measure.warmup",
             um.warmup.map(|w| w.0),
@@ -103,8 +231,8 @@ fn resolve(
         seed: layers.pick("measure.seed", um.seed, pm.seed, cli.seed, DEFAULT_SEED),
         precision: layers.pick(
             "measure.precision",
-            um.precision.map(|p| Some(p.0)),
-            pm.precision.map(|p| Some(p.0)),
+            um.precision.as_ref().map(|p| Some(p.get_ref().0)),
+            pm.precision.as_ref().map(|p| Some(p.get_ref().0)),
             cli.precision.map(Some),
             None,
         ),

@@ -121,7 +121,7 @@ fn layers_override_in_order_user_project_cli() {
 fn unknown_key_names_line_and_column() {
     assert_eq!(
         error_of("[measure]\nrunz = 3\n"),
-        "gostart.toml:2:1: unknown field `runz`, expected one of `runs`, `warmup`, `timeout`, `seed`, `precision`, `max_runs`, `cold`, `inittrace`, `pin`, `build_timeout`; did you mean `runs`?\n  |\n2 | runz = 3\n  | ^^^^"
+        "gostart.toml:2:1: unknown field `runz`, expected one of `schedule`, `runs`, `warmup`, `timeout`, `seed`, `precision`, `max_runs`, `cold`, `inittrace`, `pin`, `build_timeout`; did you mean `runs`?\n  |\n2 | runz = 3\n  | ^^^^"
     );
 }
 

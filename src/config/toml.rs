@@ -32,11 +32,12 @@ pub struct TomlTarget {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TomlMeasure {
-    pub runs: Option<Positive>,
+    pub schedule: Option<Spanned<crate::measure::schedule::ScheduleKind>>,
+    pub runs: Option<Spanned<Positive>>,
     pub warmup: Option<Count>,
     pub timeout: Option<Timeout>,
     pub seed: Option<u64>,
-    pub precision: Option<Precision>,
+    pub precision: Option<Spanned<Precision>>,
     pub max_runs: Option<Positive>,
     pub cold: Option<bool>,
     pub inittrace: Option<bool>,

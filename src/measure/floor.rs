@@ -46,6 +46,7 @@ mod tests {
             cold: false,
             pin: None,
             spawner: None,
+            cancel: crate::interrupt::Cancel::Signals,
         };
         let sample = crate::measure::probe::run(&probe, 0).unwrap().unwrap();
         assert!(sample.wall_ns > 0);

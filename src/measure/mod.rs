@@ -10,16 +10,18 @@ pub mod schedule;
 pub mod spawner;
 pub mod stats;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Measure, Target};
+use crate::interrupt::Cancel;
 use crate::progress::{Event, Reporter};
 use inittrace::InitProfile;
 pub use probe::{Failure, Sample};
+use schedule::{Dropped, End, Next, Schedule};
 
 /// Runs with GODEBUG=inittrace=1 per config; the profile keeps each package's median.
 const INITTRACE_RUNS: u32 = 3;
@@ -30,6 +32,8 @@ const INITTRACE_KEEP_BYTES: usize = 1 << 20;
 #[derive(Debug, Clone)]
 pub struct Subject {
     pub id: String,
+    /// The config's name, for the events.
+    pub name: String,
     pub binary: PathBuf,
     pub runenv: BTreeMap<String, String>,
 }
@@ -68,28 +72,35 @@ impl Floor {
 pub struct Start {
     /// Timed rounds already done: the next one is round `rounds_done`.
     pub rounds_done: u32,
-    /// Samples and failures so far, one per subject (missing ones start empty).
-    pub outcomes: Vec<Outcome>,
+    /// Samples and failures so far, by config id (missing ones start empty).
+    pub outcomes: BTreeMap<String, Outcome>,
     /// The calibration floor's samples so far.
     pub floor: Vec<Sample>,
 }
 
 /// What a checkpoint sees after every round.
 pub struct Progress<'a> {
-    /// One per subject.
-    pub outcomes: &'a [Outcome],
+    /// By config id.
+    pub outcomes: &'a BTreeMap<String, Outcome>,
     /// The floor's samples (empty without a floor program).
     pub floor: &'a [Sample],
     pub rounds_done: u32,
+    /// The schedule's drops so far, by config id.
+    pub dropped: &'a BTreeMap<String, Dropped>,
 }
 
 /// What the measure stage produces.
 #[derive(Debug, Default)]
 pub struct Measured {
-    pub outcomes: Vec<Outcome>,
+    /// By config id.
+    pub outcomes: BTreeMap<String, Outcome>,
     pub floor: Option<Floor>,
     /// Whole timed rounds done, counting those of the run it continues.
     pub rounds_done: u32,
+    /// How the schedule ended; `None` when something stopped it first.
+    pub end: Option<End>,
+    /// The schedule's drops, by config id.
+    pub dropped: BTreeMap<String, Dropped>,
     /// Why it stopped before the end; `outcomes` then hold the whole rounds done before it.
     pub stopped: Option<Stopped>,
 }
@@ -97,10 +108,21 @@ pub struct Measured {
 /// Why a measurement stopped before its schedule's end.
 #[derive(Debug)]
 pub enum Stopped {
-    /// SIGINT, SIGTERM or SIGHUP.
+    /// SIGINT, SIGTERM or SIGHUP (the cancellation token said stop).
     Interrupted,
     /// The runner itself failed (not a probe: a probe's failure is its config's).
     Failed(anyhow::Error),
+}
+
+/// How the runner runs: what every probe shares.
+#[derive(Clone, Copy)]
+pub struct Setup<'a> {
+    pub target: &'a Target,
+    pub measure: &'a Measure,
+    /// Receives the calibration floor program and the spawner.
+    pub work_dir: &'a Path,
+    /// Asked between runs and while a probe runs: stop, keeping the whole rounds.
+    pub cancel: Cancel<'a>,
 }
 
 /// Figures derived from the samples, as results.json reports them.
@@ -161,21 +183,21 @@ impl Startup {
     }
 }
 
-/// Runs every subject `warmup` times untimed, then timed rounds: `runs` of them, or with a
-/// precision goal as many as it takes (up to `max_runs`), counting those `start` already has.
-/// A config whose probe fails once is dropped from later rounds with the failure recorded; the
-/// others go on. `work_dir` receives the calibration floor program; `checkpoint` sees the
-/// samples after every round, so a run killed midway loses nothing measured. An interrupt or a
-/// fault of the runner itself stops the rounds: the whole rounds done are returned.
+/// Runs every subject `warmup` times untimed, then timed rounds of the configs `schedule`
+/// names, until it says stop, continuing from `start`. Every round also runs the calibration
+/// floor. A config whose probe fails once is never run again, its failure recorded; the others
+/// go on. `checkpoint` sees the samples after every round, so a run killed midway loses nothing
+/// measured. The cancellation token or a fault of the runner itself stops the rounds: the whole
+/// rounds done are returned.
 pub fn measure(
     subjects: &[Subject],
-    target: &Target,
-    m: &Measure,
-    work_dir: &Path,
+    setup: Setup,
     start: Start,
+    schedule: &mut dyn Schedule,
     reporter: &dyn Reporter,
     checkpoint: &mut dyn FnMut(&Progress),
 ) -> Result<Measured> {
+    let (m, target, work_dir) = (setup.measure, setup.target, setup.work_dir);
     let floor_path = floor::write(work_dir)?;
     let spawner_path = spawner::write(work_dir)?;
     let probe_of = |program, args, env, expect_exit| probe::Probe {
@@ -188,7 +210,10 @@ pub fn measure(
         cold: m.cold,
         pin: m.pin,
         spawner: spawner_path.as_deref(),
+        cancel: setup.cancel,
     };
+    // Probes by position: the subjects in order, then the floor. The round order shuffles
+    // positions; the schedule speaks of ids.
     let mut probes: Vec<probe::Probe> = subjects
         .iter()
         .map(|s| {
@@ -197,56 +222,80 @@ pub fn measure(
             probe_of(&s.binary, &target.args[..], env, target.expect_exit)
         })
         .collect();
-    let n = subjects.len();
+    let ids: Vec<&str> = subjects.iter().map(|s| s.id.as_str()).collect();
     let mut outcomes = start.outcomes;
-    outcomes.resize(n, Outcome::default());
+    outcomes.retain(|id, _| ids.contains(&id.as_str()));
+    for id in &ids {
+        outcomes.entry((*id).to_owned()).or_default();
+    }
+    let mut floor = floor_path.as_ref().map(|_| Outcome { samples: start.floor, ..Outcome::default() });
     if let Some(path) = &floor_path {
         probes.push(probe_of(path, &[], BTreeMap::new(), 0));
-        outcomes.push(Outcome { samples: start.floor, ..Outcome::default() });
     }
 
     let mut done = start.rounds_done;
-    let rounds_ahead = more_rounds(done, m, &outcomes[..n]);
-    let warmup = if rounds_ahead { m.warmup } else { 0 };
-    let inittrace_runs = if m.inittrace { INITTRACE_RUNS as u64 * n as u64 } else { 0 };
-    let rounds = if rounds_ahead { m.runs.saturating_sub(done).max(1) } else { 0 };
-    reporter
-        .event(&Event::MeasureStarted { runs: (warmup as u64 + rounds as u64) * probes.len() as u64 + inittrace_runs });
-    let floor_dir = floor_path.as_ref().map(|_| work_dir);
-    let stop = |outcomes: Vec<Outcome>, done: u32, why: Stopped| finish(outcomes, floor_dir, n, done, Some(why));
+    let mut dropped = schedule.dropped().clone();
+    let mut decision = schedule.decide(done, &outcomes);
+    let inittrace_runs = if m.inittrace { INITTRACE_RUNS as u64 * ids.len() as u64 } else { 0 };
+    let first = match &decision.next {
+        Next::Round(run) => run.len() as u64 + u64::from(floor.is_some()),
+        Next::Stop(_) => 0,
+    };
+    let warmup = if first > 0 { m.warmup } else { 0 };
+    // The least the schedule runs; a longer one extends the bar round by round.
+    let least = schedule.min_rounds().saturating_sub(done).max(u32::from(first > 0));
+    reporter.event(&Event::MeasureStarted {
+        runs: warmup as u64 * probes.len() as u64 + least as u64 * first + inittrace_runs,
+    });
+    let stop = |outcomes, floor, done, dropped, why| finish(outcomes, floor, work_dir, done, None, dropped, Some(why));
 
+    let everyone: BTreeSet<usize> = (0..probes.len()).collect();
     for w in 0..warmup {
         let order = round_order(m.seed ^ WARMUP_SALT, w, probes.len());
-        if let Err(e) = run_round(&probes, subjects, &mut outcomes, &order, None, reporter) {
-            return Ok(stop(outcomes, done, stopped_by(e)));
+        if let Err(e) = run_round(&probes, &ids, &mut outcomes, &mut floor, &order, &everyone, None, reporter) {
+            return Ok(stop(outcomes, floor, done, dropped, stopped_by(e, setup.cancel)));
         }
-        if crate::interrupt::requested() {
-            return Ok(stop(outcomes, done, Stopped::Interrupted));
+        if setup.cancel.requested() {
+            return Ok(stop(outcomes, floor, done, dropped, Stopped::Interrupted));
         }
     }
-    while more_rounds(done, m, &outcomes[..n]) {
-        if done >= m.runs {
-            reporter.event(&Event::MeasureExtended { runs: probes.len() as u64 });
+    let end = loop {
+        for (id, d) in &decision.dropped {
+            let name = subjects.iter().find(|s| &s.id == id).map_or_else(|| id.clone(), |s| s.name.clone());
+            reporter.event(&Event::ConfigDropped { id: id.clone(), name, round: d.round, why: d.reason.clone() });
+            dropped.insert(id.clone(), d.clone());
+        }
+        let run = match decision.next {
+            Next::Stop(end) => break end,
+            Next::Round(run) => run,
+        };
+        let mut chosen: BTreeSet<usize> = (0..ids.len()).filter(|&i| run.contains(ids[i])).collect();
+        if floor.is_some() {
+            chosen.insert(ids.len());
+        }
+        if done >= start.rounds_done + least {
+            reporter.event(&Event::MeasureExtended { runs: chosen.len() as u64 });
         }
         let order = round_order(m.seed, done, probes.len());
-        if let Err(e) = run_round(&probes, subjects, &mut outcomes, &order, Some(done), reporter) {
-            return Ok(stop(outcomes, done, stopped_by(e)));
+        if let Err(e) = run_round(&probes, &ids, &mut outcomes, &mut floor, &order, &chosen, Some(done), reporter) {
+            return Ok(stop(outcomes, floor, done, dropped, stopped_by(e, setup.cancel)));
         }
-        if crate::interrupt::requested() {
-            // Keep whole rounds only, so every config has the same number of runs.
-            return Ok(stop(outcomes, done, Stopped::Interrupted));
+        if setup.cancel.requested() {
+            // Keep whole rounds only, so every config has one sample in each round it ran.
+            return Ok(stop(outcomes, floor, done, dropped, Stopped::Interrupted));
         }
         done += 1;
-        let floor_samples = if floor_path.is_some() { &outcomes[n].samples[..] } else { &[] };
-        checkpoint(&Progress { outcomes: &outcomes[..n], floor: floor_samples, rounds_done: done });
-    }
+        let floor_samples = floor.as_ref().map_or(&[][..], |f| &f.samples[..]);
+        checkpoint(&Progress { outcomes: &outcomes, floor: floor_samples, rounds_done: done, dropped: &dropped });
+        decision = schedule.decide(done, &outcomes);
+    };
 
     if m.inittrace {
-        if let Err(e) = trace_inits(&probes[..n], &mut outcomes, reporter) {
-            return Ok(stop(outcomes, done, stopped_by(e)));
+        if let Err(e) = trace_inits(&probes[..ids.len()], &ids, &mut outcomes, reporter) {
+            return Ok(stop(outcomes, floor, done, dropped, stopped_by(e, setup.cancel)));
         }
     }
-    Ok(finish(outcomes, floor_dir, n, done, None))
+    Ok(finish(outcomes, floor, work_dir, done, Some(end), dropped, None))
 }
 
 /// Salt of the warmup rounds' order, so that they do not repeat the timed rounds' orders.
@@ -262,39 +311,37 @@ pub fn round_order(seed: u64, round: u32, probes: usize) -> Vec<usize> {
     order
 }
 
-/// Whether the schedule asks for another timed round after `done`.
-fn more_rounds(done: u32, m: &Measure, outcomes: &[Outcome]) -> bool {
-    if done < m.runs {
-        return true;
-    }
-    match m.precision {
-        None => false,
-        Some(goal) => done < m.max_runs && !converged(outcomes, goal),
-    }
-}
-
-/// One round: every probe that has not failed runs once, in `order`. `timed` is the number
-/// of a timed round, whose samples are kept; `None` for a warmup round.
+/// One round: every probe in `chosen` that has not failed runs once, in `order` (positions:
+/// the subjects `ids`, then the floor). `timed` is the number of a timed round, whose samples
+/// are kept; `None` for a warmup round.
+#[allow(clippy::too_many_arguments)]
 fn run_round(
     probes: &[probe::Probe],
-    subjects: &[Subject],
-    outcomes: &mut [Outcome],
+    ids: &[&str],
+    outcomes: &mut BTreeMap<String, Outcome>,
+    floor: &mut Option<Outcome>,
     order: &[usize],
+    chosen: &BTreeSet<usize>,
     timed: Option<u32>,
     reporter: &dyn Reporter,
 ) -> Result<()> {
-    for &i in order {
-        if outcomes[i].failure.is_some() {
+    for &i in order.iter().filter(|i| chosen.contains(i)) {
+        let outcome = match ids.get(i) {
+            Some(id) => outcomes.get_mut(*id),
+            None => floor.as_mut(),
+        };
+        let Some(outcome) = outcome else { continue };
+        if outcome.failure.is_some() {
             reporter.event(&Event::RunSkipped);
             continue;
         }
         match probe::run(&probes[i], timed.unwrap_or(0))? {
-            Ok(sample) if timed.is_some() => outcomes[i].samples.push(sample),
+            Ok(sample) if timed.is_some() => outcome.samples.push(sample),
             Ok(_) => {}
             Err(failure) => {
-                let id = subjects.get(i).map_or("the calibration floor", |s| s.id.as_str());
+                let id = ids.get(i).copied().unwrap_or("the calibration floor");
                 reporter.event(&Event::ProbeFailed { id: id.to_owned(), failure: failure.reason.clone() });
-                outcomes[i].failure = Some(failure);
+                outcome.failure = Some(failure);
             }
         }
         reporter.event(&Event::RunDone);
@@ -302,50 +349,53 @@ fn run_round(
     Ok(())
 }
 
-fn stopped_by(e: anyhow::Error) -> Stopped {
-    if e.is::<crate::interrupt::Interrupted>() || crate::interrupt::requested() {
+fn stopped_by(e: anyhow::Error, cancel: Cancel) -> Stopped {
+    if e.is::<crate::interrupt::Interrupted>() || cancel.requested() {
         Stopped::Interrupted
     } else {
         Stopped::Failed(e)
     }
 }
 
-/// The outcomes of the `done` whole rounds, and the floor's figures taken off the end
-/// (`work_dir`: where the floor program is, if there is one).
+/// The outcomes of the `done` whole rounds, and the floor's figures (`work_dir`: where the
+/// floor program is).
 fn finish(
-    mut outcomes: Vec<Outcome>,
-    work_dir: Option<&Path>,
-    subjects: usize,
+    mut outcomes: BTreeMap<String, Outcome>,
+    floor: Option<Outcome>,
+    work_dir: &Path,
     done: u32,
+    end: Option<End>,
+    dropped: BTreeMap<String, Dropped>,
     stopped: Option<Stopped>,
 ) -> Measured {
-    for o in outcomes.iter_mut() {
+    for o in outcomes.values_mut() {
         o.samples.retain(|s| s.round < done);
     }
-    let floor_outcome = if outcomes.len() > subjects { outcomes.pop() } else { None };
-    let floor = match (work_dir, floor_outcome) {
-        (Some(dir), Some(o)) if o.failure.is_none() => Floor::from_samples(dir, o.samples),
+    let floor = match floor {
+        Some(mut o) if o.failure.is_none() => {
+            o.samples.retain(|s| s.round < done);
+            Floor::from_samples(work_dir, o.samples)
+        }
         _ => None,
     };
-    Measured { outcomes, floor, rounds_done: done, stopped }
-}
-
-/// Every config that still runs has its median within `goal` (relative 95% CI half-width).
-fn converged(outcomes: &[Outcome], goal: f64) -> bool {
-    outcomes
-        .iter()
-        .filter(|o| o.failure.is_none())
-        .all(|o| Startup::from_samples(&o.samples).is_some_and(|s| s.relative_precision() <= goal))
+    Measured { outcomes, floor, rounds_done: done, end, dropped, stopped }
 }
 
 /// `INITTRACE_RUNS` untimed rounds with GODEBUG=inittrace=1; a config whose trace run fails or
 /// prints no trace gets no profile (its timed figures stand).
-fn trace_inits(probes: &[probe::Probe], outcomes: &mut [Outcome], reporter: &dyn Reporter) -> Result<()> {
+fn trace_inits(
+    probes: &[probe::Probe],
+    ids: &[&str],
+    outcomes: &mut BTreeMap<String, Outcome>,
+    reporter: &dyn Reporter,
+) -> Result<()> {
+    let failed =
+        |outcomes: &BTreeMap<String, Outcome>, i: usize| outcomes.get(ids[i]).is_none_or(|o| o.failure.is_some());
     let mut traces: Vec<Vec<Vec<inittrace::PackageInit>>> = vec![Vec::new(); probes.len()];
     let mut broken = vec![false; probes.len()];
     for _ in 0..INITTRACE_RUNS {
         for (i, p) in probes.iter().enumerate() {
-            if outcomes[i].failure.is_some() || broken[i] {
+            if failed(outcomes, i) || broken[i] {
                 reporter.event(&Event::RunSkipped);
                 continue;
             }
@@ -366,8 +416,8 @@ fn trace_inits(probes: &[probe::Probe], outcomes: &mut [Outcome], reporter: &dyn
         }
     }
     for (i, t) in traces.iter().enumerate() {
-        if !broken[i] && !t.is_empty() {
-            outcomes[i].init = Some(inittrace::aggregate(t));
+        if let Some(o) = outcomes.get_mut(ids[i]).filter(|_| !broken[i] && !t.is_empty()) {
+            o.init = Some(inittrace::aggregate(t));
         }
     }
     Ok(())
@@ -382,12 +432,19 @@ mod tests {
         fn event(&self, _: &Event) {}
     }
 
-    /// Three subjects — `sh` appending its `ID` to `log` — measured `runs` rounds from `start`.
+    /// Three subjects — `sh` appending its `ID` to `log` — measured `runs` fixed rounds from `start`.
     fn logged(log: &Path, dir: &Path, runs: u32, start: Start) -> Measured {
+        let flag = std::sync::atomic::AtomicBool::new(false);
+        logged_with(log, dir, start, &mut schedule::Fixed::new(runs), Cancel::Flag(&flag))
+    }
+
+    /// The three subjects of [`logged`], measured as `schedule` says, until `cancel` says stop.
+    fn logged_with(log: &Path, dir: &Path, start: Start, schedule: &mut dyn Schedule, cancel: Cancel) -> Measured {
         let subjects: Vec<Subject> = ["a", "b", "c"]
             .iter()
             .map(|id| Subject {
                 id: (*id).to_owned(),
+                name: format!("config {id}"),
                 binary: PathBuf::from("/bin/sh"),
                 runenv: [("ID".to_owned(), (*id).to_owned())].into(),
             })
@@ -400,10 +457,82 @@ mod tests {
         }))
         .unwrap();
         let m: Measure = serde_json::from_value(serde_json::json!({
-            "runs": runs, "warmup": 1, "timeout": "10s", "seed": 7, "max_runs": 300, "inittrace": false,
+            "runs": 1, "warmup": 1, "timeout": "10s", "seed": 7, "max_runs": 300, "inittrace": false,
         }))
         .unwrap();
-        measure(&subjects, &target, &m, dir, start, &Quiet, &mut |_| {}).unwrap()
+        let setup = Setup { target: &target, measure: &m, work_dir: dir, cancel };
+        measure(&subjects, setup, start, schedule, &Quiet, &mut |_| {}).unwrap()
+    }
+
+    /// Runs `a` and `c` only from round 2 on, dropping `b`, and stops after round 4; asks the
+    /// cancellation flag to stop after round `cancel_after` when set.
+    struct Scripted<'a> {
+        dropped: BTreeMap<String, Dropped>,
+        cancel: Option<(u32, &'a std::sync::atomic::AtomicBool)>,
+    }
+
+    impl Schedule for Scripted<'_> {
+        fn decide(&mut self, rounds_done: u32, outcomes: &BTreeMap<String, Outcome>) -> schedule::Decision {
+            if let Some((after, flag)) = self.cancel.filter(|(after, _)| rounds_done == *after) {
+                let _ = after;
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            let mut dropped = Vec::new();
+            if rounds_done == 2 {
+                let d = Dropped { round: 2, reason: schedule::DropReason::Guarded { why: "scripted".into() } };
+                self.dropped.insert("b".into(), d.clone());
+                dropped.push(("b".to_owned(), d));
+            }
+            let run = outcomes.keys().filter(|id| !self.dropped.contains_key(*id)).cloned().collect();
+            let next = if rounds_done >= 4 { Next::Stop(End::Planned) } else { Next::Round(run) };
+            schedule::Decision { next, dropped }
+        }
+        fn dropped(&self) -> &BTreeMap<String, Dropped> {
+            &self.dropped
+        }
+        fn min_rounds(&self) -> u32 {
+            2
+        }
+        fn max_rounds(&self) -> u32 {
+            4
+        }
+    }
+
+    #[test]
+    fn the_runner_runs_what_the_schedule_names_and_records_its_drops() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let flag = std::sync::atomic::AtomicBool::new(false);
+        let mut s = Scripted { dropped: BTreeMap::new(), cancel: None };
+        let measured = logged_with(&log, dir.path(), Start::default(), &mut s, Cancel::Flag(&flag));
+        assert_eq!(measured.rounds_done, 4);
+        assert_eq!(measured.end, Some(End::Planned));
+        let rounds = |id: &str| measured.outcomes[id].samples.iter().map(|s| s.round).collect::<Vec<_>>();
+        assert_eq!(rounds("a"), [0, 1, 2, 3]);
+        assert_eq!(rounds("b"), [0, 1], "dropped after two rounds");
+        assert_eq!(rounds("c"), [0, 1, 2, 3]);
+        assert_eq!(measured.dropped["b"].round, 2);
+        let lines = std::fs::read_to_string(&log).unwrap();
+        assert_eq!(lines.lines().filter(|l| *l == "b").count(), 1 + 2, "one warmup run and two timed ones");
+        if let Some(floor) = &measured.floor {
+            assert_eq!(floor.samples.len(), 4, "the floor runs in every round");
+        }
+    }
+
+    #[test]
+    fn the_cancellation_token_stops_after_whole_rounds() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let flag = std::sync::atomic::AtomicBool::new(false);
+        let mut s = Scripted { dropped: BTreeMap::new(), cancel: Some((1, &flag)) };
+        let measured = logged_with(&log, dir.path(), Start::default(), &mut s, Cancel::Flag(&flag));
+        // Asked to stop before round 1 ran: round 1 is cut at its first probe and not kept.
+        assert!(matches!(measured.stopped, Some(Stopped::Interrupted)), "{:?}", measured.stopped);
+        assert_eq!(measured.end, None);
+        assert_eq!(measured.rounds_done, 1);
+        for o in measured.outcomes.values() {
+            assert_eq!(o.samples.iter().map(|s| s.round).collect::<Vec<_>>(), [0]);
+        }
     }
 
     #[test]
@@ -429,7 +558,7 @@ mod tests {
         assert_eq!(cut.len(), 3 * (1 + 2) + 3 * (1 + 4));
         assert_eq!(&cut[3..9], &whole[3..9], "rounds 0 and 1");
         assert_eq!(&cut[12..], &whole[9..], "rounds 2 to 5");
-        for (o, before) in rest.outcomes.iter().zip(&first.outcomes) {
+        for (o, before) in rest.outcomes.values().zip(first.outcomes.values()) {
             let rounds: Vec<u32> = o.samples.iter().map(|s| s.round).collect();
             assert_eq!(rounds, [0, 1, 2, 3, 4, 5]);
             assert_eq!(&o.samples[..2], &before.samples[..], "the earlier samples are kept as they were");

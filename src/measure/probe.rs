@@ -36,6 +36,9 @@ pub struct Probe<'a> {
     /// The spawner (`spawner::write`) that starts `program` so that its max RSS is its own;
     /// `None` starts it directly.
     pub spawner: Option<&'a Path>,
+    /// Asked while the child runs: when it says stop, the child's group is killed and the run
+    /// ends with [`crate::interrupt::Interrupted`].
+    pub cancel: crate::interrupt::Cancel<'a>,
 }
 
 /// What a run leaves besides its figures: the head of its output.
@@ -176,7 +179,7 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
             kill_group(pid);
             break;
         }
-        if crate::interrupt::requested() {
+        if probe.cancel.requested() {
             interrupted = true;
             kill_group(pid);
             break;
@@ -423,6 +426,7 @@ mod tests {
             cold: false,
             pin: None,
             spawner: None,
+            cancel: crate::interrupt::Cancel::Signals,
         }
     }
 

@@ -31,6 +31,10 @@ impl Schedule for Fixed {
         &self.dropped
     }
 
+    fn min_rounds(&self) -> u32 {
+        self.runs
+    }
+
     fn max_rounds(&self) -> u32 {
         self.runs
     }

@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use super::Outcome;
 
-pub mod fixed;
+mod fixed;
+
+pub use fixed::Fixed;
 
 /// The schedule a run uses: `[measure] schedule` and `--schedule`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -110,6 +112,8 @@ pub trait Schedule {
     fn decide(&mut self, rounds_done: u32, outcomes: &BTreeMap<String, Outcome>) -> Decision;
     /// Every drop so far, by config id.
     fn dropped(&self) -> &BTreeMap<String, Dropped>;
+    /// The rounds every config runs unless its probe fails (for progress).
+    fn min_rounds(&self) -> u32;
     /// The most rounds it may run (for progress and `rounds.planned`).
     fn max_rounds(&self) -> u32;
 }

@@ -17,6 +17,8 @@ use crate::results::{Binary, ConfigResult, Escapes, Rounds, Run, Status, TargetI
 use crate::target::{self, Workspace};
 use crate::{build, inspect, module_root, rundir};
 
+mod schedule;
+
 /// Everything `tune` (and `matrix`, `build`, `metadata`) needs before building anything.
 pub struct Prepared {
     pub go: Go,
@@ -179,7 +181,9 @@ fn continue_run(config: &Config, p: &Prepared, which: &str, reporter: &dyn Repor
             .configs
             .iter()
             .filter(|c| c.build.ok)
-            .map(|c| Outcome { samples: c.samples.clone(), failure: c.probe_failure.clone(), init: None })
+            .map(|c| {
+                (c.id.clone(), Outcome { samples: c.samples.clone(), failure: c.probe_failure.clone(), init: None })
+            })
             .collect(),
         floor: run.floor.as_ref().map(|f| f.samples.clone()).unwrap_or_default(),
     };
@@ -282,12 +286,15 @@ fn measure_and_rank(
             let c = &run.configs[i];
             Subject {
                 id: c.id.clone(),
+                name: c.name.clone(),
                 binary: binary_path(run_dir, &c.build_id, &p.workspace.bin_name),
                 runenv: c.flags.runenv.clone(),
             }
         })
         .collect();
     let floor_dir = run_dir.join("floor");
+    let (mut schedule, mut record) = schedule::plan(&run, &config.rank);
+    run.schedule = Some(record.clone());
     let mut last_save = Instant::now();
     let mut warned = false;
     let mut checkpoint = |progress: &Progress| {
@@ -296,10 +303,11 @@ fn measure_and_rank(
             return;
         }
         let mut partial = run.clone();
-        for (&i, o) in built.iter().zip(progress.outcomes) {
-            let c = &mut partial.configs[i];
+        for c in partial.configs.iter_mut() {
+            let Some(o) = progress.outcomes.get(&c.id) else { continue };
             c.samples = o.samples.clone();
             c.probe_failure = o.failure.clone();
+            c.dropped = progress.dropped.get(&c.id).cloned();
             // Figures too, so that a reader that does not recompute them sees them.
             c.startup = if o.failure.is_none() { Startup::from_samples(&o.samples) } else { None };
         }
@@ -314,16 +322,25 @@ fn measure_and_rank(
             Err(_) => {}
         }
     };
-    let measured =
-        measure::measure(&subjects, &config.target, &run.measure, &floor_dir, start, reporter, &mut checkpoint)?;
+    let setup = measure::Setup {
+        target: &config.target,
+        measure: &run.measure,
+        work_dir: &floor_dir,
+        cancel: crate::interrupt::Cancel::Signals,
+    };
+    let measured = measure::measure(&subjects, setup, start, schedule.as_mut(), reporter, &mut checkpoint)?;
     run.floor = measured.floor;
     run.rounds.done = measured.rounds_done;
-    for (&i, outcome) in built.iter().zip(measured.outcomes) {
-        let c = &mut run.configs[i];
+    let mut outcomes = measured.outcomes;
+    for c in run.configs.iter_mut() {
+        let Some(outcome) = outcomes.remove(&c.id) else { continue };
         c.samples = outcome.samples;
         c.probe_failure = outcome.failure;
         c.init = outcome.init;
+        c.dropped = measured.dropped.get(&c.id).cloned();
     }
+    record.end = measured.end;
+    run.schedule = Some(schedule::finish(record, &run));
     let stop = match measured.stopped {
         None => {
             run.status = Status::Complete;
