@@ -84,12 +84,21 @@ def matrix(project):
     return median_us, winner, toml
 
 
-def end_reason(run):
+def end_reason(run, names):
+    """How the schedule ended: (the reason with the leader, or for `unresolved` the closest
+    config; the same with the closest one's ratio to the leader)."""
     end = (run.get("schedule") or {}).get("end")
-    return end["reason"] if end else "(none recorded)"
+    if not end:
+        return "(none recorded)", "(none recorded)"
+    short = lambda who: names.get(end[who], end[who])
+    if end["reason"] == "unresolved":
+        return f"unresolved: {short('closest')}", f"unresolved: {short('closest')} {end['ratio']:.3f}"
+    if "leader" in end:
+        return (f"{end['reason']}: {short('leader')}",) * 2
+    return end["reason"], end["reason"]
 
 
-def one(project, toml, seed, noisy, winner, extra):
+def one(project, toml, seed, noisy, winner, names, extra):
     """One tune; what the report needs of it."""
     with neighbour(seed, *noisy) if noisy else contextlib.nullcontext():
         run, wall = tune_timed(project, toml, "--no-escapes", "--no-inittrace", "--seed", str(seed), *extra)
@@ -109,7 +118,8 @@ def one(project, toml, seed, noisy, winner, extra):
         "rounds": rounds,
         "per_config": {c["name"]: len(c.get("samples") or []) for c in run["configs"]},
         "drops": {c["name"]: c["dropped"] for c in run["configs"] if c.get("dropped")},
-        "end": end_reason(run),
+        # the schedule names configs by id; shown by their role (baseline, twin, winner) or name
+        "end": end_reason(run, {k: names.get(c["name"], c["name"]) for c in run["configs"] for k in (c["id"], c["name"])}),
         "wall": wall,
     }
 
@@ -153,17 +163,17 @@ def main():
         print(f"{cond}: " + (f"a neighbour burns every CPU in random bursts (busy 0–{args.busy_ms:g} ms, idle "
                              f"0–{args.idle_ms:g} ms)" if cond == "noisy" else "no neighbour"))
         print(f"   {'rep':>3} {'schedule':<10} {'recommended':<16} {'winner ratio':>12} {'95% CI':>13} {'twin':>5} "
-              f"{'probe runs':>10} {'cfg×rnd':>7} {'end':<22} {'wall':>7}")
+              f"{'probe runs':>10} {'cfg×rnd':>7} {'end':<28} {'wall':>7}")
         results = {label: [] for label, _ in schedules}
         for rep in range(1, args.repeats + 1):
             for label, extra in schedules:
                 noisy = (args.busy_ms, args.idle_ms) if cond == "noisy" else None
-                r = one(project, toml, rep, noisy, winner, extra)
+                r = one(project, toml, rep, noisy, winner, names, extra)
                 results[label].append(r)
                 rec = names.get(r["recommended"], r["recommended"])
                 twin = "~" if r["twin_noise"] else "claim"
                 print(f"   {rep:>3} {label:<10} {rec:<16} {r['ratio']:>12.3f} {fmt_ci(r['ci']):>13} {twin:>5} "
-                      f"{r['probe_runs']:>10} {r['configs_x_rounds']:>7} {r['end']:<22} {r['wall']:>6.1f}s",
+                      f"{r['probe_runs']:>10} {r['configs_x_rounds']:>7} {r['end'][1]:<28} {r['wall']:>6.1f}s",
                       flush=True)
         summary.append((cond, results))
         race = results["default"]
@@ -191,7 +201,7 @@ def main():
             runs = statistics.median(r["probe_runs"] for r in rs)
             ends = {}
             for r in rs:
-                ends[r["end"]] = ends.get(r["end"], 0) + 1
+                ends[r["end"][0]] = ends.get(r["end"][0], 0) + 1
             print(f"   {cond:<9} {label:<10} {f'{hits}/{n}':>8} {f'{twin}/{n}':>8} {runs:>10g} "
                   f"{runs / fixed_runs:>10.2f} {statistics.median(r['wall'] for r in rs):>6.1f}s  "
                   + ", ".join(f"{k} {v}" for k, v in sorted(ends.items())))
