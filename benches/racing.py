@@ -81,7 +81,7 @@ def matrix(project):
     slower = [str(1000 + round(p * median_us)) for p in SLOWER]
     values = ["1000", "01000", winner, *slower]
     toml = f'[matrix.runenv]\nSPIN_US = {json.dumps(values)}\n[rank]\nbaseline = "SPIN_US=1000"\n'
-    return median_us, winner, toml
+    return median_us, values, toml
 
 
 def end_reason(run, names):
@@ -102,6 +102,7 @@ def one(project, toml, seed, noisy, winner, names, extra):
     """One tune; what the report needs of it."""
     with neighbour(seed, *noisy) if noisy else contextlib.nullcontext():
         run, wall = tune_timed(project, toml, "--no-escapes", "--no-inittrace", "--seed", str(seed), *extra)
+    shutil.rmtree(os.path.join(project, ".gostart", "runs", run["run_id"]), ignore_errors=True)
     w = by_name(run, f"SPIN_US={winner}")
     twin = by_name(run, "SPIN_US=01000")
     lo, hi = w["ratios"]["startup_ci95"] or [None, None]
@@ -144,10 +145,12 @@ def main():
     started = time.perf_counter()
     project = copy_project(os.path.join("benches", "fixtures", "spin"))
     print(machine())
-    median_us, winner, toml = matrix(project)
-    names = {"SPIN_US=1000": "baseline", "SPIN_US=01000": "twin", f"SPIN_US={winner}": "winner"}
-    print(f"binary: median {median_us / 1000:.3f} ms at SPIN_US=1000 (hyperfine -N, 200 runs); winner spins "
-          f"{winner} µs (−3%), slower ones +{', +'.join(f'{int(p * 100)}%' for p in SLOWER)}")
+    median_us, values, toml = matrix(project)
+    winner = values[2]
+    roles = ["baseline", "twin", "winner", *(f"+{round(p * 100)}%" for p in SLOWER)]
+    names = {f"SPIN_US={v}": role for v, role in zip(values, roles)}
+    print(f"binary: median {median_us / 1000:.3f} ms at SPIN_US=1000 (hyperfine -N, 200 runs); configs (SPIN_US, "
+          f"by role): " + ", ".join(f"{role} {v}" for v, role in zip(values, roles)))
     print(f"{args.repeats} repeats of each schedule per condition; `hit` = recommends the winner and its "
           "startup interval excludes 1.0\n")
 
@@ -191,7 +194,7 @@ def main():
     n = args.repeats
     print("summary")
     print(f"   {'condition':<9} {'schedule':<10} {'hits':>8} {'twin ~':>8} {'probe runs':>10} {'race/fixed':>10} "
-          f"{'wall':>7}  ends")
+          f"{'ratio':>6} {'wall':>7}  ends")
     for cond, results in summary:
         fixed_runs = statistics.median(r["probe_runs"] for r in results[schedules[1][0]])
         for label, _ in schedules:
@@ -203,10 +206,12 @@ def main():
             for r in rs:
                 ends[r["end"][0]] = ends.get(r["end"][0], 0) + 1
             print(f"   {cond:<9} {label:<10} {f'{hits}/{n}':>8} {f'{twin}/{n}':>8} {runs:>10g} "
-                  f"{runs / fixed_runs:>10.2f} {statistics.median(r['wall'] for r in rs):>6.1f}s  "
+                  f"{runs / fixed_runs:>10.2f} {statistics.median(r['ratio'] for r in rs):>6.3f} "
+                  f"{statistics.median(r['wall'] for r in rs):>6.1f}s  "
                   + ", ".join(f"{k} {v}" for k, v in sorted(ends.items())))
     print(f"\n   goals: hits ≥ 19/20 and twin ~ ≥ 19/20 at the default; race/fixed ≤ 0.35 "
-          f"(probe runs, medians over repeats)")
+          f"(probe runs, medians over repeats);\n   "
+          "ratio: the winner's startup ratio to the baseline, median over repeats")
     print(f"   whole benchmark: {(time.perf_counter() - started) / 60:.1f} min")
     shutil.rmtree(project, ignore_errors=True)
 
