@@ -172,8 +172,10 @@ impl Reporter for Bars {
             Event::ProbeFailed { id, failure } => self.say(&format!("warning: probe of {id} failed: {failure}")),
             Event::RunDone | Event::RunSkipped => self.with_bar(|b| b.inc(1)),
             Event::ConfigMeasured { .. } => {}
-            // Worded by the exporters' helpers once they exist (issue 10).
-            Event::ConfigDropped { .. } => {}
+            // No event maps config ids to names, so a leader is shown by its id (the table's `id`).
+            Event::ConfigDropped { name, round, why, .. } => {
+                self.say(&format!("gostart: `{name}` {}", crate::export::schedule::dropped(*round, why, |_| None)))
+            }
             Event::RunFinished { results, .. } => {
                 self.with_bar(|b| b.finish_and_clear());
                 eprintln!("gostart: results saved to {results}");
