@@ -108,7 +108,7 @@ fn p_value(p: f64) -> String {
 
 /// The timed rounds the run did: its record, or (when the record lags) the most any config ran.
 fn rounds_done(run: &Run) -> u32 {
-    let most = run.configs.iter().map(|c| ran(c)).max().unwrap_or(0);
+    let most = run.configs.iter().map(ran).max().unwrap_or(0);
     run.rounds.done.max(most)
 }
 
@@ -198,7 +198,7 @@ fn rounds(run: &Run) -> Option<String> {
     if groups.is_empty() {
         return None;
     }
-    groups.sort_by(|a, b| b.0.cmp(&a.0));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.0));
     let parts: Vec<String> = match groups.as_slice() {
         [(n, _)] => vec![format!("{n} for every config")],
         _ => groups.iter().map(|(n, names)| format!("{n} for {}", names.join(", "))).collect(),
@@ -237,4 +237,4 @@ pub fn runs_each(run: &Run) -> String {
 }
 
 #[cfg(test)]
-pub(crate) mod tests;
+mod tests;

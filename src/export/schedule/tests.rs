@@ -1,3 +1,5 @@
+//! The schedule's words: each end, each drop reason, the cost, and every format on a raced run.
+
 #![allow(clippy::unwrap_used)]
 
 use super::*;
@@ -144,7 +146,7 @@ fn each_drop_reason() {
         dropped(23, &worse, |_| None),
         "dropped after round 23: worse than config `3b209a57` (the leader then; p = 0.0004, score +0.210)"
     );
-    let exact = DropReason::Exact { exact: 0.9, bound: 0.6931 };
+    let exact = DropReason::Exact { exact: 0.9, bound: std::f64::consts::LN_2 };
     assert_eq!(
         dropped(0, &exact, names),
         "dropped before the first round: its exact figures alone score +0.900 against the baseline, more than \
