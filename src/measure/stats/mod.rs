@@ -1,5 +1,17 @@
-//! Summary statistics of timing samples. Pure functions over plain numbers.
+//! Statistics of timing samples: summaries, intervals and the rank tests racing and the
+//! verdict rely on. Pure functions over plain numbers; docs/statistics.md says which is used
+//! where, and benches/stats_reference.py computes the scipy values the tests compare with.
 
+mod holm;
+mod location;
+mod normal;
+mod wilcoxon;
+
+pub use holm::holm;
+pub use location::{Location, hodges_lehmann, paired_log_ratio};
+pub use wilcoxon::{Tail, WILCOXON_EXACT_MAX, wilcoxon_signed_rank};
+
+use normal::normal_sf;
 use serde::{Deserialize, Serialize};
 
 /// The summary of one config's wall times.
@@ -159,23 +171,6 @@ pub fn mann_whitney_p(a: &[f64], b: &[f64]) -> f64 {
     (2.0 * normal_sf(z)).min(1.0)
 }
 
-/// Upper tail of the standard normal distribution, P(Z > z), via erfc (Abramowitz–Stegun 7.1.26
-/// is too coarse for small p; this uses the Numerical Recipes erfc approximation, |ε| < 1.2e-7).
-fn normal_sf(z: f64) -> f64 {
-    let x = z / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.5 * x.abs());
-    let poly = -x * x - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-    let erfc = t * poly.exp();
-    let erfc = if x >= 0.0 { erfc } else { 2.0 - erfc };
-    erfc / 2.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,10 +281,23 @@ mod tests {
         assert!((p - 1.8267e-4).abs() < 2e-6, "{p}");
         assert_eq!(mann_whitney_p(&[], &hi), 1.0);
     }
+}
 
-    #[test]
-    fn normal_tail() {
-        assert!((normal_sf(0.0) - 0.5).abs() < 1e-7);
-        assert!((normal_sf(1.959_964) - 0.025).abs() < 1e-6);
+/// The data sets benches/stats_reference.py builds with the same formulas, and a comparison.
+#[cfg(test)]
+pub(crate) mod testdata {
+    /// n values whose |x| are all distinct: (k − 49.7) / 8 + shift never mirrors another.
+    pub fn no_ties(n: usize, shift: f64) -> Vec<f64> {
+        (0..n).map(|i| ((i * 37 % 101) as f64 - 49.7) / 8.0 + shift).collect()
+    }
+
+    /// n small integers with many ties and zeros in |x|.
+    pub fn tied(n: usize, shift: f64) -> Vec<f64> {
+        (0..n).map(|i| (i * 13 % 11) as f64 - 4.0 + shift).collect()
+    }
+
+    /// `got` within a relative `tol` of `want`.
+    pub fn close(got: f64, want: f64, tol: f64) {
+        assert!((got - want).abs() <= tol * want.abs().max(f64::MIN_POSITIVE), "got {got:e}, want {want:e}");
     }
 }
