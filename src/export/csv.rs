@@ -99,7 +99,7 @@ mod tests {
         // The fixture (20 rounds) was ranked before max RSS and CPU had intervals: rank it again.
         let mut run = fixture::run();
         let baseline = run.baseline.clone();
-        crate::rank::rank(&mut run.configs, &baseline, &crate::config::Rank::default(), 1, ".");
+        crate::rank::rank(&mut run.configs, &baseline, &crate::config::Rank::default(), ".");
         let out = String::from_utf8(serialize(&run).unwrap()).unwrap();
         let mut rows = ::csv::Reader::from_reader(out.as_bytes());
         let header = rows.headers().unwrap().clone();
