@@ -4,11 +4,13 @@
 
 mod holm;
 mod location;
+mod median_ci;
 mod normal;
 mod wilcoxon;
 
 pub use holm::holm;
 pub use location::{Location, hodges_lehmann, paired_log_ratio};
+pub use median_ci::{median_ci_coverage, median_ci_ranks};
 pub use wilcoxon::{Tail, WILCOXON_EXACT_MAX, wilcoxon_signed_rank};
 
 use normal::normal_sf;
@@ -25,8 +27,14 @@ pub struct Summary {
     pub mad: f64,
     pub min: f64,
     pub max: f64,
-    /// 95% confidence interval of the median (order statistics; distribution-free).
+    /// Confidence interval of the median: the order statistics at the exact Binomial(n, ½)
+    /// ranks of [`median_ci_ranks`], distribution-free; at least 95% from n = 6 on, and
+    /// [min, max] below (see `ci_coverage`).
     pub ci95: [f64; 2],
+    /// The true coverage of `ci95` ([`median_ci_coverage`]; 0.9375 at n = 5). Absent from
+    /// results saved before it existed: 0 there.
+    #[serde(default)]
+    pub ci_coverage: f64,
     /// Samples whose modified z-score |0.6745 (x − median) / MAD| exceeds 3.5 (as hyperfine).
     pub outliers: usize,
 }
@@ -64,19 +72,18 @@ pub fn summarize(xs: &[f64]) -> Summary {
     let mad = median(&v.iter().map(|x| (x - med).abs()).collect::<Vec<_>>());
     let (lo, hi) = median_ci_ranks(n);
     let outliers = if mad > 0.0 { v.iter().filter(|x| (0.6745 * (*x - med) / mad).abs() > 3.5).count() } else { 0 };
-    Summary { n, median: med, mean, stddev: var.sqrt(), mad, min: v[0], max: v[n - 1], ci95: [v[lo], v[hi]], outliers }
-}
-
-/// 0-based ranks bounding a ≥95% confidence interval for the median of `n` samples: the
-/// normal approximation to Binomial(n, ½), clamped to the sample.
-pub fn median_ci_ranks(n: usize) -> (usize, usize) {
-    if n == 0 {
-        return (0, 0);
+    Summary {
+        n,
+        median: med,
+        mean,
+        stddev: var.sqrt(),
+        mad,
+        min: v[0],
+        max: v[n - 1],
+        ci95: [v[lo], v[hi]],
+        ci_coverage: median_ci_coverage(n),
+        outliers,
     }
-    let half = 1.96 * (n as f64).sqrt() / 2.0;
-    let lo = ((n as f64 / 2.0) - half).floor().max(1.0) as usize - 1;
-    let hi = ((n as f64 / 2.0) + half).ceil().min(n as f64) as usize - 1;
-    (lo, hi.max(lo))
 }
 
 /// Whether measurements resolve below `quantum`: some value is not a whole multiple of it.
@@ -193,12 +200,22 @@ mod tests {
     }
 
     #[test]
-    fn median_interval_ranks() {
-        // n = 30: 15 ± 5.37 → the 9th and 21st smallest values (0-based 8 and 20).
-        assert_eq!(median_ci_ranks(30), (8, 20));
-        assert_eq!(median_ci_ranks(1), (0, 0));
+    fn summary_interval_is_at_the_exact_binomial_ranks() {
+        // n = 30: the 10th and 21st smallest values (0-based 9 and 20), coverage 0.9572
+        // (benches/stats_reference.py; the ranks' own tests are in median_ci.rs).
         let s = summarize(&(1..=30).map(f64::from).collect::<Vec<_>>());
-        assert_eq!(s.ci95, [9.0, 21.0]);
+        assert_eq!(s.ci95, [10.0, 21.0]);
+        assert!((s.ci_coverage - 0.9572260547429323).abs() < 1e-9);
+        // Five values: [min, max], and it says it covers 93.75% only.
+        let s = summarize(&[3.0, 1.0, 4.0, 1.5, 9.0]);
+        assert_eq!((s.ci95, s.ci_coverage), ([1.0, 9.0], 0.9375));
+    }
+
+    #[test]
+    fn summary_saved_before_the_coverage_existed_still_loads() {
+        let old = r#"{"n":3,"median":2.0,"mean":2.0,"stddev":1.0,"mad":1.0,"min":1.0,"max":3.0,"ci95":[1.0,3.0],"outliers":0}"#;
+        let s: Summary = serde_json::from_str(old).unwrap();
+        assert_eq!((s.n, s.ci95, s.ci_coverage), (3, [1.0, 3.0], 0.0));
     }
 
     #[test]
