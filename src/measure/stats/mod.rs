@@ -36,7 +36,9 @@ pub struct Summary {
     /// results saved before it existed: 0 there.
     #[serde(default)]
     pub ci_coverage: f64,
-    /// Samples whose modified z-score |0.6745 (x − median) / MAD| exceeds 3.5 (as hyperfine).
+    /// Samples whose modified z-score 0.6745·|x − median| / MAD exceeds 3.5: Iglewicz and
+    /// Hoaglin's rule (0.6745 makes the MAD estimate a normal σ), so more than ~5.2 MADs out.
+    /// None when the MAD is 0. hyperfine's warning uses a wider cut, 10 such σ (14.826 MADs).
     pub outliers: usize,
 }
 
@@ -246,11 +248,16 @@ mod tests {
     }
 
     #[test]
-    fn outliers_are_counted_as_hyperfine_does() {
+    fn outliers_are_counted_by_the_modified_z_score() {
         let mut xs: Vec<f64> = (0..20).map(|i| 100.0 + (i % 5) as f64).collect();
         xs.push(1000.0);
         assert_eq!(summarize(&xs).outliers, 1);
         assert_eq!(summarize(&[5.0; 10]).outliers, 0);
+        // Median 10, MAD 1: 15.3 is 0.6745 × 5.3 = 3.57 out (counted; hyperfine's cut of
+        // 14.826 MADs would not flag it), 15.1 is 3.44 out (not counted).
+        let xs = [8.0, 9.0, 9.0, 10.0, 10.0, 10.0, 11.0, 11.0, 12.0];
+        assert_eq!(summarize(&[&xs[..], &[15.3]].concat()).outliers, 1);
+        assert_eq!(summarize(&[&xs[..], &[15.1]].concat()).outliers, 0);
     }
 }
 
