@@ -46,6 +46,27 @@ impl Default for Flags {
 }
 
 impl Flags {
+    /// How many settings differ from a plain `go build` (each tool's flags, trimpath, buildmode,
+    /// tags, pgo, and each build or run environment variable count one): the verdict prefers
+    /// fewer among configurations within noise of each other.
+    pub fn changes(&self) -> usize {
+        let plain = Flags::default();
+        [
+            !self.ldflags.trim().is_empty(),
+            !self.gcflags.trim().is_empty(),
+            !self.asmflags.trim().is_empty(),
+            self.trimpath != plain.trimpath,
+            self.buildmode != plain.buildmode,
+            !self.tags.is_empty(),
+            self.pgo != plain.pgo,
+        ]
+        .into_iter()
+        .filter(|&changed| changed)
+        .count()
+            + self.env.len()
+            + self.runenv.len()
+    }
+
     /// The flags as gostart.toml's loader reads them: flag values in their normal form
     /// (`quoted::normalize`), so a value from elsewhere compares with one read back.
     pub fn normalized(&self) -> Flags {

@@ -49,6 +49,9 @@ pub enum Event {
         name: String,
         round: u32,
         why: crate::measure::schedule::DropReason,
+        /// The name of the leader it was found worse than (`why.leader` is its id).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        leader_name: Option<String>,
     },
     ProbeFailed {
         id: String,
@@ -172,8 +175,9 @@ impl Reporter for Bars {
             Event::ProbeFailed { id, failure } => self.say(&format!("warning: probe of {id} failed: {failure}")),
             Event::RunDone | Event::RunSkipped => self.with_bar(|b| b.inc(1)),
             Event::ConfigMeasured { .. } => {}
-            // Worded by the exporters' helpers once they exist (issue 10).
-            Event::ConfigDropped { .. } => {}
+            Event::ConfigDropped { name, round, why, leader_name, .. } => {
+                self.say(&dropped_line(name, *round, why, leader_name.as_deref()))
+            }
             Event::RunFinished { results, .. } => {
                 self.with_bar(|b| b.finish_and_clear());
                 eprintln!("gostart: results saved to {results}");
@@ -197,6 +201,12 @@ impl Reporter for Bars {
     }
 }
 
+/// The line a drop gets, in the reports' words. No event maps config ids to names, so a
+/// leader is shown by its id (the table's `id` column).
+fn dropped_line(name: &str, round: u32, why: &crate::measure::schedule::DropReason, leader: Option<&str>) -> String {
+    format!("gostart: `{name}` {}", crate::export::schedule::dropped(round, why, |_| leader.map(str::to_owned)))
+}
+
 /// `--message-format json`: one JSON object a line on stdout.
 pub struct JsonLines;
 
@@ -210,5 +220,37 @@ impl Reporter for JsonLines {
             // A closed stdout (e.g. `| head`) must not stop the run.
             let _ = writeln!(out, "{line}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::measure::schedule::DropReason;
+
+    #[test]
+    fn a_drop_is_one_line_in_the_reports_words() {
+        let why = DropReason::Worse { leader: "3b209a57".into(), p: 0.0004, diff: 0.21 };
+        assert_eq!(
+            dropped_line("buildmode=pie", 10, &why, Some("ldflags=-s -w")),
+            "gostart: `buildmode=pie` dropped after round 10: worse than `ldflags=-s -w` (the leader then; p = \
+             0.0004, score +0.210)"
+        );
+        assert!(dropped_line("buildmode=pie", 10, &why, None).contains("worse than config `3b209a57`"));
+        let why = DropReason::Exact { exact: 0.9, bound: 0.69 };
+        assert!(
+            dropped_line("tags=big", 0, &why, None).starts_with("gostart: `tags=big` dropped before the first round: ")
+        );
+        // The JSON line carries the reason as results.json does.
+        let event =
+            Event::ConfigDropped { id: "0badc0de".into(), name: "tags=big".into(), round: 0, why, leader_name: None };
+        let json: serde_json::Value = serde_json::from_str(&serde_json::to_string(&event).unwrap()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"reason": "config-dropped", "id": "0badc0de", "name": "tags=big", "round": 0,
+                "why": {"kind": "exact", "exact": 0.9, "bound": 0.69}})
+        );
     }
 }

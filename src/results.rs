@@ -126,14 +126,8 @@ impl Run {
         }
         self.check();
         let rank = self.rank.clone().unwrap_or_default();
-        self.verdict = crate::rank::rank_without(
-            &mut self.configs,
-            &self.baseline,
-            &rank,
-            self.measure.seed,
-            &self.target.package,
-            &self.suspended,
-        );
+        self.verdict =
+            crate::rank::rank_without(&mut self.configs, &self.baseline, &rank, &self.target.package, &self.suspended);
     }
 
     /// Makes the self-checks from what the run records, and the figures they suspend.
@@ -259,16 +253,18 @@ pub struct Escapes {
 }
 
 /// Each figure as a ratio to the baseline (below 1.0 is better). A noisy figure (startup, max
-/// RSS, CPU) is the ratio of the medians over the rounds, with a 95% bootstrap interval that
-/// resamples whole rounds; `*_noise` is true when that interval contains 1.0 or rests on fewer
-/// than 10 rounds, and the score then counts no change. See [`Figure`].
+/// RSS, CPU) is the Hodges–Lehmann estimate of its per-round ratios to the baseline's run of
+/// the same round, with that estimate's distribution-free 95% interval; `*_noise` is true when
+/// the interval contains 1.0 or rests on fewer than 10 rounds, and the score then counts no
+/// change. See [`Figure`] and docs/statistics.md.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ratios {
     pub startup: f64,
     pub startup_ci95: [f64; 2],
     /// The startup interval contains 1.0: no difference gostart can tell from noise.
     pub startup_noise: bool,
-    /// Two-sided Mann-Whitney U p-value of the startup samples against the baseline's.
+    /// Two-sided p-value of the paired Wilcoxon signed-rank test of the per-round startup
+    /// ratios (Mann-Whitney U of the two samples in runs saved before gostart paired it).
     #[serde(default)]
     pub startup_p: f64,
     pub size: f64,
@@ -296,7 +292,7 @@ pub struct Ratios {
 impl Ratios {
     /// Every figure's ratio, from the figure table; `None` when a figure every config has
     /// (startup, size, build) is missing.
-    pub fn from_figures(mut ratio: impl FnMut(Figure) -> Option<Ratio>, startup_p: f64) -> Option<Ratios> {
+    pub fn from_figures(mut ratio: impl FnMut(Figure) -> Option<Ratio>) -> Option<Ratios> {
         let startup = ratio(Figure::Startup)?;
         let max_rss = ratio(Figure::MaxRss);
         let cpu = ratio(Figure::Cpu);
@@ -304,7 +300,7 @@ impl Ratios {
             startup: startup.value,
             startup_ci95: startup.ci95.unwrap_or([startup.value; 2]),
             startup_noise: startup.noise,
-            startup_p,
+            startup_p: startup.p.unwrap_or(1.0),
             size: ratio(Figure::Size)?.value,
             build: ratio(Figure::Build)?.value,
             max_rss: max_rss.map(|r| r.value),
@@ -319,10 +315,16 @@ impl Ratios {
 
     /// One figure's ratio as recorded here; `None` when it was not measured.
     pub fn get(&self, f: Figure) -> Option<Ratio> {
-        let noisy =
-            |value: Option<f64>, ci95: Option<[f64; 2]>, noise: bool| value.map(|value| Ratio { value, ci95, noise });
+        let noisy = |value: Option<f64>, ci95: Option<[f64; 2]>, noise: bool| {
+            value.map(|value| Ratio { value, ci95, p: None, noise })
+        };
         match f {
-            Figure::Startup => noisy(Some(self.startup), Some(self.startup_ci95), self.startup_noise),
+            Figure::Startup => Some(Ratio {
+                value: self.startup,
+                ci95: Some(self.startup_ci95),
+                p: Some(self.startup_p),
+                noise: self.startup_noise,
+            }),
             Figure::Size => Some(Ratio::exact(self.size)),
             Figure::Build => Some(Ratio::exact(self.build)),
             Figure::Escapes => self.escapes.map(Ratio::exact),
@@ -339,6 +341,11 @@ pub struct Verdict {
     /// The next best configuration that also beats the baseline.
     #[serde(default)]
     pub runner_up: Option<String>,
+    /// The configurations not worse than the best score beyond noise, the best first, among
+    /// which the recommendation was chosen by the fewest changes from a plain build, then the
+    /// exact figures; empty in runs saved before gostart chose so.
+    #[serde(default)]
+    pub contenders: Vec<String>,
     /// The `go build` command line of the recommendation.
     #[serde(default)]
     pub command: Option<String>,

@@ -78,3 +78,65 @@ fn tune_appends_the_markdown_report_to_the_step_summary() {
     assert!(text.contains("| 1 | `default` |"), "{text}");
     assert!(text.contains("**Verdict:**"), "{text}");
 }
+
+/// `report` on a saved raced run (the capture, with a race's record and drops written in as
+/// results.json holds them): reading it back keeps what the race did, and the reports say it.
+#[test]
+fn report_says_what_a_saved_race_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut run: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(capture()).unwrap()).unwrap();
+    run["rounds"] = serde_json::json!({"done": 20, "planned": 300});
+    run["schedule"] = serde_json::json!({
+        "kind": "race", "min_rounds": 10, "max_rounds": 300, "alpha": 0.05, "margin": 0.01,
+        "looks": [10, 15, 23, 35, 53, 80, 120, 180, 270, 300],
+        "end": {"reason": "equivalent", "leader": "3b209a57", "equivalent": ["efcaa24e"]},
+        "probe_runs": 60, "fixed_runs": 80
+    });
+    for c in run["configs"].as_array_mut().unwrap() {
+        if c["name"] == "buildmode=pie" {
+            c["samples"].as_array_mut().unwrap().retain(|s| s["round"].as_u64().unwrap() < 10);
+            // A complete run saved without rank settings is read with its saved figures.
+            c["startup"]["runs"] = 10.into();
+            c["dropped"] = serde_json::json!({"round": 10,
+                "reason": {"kind": "worse", "leader": "3b209a57", "p": 0.0031, "diff": 0.19}});
+        }
+    }
+    let saved = dir.path().join("results.json");
+    std::fs::write(&saved, serde_json::to_vec_pretty(&run).unwrap()).unwrap();
+    let report = |format: &str| {
+        let out = gostart(dir.path()).args(["report", saved.to_str().unwrap(), "--format", format]).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let summary = "stopped after round 20 — equivalent within ±1% startup: `ldflags=-s -w`, `default` (reported as \
+                   equivalent, not as a win)";
+    let drop = "`buildmode=pie` dropped after round 10: worse than `ldflags=-s -w` (the leader then; p = 0.0031, \
+                score +0.190)";
+    let table = report("table");
+    assert!(table.contains(&format!("\nrace: {summary}\n")), "{table}");
+    assert!(table.contains(&format!("\n  {drop}\n")), "{table}");
+    assert!(table.contains("\n  rounds per config: 20 for `default`, `ldflags=-s -w`, `ldflags=-s -w,buildmode=pie`; 10 for `buildmode=pie`\n"));
+    assert!(
+        table.contains(
+            "\n  probe runs: 60 — 75% of the 4 × 20 = 80 that fixed rounds to the same precision would take\n"
+        )
+    );
+    assert!(table.contains(" · 10 to 20 runs each · "), "{table}");
+    let md = report("markdown");
+    assert!(md.contains(&format!("\n**Race:** {summary}\n")), "{md}");
+    assert!(md.contains(&format!("\n- {drop}\n")), "{md}");
+    let csv = report("csv");
+    assert!(csv.lines().next().unwrap().ends_with(",rounds,dropped_round,dropped_reason"), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("buildmode=pie,") && l.ends_with(",10,10,worse")), "{csv}");
+    let json: serde_json::Value = serde_json::from_str(&report("json")).unwrap();
+    assert_eq!(json["schedule"], run["schedule"]);
+    let pie = json["configs"].as_array().unwrap().iter().find(|c| c["name"] == "buildmode=pie").unwrap();
+    assert_eq!(pie["dropped"]["reason"]["kind"], "worse");
+
+    // The capture itself, saved before gostart recorded a schedule: no word of one.
+    let out = gostart(dir.path()).args(["report", capture().to_str().unwrap()]).assert().success();
+    let table = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for word in ["race:", "dropped", "rounds per config", "probe runs"] {
+        assert!(!table.contains(word), "{word}: {table}");
+    }
+    assert!(table.contains(" · 20 runs each · "), "{table}");
+}

@@ -33,6 +33,9 @@ pub fn serialize(run: &Run) -> Result<Vec<u8>> {
         "ratio_cpu_ci95_lo",
         "ratio_cpu_ci95_hi",
         "cpu_noise",
+        "rounds",
+        "dropped_round",
+        "dropped_reason",
     ])?;
     let opt = |v: Option<String>| v.unwrap_or_default();
     for c in ranked(run) {
@@ -64,6 +67,9 @@ pub fn serialize(run: &Run) -> Result<Vec<u8>> {
             opt(r.and_then(|r| r.cpu_ci95).map(|ci| format!("{:.6}", ci[0]))),
             opt(r.and_then(|r| r.cpu_ci95).map(|ci| format!("{:.6}", ci[1]))),
             opt(r.filter(|r| r.cpu_ci95.is_some()).map(|r| r.cpu_noise.to_string())),
+            super::schedule::ran(c).to_string(),
+            opt(c.dropped.as_ref().map(|d| d.round.to_string())),
+            opt(c.dropped.as_ref().map(|d| super::schedule::reason_kind(&d.reason).to_owned())),
         ])?;
     }
     w.into_inner().context("cannot finish the CSV output")
@@ -93,7 +99,7 @@ mod tests {
         // The fixture (20 rounds) was ranked before max RSS and CPU had intervals: rank it again.
         let mut run = fixture::run();
         let baseline = run.baseline.clone();
-        crate::rank::rank(&mut run.configs, &baseline, &crate::config::Rank::default(), 1, ".");
+        crate::rank::rank(&mut run.configs, &baseline, &crate::config::Rank::default(), ".");
         let out = String::from_utf8(serialize(&run).unwrap()).unwrap();
         let mut rows = ::csv::Reader::from_reader(out.as_bytes());
         let header = rows.headers().unwrap().clone();

@@ -34,6 +34,16 @@ pub fn serialize(run: &Run) -> String {
             esc(&r.note)
         ));
     }
+    if let Some(schedule) = super::schedule::section(run) {
+        // The summary names the kind (`race: ...`): bold it, and list what follows.
+        let (kind, rest) = schedule.summary.split_once(": ").unwrap_or(("", &schedule.summary));
+        out.push_str(&format!("\n**{}:** {}\n", capitalized(kind), esc(rest)));
+        let details = schedule.details();
+        if !details.is_empty() {
+            out.push('\n');
+            out.extend(details.iter().map(|l| format!("- {}\n", esc(l))));
+        }
+    }
     if let Some(summary) = super::checks::summary(run) {
         out.push_str(&format!("\n{}\n", esc(&summary)));
     }
@@ -59,6 +69,12 @@ pub fn serialize(run: &Run) -> String {
     out
 }
 
+/// `race` → `Race`.
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +83,10 @@ mod tests {
     #[test]
     fn markdown_report() {
         insta::assert_snapshot!(serialize(&fixture::run()));
+    }
+
+    #[test]
+    fn raced_markdown_report() {
+        insta::assert_snapshot!(serialize(&fixture::raced()));
     }
 }

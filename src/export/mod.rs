@@ -10,6 +10,7 @@ mod init;
 mod json;
 mod markdown;
 mod rows;
+pub mod schedule;
 mod table;
 
 pub(crate) use crate::printable::printable;
@@ -121,6 +122,78 @@ pub(crate) mod fixture {
     #[allow(clippy::expect_used)]
     pub fn run() -> Run {
         serde_json::from_str(TEXT).expect("the fixture is results.json")
+    }
+
+    /// The fixture as a race would have left it: `buildmode=pie` dropped after round 10 as
+    /// worse than `ldflags=-s -w`, `ldflags=-s -w,buildmode=pie` made `GOAMD64=v3` (a guard) and
+    /// dropped after the minimum 10 rounds, and a fifth config, `buildmode=pie,tags=big`, dropped
+    /// before the first round for its size; the race ended with `ldflags=-s -w` separated.
+    #[allow(clippy::expect_used)]
+    pub fn raced() -> Run {
+        use crate::measure::schedule::{DropReason, Dropped, End, Record, ScheduleKind};
+        let mut run = run();
+        // Stopped at the look after round 15: every sample of a later round goes.
+        for c in &mut run.configs {
+            c.samples.retain(|s| s.round < 15);
+        }
+        if let Some(floor) = &mut run.floor {
+            floor.samples.retain(|s| s.round < 15);
+        }
+        let by_name = |run: &mut Run, name: &str| -> usize {
+            run.configs.iter().position(|c| c.name == name).expect("a config of the fixture")
+        };
+        let pie = by_name(&mut run, "buildmode=pie");
+        let mut big = run.configs[pie].clone();
+        big.name = "buildmode=pie,tags=big".into();
+        big.id = "0badc0de".into();
+        big.build_id = "0badc0de".into();
+        big.flags.tags = vec!["big".into()];
+        big.build.settings.insert("-tags".into(), "big".into());
+        // Six times the baseline's size: 0.5 × ln 6 = 0.896 of score at the default weights,
+        // more than halving its startup and max RSS (1.2 × ln 2 = 0.832) could win back.
+        let base = run.configs.iter().find(|c| c.name == "default").expect("the baseline").clone();
+        if let (Some(size), Some(b)) = (&mut big.size, &base.size) {
+            size.bytes = b.bytes * 6;
+        }
+        big.samples.clear();
+        big.init = None;
+        let weights = crate::config::Weights::default();
+        let exact = crate::rank::rounds::exact_score(&big, &base, &weights);
+        let bound = (weights[crate::rank::Figure::Startup] + weights[crate::rank::Figure::MaxRss]) * 2f64.ln();
+        assert!(exact > bound, "{exact} {bound}");
+        big.dropped = Some(Dropped { round: 0, reason: DropReason::Exact { exact, bound } });
+        let c = &mut run.configs[pie];
+        c.samples.retain(|s| s.round < 10);
+        c.dropped = Some(Dropped {
+            round: 10,
+            reason: DropReason::Worse { leader: "3b209a57".into(), p: 0.00042, diff: 0.2137 },
+        });
+        let both = by_name(&mut run, "ldflags=-s -w,buildmode=pie");
+        let c = &mut run.configs[both];
+        c.name = "ldflags=-s -w,buildmode=pie,GOAMD64=v3".into();
+        c.flags.env.insert("GOAMD64".into(), "v3".into());
+        c.build.settings.insert("GOAMD64".into(), "v3".into());
+        c.samples.retain(|s| s.round < 10);
+        c.dropped = Some(Dropped { round: 10, reason: DropReason::Guarded { why: String::new() } });
+        run.configs.push(big);
+        run.rounds = crate::results::Rounds { done: 15, planned: 300 };
+        run.schedule = Some(Record {
+            kind: ScheduleKind::Race,
+            min_rounds: 10,
+            max_rounds: 300,
+            alpha: Some(0.05),
+            margin: Some(0.01),
+            looks: vec![10, 15, 23, 35, 53, 80, 120, 180, 270, 300],
+            end: Some(End::Separated { leader: "3b209a57".into() }),
+            probe_runs: 15 + 15 + 10 + 10,
+            fixed_runs: 5 * 15,
+        });
+        run.recompute();
+        // The guard's words, as ranking made them.
+        let c = &mut run.configs[both];
+        let why = c.guards.first().cloned().expect("GOAMD64=v3 guards it");
+        c.dropped = Some(Dropped { round: 10, reason: DropReason::Guarded { why } });
+        run
     }
 }
 

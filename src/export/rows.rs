@@ -86,6 +86,10 @@ fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
     if !c.guards.is_empty() {
         notes.push(format!("guarded ({} below)", c.guards.len()));
     }
+    if c.dropped.is_some() {
+        // When and why are under the table: the note only says its figures stop early.
+        notes.push("dropped".to_owned());
+    }
     Row {
         config: c,
         size,

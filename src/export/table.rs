@@ -57,7 +57,6 @@ pub fn serialize(run: &Run, style: Style) -> String {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
-    let runs = run.configs.iter().filter_map(|c| c.startup.as_ref()).map(|s| s.runs).max().unwrap_or(0);
     let floor = run
         .floor
         .as_ref()
@@ -65,11 +64,12 @@ pub fn serialize(run: &Run, style: Style) -> String {
     // Text from the run is shown escaped; the table's cells are escaped one by one, since with
     // colour the table itself carries escape sequences.
     let mut head = format!(
-        "{} ({}) · {} · {} configs · {runs} runs each · baseline `{}`{floor}\n",
+        "{} ({}) · {} · {} configs · {} · baseline `{}`{floor}\n",
         run.target.import_path,
         run.target.package,
         super::rows::go_versions(run),
         run.configs.len(),
+        super::schedule::runs_each(run),
         run.baseline
     );
     if let Some(note) = run.incomplete() {
@@ -79,6 +79,10 @@ pub fn serialize(run: &Run, style: Style) -> String {
         head.push_str(&format!("warning: {warning}\n"));
     }
     let mut out = String::new();
+    if let Some(schedule) = super::schedule::section(run) {
+        out.push_str(&format!("{}\n", schedule.summary));
+        out.extend(schedule.details().iter().map(|l| format!("  {l}\n")));
+    }
     if let Some(summary) = super::checks::summary(run) {
         out.push_str(&format!("{summary}\n"));
     }
@@ -119,6 +123,12 @@ mod tests {
         let out = serialize(&fixture::run(), Style::default());
         assert!(!out.contains('\x1b'), "no escape codes without colour");
         insta::assert_snapshot!(out);
+    }
+
+    /// A raced run: the paragraph under the table says what the race did.
+    #[test]
+    fn raced_table() {
+        insta::assert_snapshot!(serialize(&fixture::raced(), Style::default()));
     }
 
     #[test]

@@ -261,8 +261,18 @@ pub fn measure(
     }
     let end = loop {
         for (id, d) in &decision.dropped {
-            let name = subjects.iter().find(|s| &s.id == id).map_or_else(|| id.clone(), |s| s.name.clone());
-            reporter.event(&Event::ConfigDropped { id: id.clone(), name, round: d.round, why: d.reason.clone() });
+            let name_of = |id: &str| subjects.iter().find(|s| s.id == id).map(|s| s.name.clone());
+            let leader_name = match &d.reason {
+                schedule::DropReason::Worse { leader, .. } => name_of(leader),
+                _ => None,
+            };
+            reporter.event(&Event::ConfigDropped {
+                id: id.clone(),
+                name: name_of(id).unwrap_or_else(|| id.clone()),
+                round: d.round,
+                why: d.reason.clone(),
+                leader_name,
+            });
             dropped.insert(id.clone(), d.clone());
         }
         let run = match decision.next {

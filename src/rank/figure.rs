@@ -13,11 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::measure::{Sample, stats};
 use crate::results::ConfigResult;
 
-/// Bootstrap resamples for a paired ratio's interval.
-const RESAMPLES: usize = 2000;
-/// Fewer paired rounds than this and a percentile bootstrap is too optimistic: the difference
-/// is reported, but counted as noise.
-const MIN_ROUNDS_FOR_A_CLAIM: usize = 10;
+/// Fewer paired rounds than this and no difference is claimed: it is reported, but counted as
+/// noise.
+pub const MIN_ROUNDS_FOR_A_CLAIM: usize = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Figure {
@@ -40,9 +38,10 @@ pub enum Figure {
 pub enum Kind {
     /// The same on every measurement (a file size, a compiler's count): the ratio is exact.
     Exact,
-    /// Measured in every round: the ratio of the medians, with a 95% bootstrap interval that
-    /// resamples whole rounds. Within noise when the interval contains 1.0 or rests on fewer
-    /// than [`MIN_ROUNDS_FOR_A_CLAIM`] rounds.
+    /// Measured in every round: the Hodges–Lehmann estimate of the per-round ratios (each run
+    /// against the baseline's run of the same round, on the log scale), with its distribution-free
+    /// 95% interval and the paired Wilcoxon signed-rank test. Within noise when the interval
+    /// contains 1.0 or rests on fewer than [`MIN_ROUNDS_FOR_A_CLAIM`] rounds.
     Paired,
     /// Measured once per configuration: a ratio without an interval.
     Single,
@@ -54,13 +53,15 @@ pub struct Ratio {
     pub value: f64,
     /// The 95% interval, for a [`Kind::Paired`] figure.
     pub ci95: Option<[f64; 2]>,
+    /// The two-sided p-value of the paired Wilcoxon signed-rank test, for a [`Kind::Paired`] figure.
+    pub p: Option<f64>,
     /// No difference gostart can tell from noise: shown `~`, counted as 1.0.
     pub noise: bool,
 }
 
 impl Ratio {
     pub fn exact(value: f64) -> Ratio {
-        Ratio { value, ci95: None, noise: false }
+        Ratio { value, ci95: None, p: None, noise: false }
     }
 
     /// The ratio as the score, the Pareto front and the guards see it: 1.0 within noise.
@@ -132,11 +133,10 @@ impl Figure {
         }
     }
 
-    /// `c`'s figure as a ratio to `base`'s; `None` when either lacks it. `seed` seeds the
-    /// bootstrap of a paired figure.
-    pub fn ratio(self, c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratio> {
+    /// `c`'s figure as a ratio to `base`'s; `None` when either lacks it.
+    pub fn ratio(self, c: &ConfigResult, base: &ConfigResult) -> Option<Ratio> {
         match self {
-            Figure::Startup => paired(c, base, seed, |s| s.wall_ns as f64),
+            Figure::Startup => paired(c, base, |s| s.wall_ns as f64),
             Figure::Size => Some(Ratio::exact(c.size.as_ref()?.bytes as f64 / base.size.as_ref()?.bytes.max(1) as f64)),
             Figure::Build => Some(Ratio::exact(c.build.wall_ns as f64 / base.build.wall_ns.max(1) as f64)),
             Figure::Escapes => {
@@ -145,9 +145,9 @@ impl Figure {
                     |c: &ConfigResult| c.escapes.as_ref().filter(|e| e.collect.ok).map(|e| e.counts.heap as f64 + 1.0);
                 Some(Ratio::exact(heap(c)? / heap(base)?))
             }
-            Figure::MaxRss => paired(c, base, seed, |s| s.max_rss_kib as f64),
+            Figure::MaxRss => paired(c, base, |s| s.max_rss_kib as f64),
             Figure::Cpu if cpu_resolved(&c.samples) && cpu_resolved(&base.samples) => {
-                paired(c, base, seed, |s| cpu_ns(s) as f64)
+                paired(c, base, |s| cpu_ns(s) as f64)
             }
             Figure::Cpu => None,
         }
@@ -180,11 +180,11 @@ pub fn cpu_resolved(samples: &[Sample]) -> bool {
 }
 
 /// A per-round figure of `c` against `base`, the runs paired by round (both ran in the same
-/// round, close in time), with its interval and the noise rule; `None` when no round pairs
-/// them or either median is 0.
-fn paired(c: &ConfigResult, base: &ConfigResult, seed: u64, figure: fn(&Sample) -> f64) -> Option<Ratio> {
+/// round, close in time), with its interval, test and the noise rule; `None` when no round
+/// pairs them with positive values.
+fn paired(c: &ConfigResult, base: &ConfigResult, figure: fn(&Sample) -> f64) -> Option<Ratio> {
     if c.name == base.name {
-        return Some(Ratio { value: 1.0, ci95: Some([1.0, 1.0]), noise: true });
+        return Some(Ratio { value: 1.0, ci95: Some([1.0, 1.0]), p: Some(1.0), noise: true });
     }
     let pairs: Vec<(f64, f64)> = c
         .samples
@@ -194,11 +194,13 @@ fn paired(c: &ConfigResult, base: &ConfigResult, seed: u64, figure: fn(&Sample) 
             Some((figure(s), figure(b)))
         })
         .collect();
-    let (value, ci) = stats::paired_ratio_ci(&pairs, RESAMPLES, seed);
+    let (location, p) = stats::paired_log_ratio(&pairs, 0.95)?;
+    let (value, ci) = (location.estimate.exp(), location.ci.map(f64::exp));
     if !(value.is_finite() && value > 0.0) {
         return None;
     }
-    Some(Ratio { value, ci95: Some(ci), noise: (ci[0] <= 1.0 && 1.0 <= ci[1]) || pairs.len() < MIN_ROUNDS_FOR_A_CLAIM })
+    let noise = (ci[0] <= 1.0 && 1.0 <= ci[1]) || pairs.len() < MIN_ROUNDS_FOR_A_CLAIM;
+    Some(Ratio { value, ci95: Some(ci), p: Some(p), noise })
 }
 
 impl fmt::Display for Figure {

@@ -11,13 +11,12 @@ pub use figure::{Figure, Kind, PerFigure, Ratio, cpu_ns, cpu_resolved};
 use std::collections::BTreeSet;
 
 use crate::config::{Rank, Weights};
-use crate::measure::stats;
 use crate::results::{ConfigResult, Ratios, Verdict};
 
 /// Fills `ratios`, `score`, `pareto`, `pareto_all` and `guards` of every config and returns the verdict.
 /// `package` is the target as `go build` takes it, for the reproducing command line.
-pub fn rank(configs: &mut [ConfigResult], baseline: &str, rank: &Rank, seed: u64, package: &str) -> Verdict {
-    rank_without(configs, baseline, rank, seed, package, &BTreeSet::new())
+pub fn rank(configs: &mut [ConfigResult], baseline: &str, rank: &Rank, package: &str) -> Verdict {
+    rank_without(configs, baseline, rank, package, &BTreeSet::new())
 }
 
 /// [`rank`], with the figures in `suspended` (those a failed self-check vouches for) left out
@@ -27,7 +26,6 @@ pub fn rank_without(
     configs: &mut [ConfigResult],
     baseline: &str,
     rank: &Rank,
-    seed: u64,
     package: &str,
     suspended: &BTreeSet<Figure>,
 ) -> Verdict {
@@ -46,12 +44,19 @@ pub fn rank_without(
     }
     let weights = scored(&rank.weights, suspended);
     for c in configs.iter_mut() {
-        c.ratios = ratios(c, &base, seed);
+        c.ratios = ratios(c, &base);
         c.score = c.ratios.as_ref().map(|r| score(r, &weights));
         c.guards = if c.usable() { guards::check(c, rank, suspended) } else { Vec::new() };
     }
     mark_pareto(configs, &weights, baseline);
     verdict::decide(configs, baseline, package, &weights, suspended)
+}
+
+/// The guards that need no measurement — a forbidden flag, a `GOAMD64` level, a binary whose
+/// recorded settings are not its config's — as a race knows them before its first round.
+pub fn static_guards(c: &ConfigResult, rank: &Rank) -> Vec<String> {
+    let unmeasured = ConfigResult { ratios: None, ..c.clone() };
+    guards::check(&unmeasured, rank, &BTreeSet::new())
 }
 
 /// The weights the score uses: `w`, with the suspended figures at 0 (left out, like a figure
@@ -60,13 +65,11 @@ fn scored(w: &Weights, suspended: &BTreeSet<Figure>) -> Weights {
     Weights(PerFigure::from_fn(|f| if suspended.contains(&f) { 0.0 } else { w[f] }))
 }
 
-fn ratios(c: &ConfigResult, base: &ConfigResult, seed: u64) -> Option<Ratios> {
+fn ratios(c: &ConfigResult, base: &ConfigResult) -> Option<Ratios> {
     if !c.usable() {
         return None;
     }
-    let walls = |c: &ConfigResult| c.samples.iter().map(|s| s.wall_ns as f64).collect::<Vec<_>>();
-    let startup_p = if c.name == base.name { 1.0 } else { stats::mann_whitney_p(&walls(c), &walls(base)) };
-    Ratios::from_figures(|f| f.ratio(c, base, seed), startup_p)
+    Ratios::from_figures(|f| f.ratio(c, base))
 }
 
 /// Σ weight × ln(ratio) over the weighted figures; a ratio within noise, or not measured,

@@ -5,9 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use super::figure::MIN_ROUNDS_FOR_A_CLAIM;
 use super::{Figure, Kind};
 use crate::config::Weights;
-use crate::measure::Sample;
+use crate::measure::{Sample, stats};
 use crate::results::ConfigResult;
 
 /// Σ over the weighted per-round figures of weight × ln(`c`'s value / `base`'s), in each round
@@ -44,7 +45,7 @@ pub fn exact_score(c: &ConfigResult, base: &ConfigResult, w: &Weights) -> f64 {
     Figure::ALL
         .into_iter()
         .filter(|&f| f.kind() != Kind::Paired && w[f] > 0.0)
-        .filter_map(|f| f.ratio(c, base, 0).map(|r| w[f] * r.value.ln()))
+        .filter_map(|f| f.ratio(c, base).map(|r| w[f] * r.value.ln()))
         .filter(|x| x.is_finite())
         .sum()
 }
@@ -53,6 +54,21 @@ pub fn exact_score(c: &ConfigResult, base: &ConfigResult, w: &Weights) -> f64 {
 /// (their constant parts included): what a paired test of "`a` is worse than `b`" takes.
 pub fn differences(a: &BTreeMap<u32, f64>, a_exact: f64, b: &BTreeMap<u32, f64>, b_exact: f64) -> Vec<f64> {
     a.iter().filter_map(|(r, x)| b.get(r).map(|y| (x + a_exact) - (y + b_exact))).collect()
+}
+
+/// Whether `c` scores worse than `leader` beyond noise, against `base`: the one-sided paired
+/// Wilcoxon signed-rank test of their per-round score differences, constant parts included,
+/// rejects "no worse" at `alpha`. With fewer than [`MIN_ROUNDS_FOR_A_CLAIM`] shared rounds no
+/// per-round difference is claimed (as in the score), and only the constant parts decide.
+pub fn worse(c: &ConfigResult, leader: &ConfigResult, base: &ConfigResult, w: &Weights, alpha: f64) -> bool {
+    let scores = |x: &ConfigResult| (round_scores(&x.samples, &base.samples, w), exact_score(x, base, w));
+    let ((c_rounds, c_exact), (l_rounds, l_exact)) = (scores(c), scores(leader));
+    let d = differences(&c_rounds, c_exact, &l_rounds, l_exact);
+    if d.len() >= MIN_ROUNDS_FOR_A_CLAIM {
+        stats::wilcoxon_signed_rank(&d, stats::Tail::Greater) < alpha
+    } else {
+        c_exact > l_exact + 1e-12
+    }
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ fn faster_and_smaller_wins_and_noise_is_no_gain() {
         config("same", 10.0, 1000),
         config("big", 10.0, 2000),
     ];
-    let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
+    let v = rank(&mut configs, "default", &Rank::default(), ".");
     assert_eq!(v.recommended.as_deref(), Some("fast"));
     assert!(v.reason.starts_with("`fast` against `default`: startup 0.900× (95% CI"), "{}", v.reason);
     let by = |n: &str| configs.iter().find(|c| c.name == n).unwrap().clone();
@@ -83,13 +83,13 @@ fn faster_and_smaller_wins_and_noise_is_no_gain() {
 #[test]
 fn nothing_better_means_the_baseline_and_a_failed_baseline_means_no_verdict() {
     let mut configs = vec![config("default", 10.0, 1000), config("slow", 12.0, 1000)];
-    let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
+    let v = rank(&mut configs, "default", &Rank::default(), ".");
     assert_eq!(v.recommended.as_deref(), Some("default"));
     assert!(v.reason.contains("nothing beats the baseline `default` beyond noise"), "{}", v.reason);
 
     let mut configs = vec![config("default", 10.0, 1000), config("fast", 9.0, 1000)];
     configs[0].build = BuildOutcome { error: Some("boom".into()), ..BuildOutcome::default() };
-    let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
+    let v = rank(&mut configs, "default", &Rank::default(), ".");
     assert_eq!(v.recommended, None);
     assert!(v.reason.contains("failed"));
     assert!(configs.iter().all(|c| c.score.is_none()));
@@ -105,7 +105,7 @@ fn the_recommendation_is_on_the_front_even_when_a_guarded_config_dominates_it() 
         config("slow", 9.5, 990),
     ];
     configs[1].flags.gcflags = "-l".into();
-    let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
+    let v = rank(&mut configs, "default", &Rank::default(), ".");
     assert_eq!(v.recommended.as_deref(), Some("ok"));
     let by = |n: &str| configs.iter().find(|c| c.name == n).unwrap();
     assert!(!by("gcflags=-l").guards.is_empty());
@@ -119,7 +119,7 @@ fn the_recommendation_is_on_the_front_even_when_a_guarded_config_dominates_it() 
 fn a_guarded_baseline_kept_by_the_verdict_is_on_the_front() {
     let mut configs = vec![config("GOAMD64=v3", 10.0, 1000), config("slow", 12.0, 1100)];
     configs[0].flags.env.insert("GOAMD64".into(), "v3".into());
-    let v = rank(&mut configs, "GOAMD64=v3", &Rank::default(), 1, ".");
+    let v = rank(&mut configs, "GOAMD64=v3", &Rank::default(), ".");
     assert_eq!(v.recommended.as_deref(), Some("GOAMD64=v3"));
     assert!(!configs[0].guards.is_empty());
     assert!(configs[0].pareto && configs[0].pareto_all == Some(true) && !configs[1].pareto);
@@ -137,7 +137,7 @@ fn guards_keep_configs_out_of_the_recommendation_but_in_the_table() {
     configs[1].flags.gcflags = "-l".into();
     configs[2].flags.env.insert("GOAMD64".into(), "v3".into());
     let r = Rank { max_regression: [(Figure::Size, 0.2)].into(), ..Rank::default() };
-    let v = rank(&mut configs, "default", &r, 1, "./cmd/app");
+    let v = rank(&mut configs, "default", &r, "./cmd/app");
     assert_eq!(v.recommended.as_deref(), Some("ok"));
     assert!(v.reason.contains("3 configurations kept out by guards"), "{}", v.reason);
     assert!(configs[1].guards[0].contains("carries `-l`"));
@@ -149,7 +149,7 @@ fn guards_keep_configs_out_of_the_recommendation_but_in_the_table() {
     assert_eq!(v.profile.as_deref(), Some("[profile.release]\n"));
     // Allowing the level lets it compete.
     let r = Rank { goamd64: "v3".into(), ..Rank::default() };
-    let v = rank(&mut configs, "default", &r, 1, ".");
+    let v = rank(&mut configs, "default", &r, ".");
     assert_eq!(v.recommended.as_deref(), Some("GOAMD64=v3"));
     assert_eq!(v.runner_up.as_deref(), Some("ok"));
     assert!(v.profile.unwrap().contains("env = { GOAMD64 = \"v3\" }"));
@@ -159,7 +159,7 @@ fn guards_keep_configs_out_of_the_recommendation_but_in_the_table() {
 fn max_rss_and_cpu_have_paired_intervals_and_the_noise_rule() {
     let mut configs =
         vec![config("default", 10.0, 1000), heavier(config("fat", 10.0, 1000), 1.2, 1.3), config("same", 10.0, 1000)];
-    rank(&mut configs, "default", &Rank::default(), 1, ".");
+    rank(&mut configs, "default", &Rank::default(), ".");
     let fat = configs[1].ratios.clone().unwrap();
     let ([lo, hi], rss) = (fat.max_rss_ci95.unwrap(), fat.max_rss.unwrap());
     assert!((rss - 1.2).abs() < 0.01 && 1.0 < lo && lo <= rss && rss <= hi, "{fat:?}");
@@ -176,7 +176,7 @@ fn max_rss_and_cpu_have_paired_intervals_and_the_noise_rule() {
     // Weighted, they count, and the verdict names them with their intervals.
     let mut configs = vec![config("default", 10.0, 1000), heavier(config("lean", 10.0, 1000), 0.8, 0.7)];
     let rank_by = Rank { weights: weights(&[(Figure::MaxRss, 1.0), (Figure::Cpu, 0.5)]), ..Rank::default() };
-    let v = rank(&mut configs, "default", &rank_by, 1, ".");
+    let v = rank(&mut configs, "default", &rank_by, ".");
     let r = configs[1].ratios.clone().unwrap();
     let expected = r.max_rss.unwrap().ln() + 0.5 * r.cpu.unwrap().ln();
     assert!((configs[1].score.unwrap() - expected).abs() < 1e-12);
@@ -201,7 +201,7 @@ fn fewer_than_ten_rounds_are_noise_whatever_the_interval() {
         c.startup = Startup::from_samples(&c.samples);
     }
     let r = Rank { weights: weights(&[(Figure::MaxRss, 1.0), (Figure::Cpu, 1.0)]), ..Rank::default() };
-    rank(&mut configs, "default", &r, 1, ".");
+    rank(&mut configs, "default", &r, ".");
     let fat = configs[1].ratios.clone().unwrap();
     assert!(fat.startup_noise && fat.max_rss_noise && fat.cpu_noise, "{fat:?}");
     assert!(fat.max_rss_ci95.is_some_and(|[lo, _]| lo > 1.0), "the interval excludes 1.0, yet: {fat:?}");
@@ -218,7 +218,7 @@ fn cpu_counted_in_whole_ticks_is_no_figure() {
     };
     let mut configs = vec![tick(config("default", 10.0, 1000)), tick(config("other", 10.0, 1000))];
     let r = Rank { weights: weights(&[(Figure::Cpu, 1.0)]), ..Rank::default() };
-    rank(&mut configs, "default", &r, 1, ".");
+    rank(&mut configs, "default", &r, ".");
     let other = configs[1].ratios.clone().unwrap();
     assert_eq!((other.cpu, other.cpu_ci95, other.cpu_noise), (None, None, false));
     assert_eq!(configs[1].score, Some(0.0));
@@ -228,10 +228,10 @@ fn cpu_counted_in_whole_ticks_is_no_figure() {
 fn a_weighted_build_time_is_one_measurement_and_says_so() {
     let mut configs = vec![config("default", 10.0, 1000), config("small", 10.0, 800)];
     configs[1].build.wall_ns = 1_500_000_000;
-    let v = rank(&mut configs, "default", &Rank::default(), 1, ".");
+    let v = rank(&mut configs, "default", &Rank::default(), ".");
     assert!(!v.reason.contains("build time"), "weight 0 by default: {}", v.reason);
     let r = Rank { weights: weights(&[(Figure::Build, 0.1)]), ..Rank::default() };
-    let v = rank(&mut configs, "default", &r, 1, ".");
+    let v = rank(&mut configs, "default", &r, ".");
     assert_eq!(v.recommended.as_deref(), Some("small"));
     assert!(v.reason.contains("; costs build time 1.500× (one measurement each, no interval)"), "{}", v.reason);
 }
@@ -243,7 +243,7 @@ fn the_verdict_says_which_go_builds_the_winner_and_how_to_run_it() {
     configs[1].go_version = Some("go1.27.3".into());
     configs[2].flags.runenv.insert("GOGC".into(), "off".into());
     configs[2].argv = ["go", "build", "-o", "/p/.gostart/runs/1/b/app", "./cmd/app"].map(String::from).into();
-    let v = rank(&mut configs, "default", &Rank::default(), 1, "./cmd/app");
+    let v = rank(&mut configs, "default", &Rank::default(), "./cmd/app");
     assert_eq!(v.recommended.as_deref(), Some("GOGC=off"));
     // Built as a plain build; started with the run environment, which the profile carries too.
     assert_eq!(v.command.as_deref(), Some("go build ./cmd/app"));
@@ -252,8 +252,53 @@ fn the_verdict_says_which_go_builds_the_winner_and_how_to_run_it() {
     assert_eq!(v.profile.as_deref(), Some("[profile.release]\nrunenv = { GOGC = \"off\" }\n"));
     // Without it, the next one needs another Go: its build line says so.
     configs.truncate(2);
-    let v = rank(&mut configs, "default", &Rank::default(), 1, "./cmd/app");
+    let v = rank(&mut configs, "default", &Rank::default(), "./cmd/app");
     assert_eq!(v.recommended.as_deref(), Some("next"));
     assert_eq!(v.command.as_deref(), Some("GOTOOLCHAIN=go1.27.3 go build ./cmd/app"));
     assert!(v.runenv.is_empty() && v.run_command.is_none());
+}
+
+#[test]
+fn among_configs_within_noise_of_the_best_the_fewest_changes_win() {
+    // Two configs as fast and as small as each other, the one with more changes a hair faster
+    // in this run: noise must not hand it the recommendation.
+    let mut configs = vec![config("default", 10.0, 1000), config("few", 9.0, 700), config("more", 9.0, 700)];
+    configs[1].flags.ldflags = "-s -w".into();
+    configs[2].flags.ldflags = "-s -w".into();
+    configs[2].flags.buildmode = "pie".into();
+    for s in &mut configs[2].samples {
+        // Up to 3% either way per round, 0.1% faster overall: a difference no paired test can
+        // tell from noise.
+        let noise = (s.round as f64 * 2.399_963).sin() * 0.03;
+        s.wall_ns = (s.wall_ns as f64 * 0.999 * noise.exp()) as u64;
+    }
+    configs[2].startup = Startup::from_samples(&configs[2].samples);
+    let v = rank(&mut configs, "default", &Rank::default(), ".");
+    let score = |n: &str| configs.iter().find(|c| c.name == n).and_then(|c| c.score).unwrap();
+    assert!(score("more") <= score("few"), "the test needs `more` to score best: {} {}", score("more"), score("few"));
+    assert_eq!(v.recommended.as_deref(), Some("few"), "{}", v.reason);
+    assert_eq!(v.contenders.len(), 2, "{:?}", v.contenders);
+    assert!(
+        v.reason.contains("Chosen among 2 configurations not worse than the best score beyond noise"),
+        "{}",
+        v.reason
+    );
+
+    // A config worse beyond noise is no contender: the better one is recommended whatever its changes.
+    let mut configs = vec![config("default", 10.0, 1000), config("few", 9.5, 700), config("more", 9.0, 700)];
+    configs[1].flags.ldflags = "-s -w".into();
+    configs[2].flags.ldflags = "-s -w".into();
+    configs[2].flags.buildmode = "pie".into();
+    let v = rank(&mut configs, "default", &Rank::default(), ".");
+    assert_eq!(v.recommended.as_deref(), Some("more"), "{}", v.reason);
+    assert_eq!(v.contenders, ["more"]);
+}
+
+#[test]
+fn changes_count_each_setting_that_differs_from_a_plain_build() {
+    assert_eq!(Flags::default().changes(), 0);
+    let mut f = Flags { ldflags: "-s -w".into(), trimpath: true, ..Flags::default() };
+    f.env.insert("CGO_ENABLED".into(), "0".into());
+    f.runenv.insert("GOGC".into(), "off".into());
+    assert_eq!(f.changes(), 4);
 }

@@ -4,15 +4,21 @@
 
 use std::collections::BTreeSet;
 
-use super::{Figure, Kind, Ratio};
+use super::{Figure, Kind, Ratio, rounds};
 use crate::config::Weights;
 use crate::export::format_bytes;
+use crate::measure::schedule::DropReason;
 use crate::profile;
 use crate::results::{ConfigResult, Ratios, Verdict};
 
-/// Picks the best-scoring configuration that built, ran and passed every guard. `weights` are
-/// the ones the score used (a suspended figure at 0); the verdict does not speak of a
-/// suspended figure, but says it was left out.
+/// Picks a configuration that built, ran and passed every guard: among those not worse than
+/// the best-scoring one beyond noise (its "contenders": not dropped by a race as worse, and not
+/// worse by the paired test of per-round scores, [`rounds::worse`] at 5%), the one with the
+/// fewest changes from a plain build, then the best exact figures, then the best score, then
+/// the name. So noise that lets one contender's interval exclude 1.0 in one run and another's
+/// in the next does not flip the recommendation. `weights` are the ones the score used (a
+/// suspended figure at 0); the verdict does not speak of a suspended figure, but says it was
+/// left out.
 pub fn decide(
     configs: &[ConfigResult],
     baseline: &str,
@@ -33,7 +39,7 @@ pub fn decide(
         let labels: Vec<&str> = suspended.iter().map(|f| f.label()).collect();
         guarded_note.push_str(&format!(" (not scored, a self-check failed: {})", labels.join(", ")));
     }
-    let Some(best) = candidates.first().copied() else {
+    let Some(leader) = candidates.first().copied() else {
         return Verdict {
             reason: format!("no configuration built, ran and passed the guards{guarded_note}"),
             ..Verdict::default()
@@ -42,25 +48,47 @@ pub fn decide(
     let Some(base) = configs.iter().find(|c| c.name == baseline) else {
         return Verdict { reason: format!("the baseline `{baseline}` is not in this run"), ..Verdict::default() };
     };
+    let contenders = contenders(&candidates, leader, base, weights);
+    let best = choose(&contenders, base, weights);
     let (Some(r), Some(score)) = (&best.ratios, best.score) else {
         return Verdict { reason: "no configuration could be ranked".into(), ..Verdict::default() };
     };
+    let names = |cs: &[&ConfigResult]| cs.iter().map(|c| format!("`{}`", c.name)).collect::<Vec<_>>().join(", ");
     if best.name == baseline || score >= 0.0 {
+        let why = if leader.name != baseline && leader.score.is_some_and(|s| s < 0.0) {
+            format!(
+                "the best score, `{}`'s, is not better than the baseline `{baseline}` beyond noise (paired test of \
+                 per-round scores){guarded_note}: keep it",
+                leader.name
+            )
+        } else {
+            format!(
+                "nothing beats the baseline `{baseline}` beyond noise on the weighted figures{guarded_note}: keep it"
+            )
+        };
         return Verdict {
             recommended: Some(baseline.to_owned()),
-            reason: format!(
-                "nothing beats the baseline `{baseline}` beyond noise on the weighted figures{guarded_note}: keep it"
-            ),
+            reason: why,
+            contenders: contenders.iter().map(|c| c.name.clone()).collect(),
             command: Some(profile::go_build_line(&base.flags, package)),
             runenv: base.flags.runenv.clone(),
             run_command: profile::run_line(&base.flags.runenv, &profile::program(&base.argv, package)),
             ..Verdict::default()
         };
     }
-    let runner_up = candidates.iter().skip(1).find(|c| c.score.is_some_and(|s| s < 0.0) && c.name != baseline);
+    let runner_up =
+        candidates.iter().find(|c| c.name != best.name && c.score.is_some_and(|s| s < 0.0) && c.name != baseline);
     let mut reason =
         format!("`{}` against `{baseline}`: {}", best.name, gains_and_costs(r, best, base, weights, suspended));
     reason.push_str(&format!(". {}", how_sure(r, weights, suspended)));
+    if contenders.len() > 1 {
+        reason.push_str(&format!(
+            ". Chosen among {} configurations not worse than the best score beyond noise ({}): the fewest changes \
+             from a plain build, then the exact figures",
+            contenders.len(),
+            names(&contenders)
+        ));
+    }
     if let Some(ru) = runner_up {
         reason.push_str(&format!(". Runner-up: `{}` (score {:+.3})", ru.name, ru.score.unwrap_or(0.0)));
     }
@@ -68,12 +96,47 @@ pub fn decide(
     Verdict {
         recommended: Some(best.name.clone()),
         reason,
+        contenders: contenders.iter().map(|c| c.name.clone()).collect(),
         runner_up: runner_up.map(|c| c.name.clone()),
         command: Some(profile::go_build_line(&best.flags, package)),
         profile: Some(profile::snippet("release", &best.flags)),
         runenv: best.flags.runenv.clone(),
         run_command: profile::run_line(&best.flags.runenv, &profile::program(&best.argv, package)),
     }
+}
+
+/// The candidates not worse than `leader` beyond noise, `leader` first: not dropped by a race
+/// as worse, and not worse by the paired test of per-round scores at 5%.
+fn contenders<'a>(
+    candidates: &[&'a ConfigResult],
+    leader: &'a ConfigResult,
+    base: &ConfigResult,
+    w: &Weights,
+) -> Vec<&'a ConfigResult> {
+    let lost_race = |c: &ConfigResult| c.dropped.as_ref().is_some_and(|d| matches!(d.reason, DropReason::Worse { .. }));
+    let mut out = vec![leader];
+    out.extend(
+        candidates
+            .iter()
+            .copied()
+            .filter(|c| c.name != leader.name && !lost_race(c))
+            .filter(|c| !rounds::worse(c, leader, base, w, 0.05)),
+    );
+    out
+}
+
+/// The contender with the fewest changes from a plain build, then the lowest constant part of
+/// the score (size, escapes), then the lowest score, then the first name.
+fn choose<'a>(contenders: &[&'a ConfigResult], base: &ConfigResult, w: &Weights) -> &'a ConfigResult {
+    let key = |c: &ConfigResult| (c.flags.changes(), rounds::exact_score(c, base, w), c.score.unwrap_or(f64::INFINITY));
+    contenders
+        .iter()
+        .copied()
+        .min_by(|a, b| {
+            let (ka, kb) = (key(a), key(b));
+            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then(ka.2.total_cmp(&kb.2)).then(a.name.cmp(&b.name))
+        })
+        .unwrap_or(contenders[0])
 }
 
 /// Each figure the verdict speaks of — the ones weighted by default (startup, size, escapes)
@@ -156,11 +219,11 @@ fn how_sure(r: &Ratios, w: &Weights, suspended: &BTreeSet<Figure>) -> String {
             format!("Sure of {}; {startup}", basis.join(", "))
         }
     } else if r.startup_p < 0.05 {
-        format!("Sure: the startup interval excludes 1.0 and the Mann-Whitney test agrees ({p})")
+        format!("Sure: the startup interval excludes 1.0 and the paired Wilcoxon signed-rank test agrees ({p})")
     } else {
         format!(
-            "Fairly sure: the paired startup interval excludes 1.0, but the unpaired Mann-Whitney test \
-             does not ({p}); more rounds (--runs 300) would settle it"
+            "Fairly sure: the startup interval excludes 1.0, but the paired Wilcoxon signed-rank test only \
+             just misses 5% ({p}); more rounds (--max-runs) would settle it"
         )
     }
 }

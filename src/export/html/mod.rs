@@ -23,7 +23,6 @@ use scatter::{points, scatter};
 
 pub fn serialize(run: &Run) -> Result<String> {
     let rows = rows(run);
-    let runs = run.configs.iter().filter_map(|c| c.startup.as_ref()).map(|s| s.runs).max().unwrap_or(0);
     let go_versions = super::rows::go_versions(run);
     let title = format!("gostart: {} · {go_versions}", run.target.import_path);
     let mut h = String::new();
@@ -39,9 +38,10 @@ pub fn serialize(run: &Run) -> Result<String> {
         .map_or(String::new(), |f| format!(" · runner floor {}", esc(&format_ns(f.startup.median_ns as f64))));
     writeln!(
         w,
-        "<p class=\"meta\">package <code>{}</code> · {} configs · {runs} runs each · baseline <code>{}</code>{floor} · run <code>{}</code>, started {}</p>",
+        "<p class=\"meta\">package <code>{}</code> · {} configs · {} · baseline <code>{}</code>{floor} · run <code>{}</code>, started {}</p>",
         esc(&run.target.package),
         run.configs.len(),
+        super::schedule::runs_each(run),
         esc(&run.baseline),
         esc(&run.run_id),
         esc(&run.started),
@@ -69,6 +69,7 @@ pub fn serialize(run: &Run) -> Result<String> {
 
     w.push_str("<h2>Ranking</h2>\n");
     table(w, run, &rows)?;
+    schedule(w, run)?;
     if let Some(summary) = super::checks::summary(run) {
         writeln!(w, "<p class=\"checks\">{}</p>", esc(&summary))?;
     }
@@ -153,7 +154,8 @@ pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.
 .verdict.none{background:#f6f7f8;border-left-color:#6e7681}
 .partial{background:#fff8e5;border-left:4px solid #d4a72c;padding:.7em 1em;margin:1.2em 0}
 .warning{background:#ffebe9;border-left:4px solid #cf222e;padding:.7em 1em;margin:1.2em 0}
-.checks{font-size:.9em}
+.checks,.schedule{font-size:.9em}
+ul.schedule{margin:.2em 0 1em;padding-left:1.4em}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.93em}
 th,td{padding:.35em .75em;border-bottom:1px solid #e6e8eb;text-align:left;white-space:nowrap}
@@ -208,6 +210,22 @@ fn delta_cell(text: &str, tone: Tone) -> String {
         Tone::Neutral => "num",
     };
     format!("<td class=\"{class}\">{}</td>", esc(text))
+}
+
+/// What the schedule did (a run saved before gostart recorded it shows nothing): the summary,
+/// then the rules, rounds, drops and cost as a list.
+fn schedule(w: &mut String, run: &Run) -> std::fmt::Result {
+    let Some(schedule) = super::schedule::section(run) else { return Ok(()) };
+    writeln!(w, "<p class=\"schedule\">{}</p>", with_code(&schedule.summary))?;
+    let details = schedule.details();
+    if !details.is_empty() {
+        w.push_str("<ul class=\"schedule\">\n");
+        for line in details {
+            writeln!(w, "<li>{}</li>", with_code(line))?;
+        }
+        w.push_str("</ul>\n");
+    }
+    Ok(())
 }
 
 /// How to reproduce the verdict: the `go build` line, the line that runs the build with its run
