@@ -9,7 +9,9 @@ the results; no --runs, --schedule or --seed: what a user reruns) N times (defau
 
 and counts how often each recommendation wins. Goal (issue 10): at least 9 of 10 reruns give
 the same recommendation on each. Also prints each run's wall time, how its schedule ended and
-its probe runs, and the verdict's reason for the runs that disagree with the most frequent one.
+its probe runs, how many configs the verdict chose among (results.json `verdict.contenders`:
+those not worse than the best beyond noise), and the verdict's reason for the runs that
+disagree with the most frequent one.
 
 Usage: benches/verdict_stability.py [--runs N] [--only example|age]
        (needs go, cargo and the module proxy; about 15 minutes at the defaults on a 2-core VM)
@@ -58,7 +60,7 @@ def end_of(run):
 
 def stability(label, project, runs):
     print(f"{label}: {runs} runs of the default `gostart tune`")
-    print(f"   {'run':>3} {'wall':>7} {'probe runs':>10} {'end':<22} recommended")
+    print(f"   {'run':>3} {'wall':>7} {'probe runs':>10} {'end':<22} {'contenders':>10}  recommended")
     recs, walls, reasons = [], [], {}
     for i in range(1, runs + 1):
         run, wall = tune_timed(project, None)
@@ -66,7 +68,8 @@ def stability(label, project, runs):
         recs.append(rec)
         walls.append(wall)
         reasons.setdefault(rec, run["verdict"]["reason"])
-        print(f"   {i:>3} {wall:>6.1f}s {probe_runs(run):>10} {end_of(run):<22} {rec}", flush=True)
+        contenders = len(run["verdict"].get("contenders") or [])
+        print(f"   {i:>3} {wall:>6.1f}s {probe_runs(run):>10} {end_of(run):<22} {contenders:>10}  {rec}", flush=True)
         shutil.rmtree(os.path.join(project, ".gostart", "runs", run["run_id"]), ignore_errors=True)
     counts = Counter(recs).most_common()
     print(f"   counts: " + "; ".join(f"{n} of {runs}: {rec}" for rec, n in counts))
