@@ -200,17 +200,23 @@ expect_exit = 0
 # A key set here overrides the user-wide config (`gostart metadata` shows where each value
 # came from); the commented ones show gostart's defaults.
 [measure]
-# Timed rounds; each runs every configuration once, in a shuffled order.
-runs = {runs}
+# How rounds are scheduled (each round runs configurations once, in a shuffled order):
+#   \"race\"      (the default) every configuration runs 10 rounds; then configurations worse
+#               than the leader with confidence are dropped, until the leader is separated
+#               from the rest, the rest are within ±1% of its startup, or max_runs rounds;
+#   \"fixed\"     exactly `runs` rounds of every configuration (`runs` alone means it);
+#   \"precision\" at least `runs` rounds, then until every median is known within `precision`.
+# schedule = \"precision\"
+# runs = {runs}
 # Untimed runs of each configuration before the first round.
 warmup = {warmup}
 # A probe run that takes longer is killed and its configuration marked failed.
 timeout = \"{timeout}\"
 # Seed of the shuffled run order, so a run can be repeated exactly.
 # seed = {seed}
-# Keep adding rounds until every median is known within this fraction (0.01 = ±1%), up to
-# max_runs rounds. Unset by default: exactly `runs` rounds.
+# The precision schedule's goal: every median known within this fraction (0.01 = ±1%).
 # precision = 0.02
+# The most rounds a race or the precision schedule may run.
 # max_runs = {max_runs}
 # Cold start: evict each binary from the page cache before every run.
 # cold = false
@@ -288,7 +294,7 @@ mod tests {
         let text = render("./cmd/a", "example.com/m/cmd/a");
         let doc: toml::Table = toml::from_str(&text).unwrap();
         assert_eq!(doc["target"]["package"].as_str(), Some("./cmd/a"));
-        assert_eq!(doc["measure"]["runs"].as_integer(), Some(30));
+        assert!(doc["measure"].get("runs").is_none(), "unset: the race decides how many rounds");
         assert_eq!(doc["measure"]["timeout"].as_str(), Some("10s"));
         assert!(doc["matrix"]["ldflags"].is_array() && doc["matrix"]["env"]["GOAMD64"].is_array());
         assert!(!doc.contains_key("rank") && !doc.contains_key("profile"));

@@ -323,3 +323,49 @@ fn flag_values_go_would_refuse_are_refused_where_written() {
     let names: Vec<&str> = e.configs.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["default", r#"ldflags="-X 'main.v=a b'""#, r#"ldflags="-s -w""#]);
 }
+
+/// The schedule `src` (a [measure] table) and the command line `cli` resolve to, or the error.
+fn schedule_of(src: &str, cli: impl FnOnce(&mut Overrides)) -> Result<crate::measure::schedule::ScheduleKind, String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("gostart.toml"), src).unwrap();
+    let mut o = Overrides { dir: dir.path().to_owned(), max_configs: 256, ..Overrides::default() };
+    cli(&mut o);
+    match load_with_user(&o, None, UserConfig::default()) {
+        Ok(c) => Ok(c.measure.schedule),
+        Err(e) => Err(format!("{e:#}").split_once("gostart.toml").map_or(format!("{e:#}"), |(_, r)| r.to_owned())),
+    }
+}
+
+#[test]
+fn the_schedule_is_the_race_unless_the_last_layer_to_speak_of_rounds_says_otherwise() {
+    use crate::measure::schedule::ScheduleKind::{Fixed, Precision, Race};
+    assert_eq!(schedule_of("", |_| {}), Ok(Race));
+    // `runs` alone means fixed rounds, in the file or on the command line.
+    assert_eq!(schedule_of("[measure]\nruns = 50\n", |_| {}), Ok(Fixed));
+    assert_eq!(schedule_of("", |o| o.runs = Some(50)), Ok(Fixed));
+    // A precision goal, with `runs` as its least.
+    assert_eq!(schedule_of("[measure]\nruns = 20\nprecision = 0.01\n", |_| {}), Ok(Precision));
+    // The command line decides over the file.
+    assert_eq!(schedule_of("[measure]\nschedule = \"race\"\n", |o| o.runs = Some(30)), Ok(Fixed));
+    assert_eq!(schedule_of("[measure]\nruns = 30\n", |o| o.schedule = Some(Race)), Ok(Race));
+    // A precision schedule may take its goal from another layer.
+    assert_eq!(schedule_of("[measure]\nschedule = \"precision\"\n", |o| o.precision = Some(0.02)), Ok(Precision));
+    assert_eq!(schedule_of("[measure]\nprecision = 0.02\n", |o| o.schedule = Some(Precision)), Ok(Precision));
+}
+
+#[test]
+fn a_layer_that_contradicts_itself_on_the_schedule_is_refused_at_the_key() {
+    use crate::measure::schedule::ScheduleKind::Race;
+    let e = schedule_of("[measure]\nschedule = \"race\"\nruns = 30\n", |_| {}).unwrap_err();
+    assert!(e.starts_with(":3:8: `runs` sets the rounds of the fixed schedule"), "{e}");
+    let e = schedule_of("[measure]\nschedule = \"fixed\"\nprecision = 0.01\n", |_| {}).unwrap_err();
+    assert!(e.starts_with(":3:13: `precision` is the goal of the precision schedule"), "{e}");
+    let e = schedule_of("[measure]\nschedule = \"precision\"\n", |_| {}).unwrap_err();
+    assert!(e.starts_with(":2:12: schedule = \"precision\" needs a goal"), "{e}");
+    let e = schedule_of("", |o| {
+        o.schedule = Some(Race);
+        o.runs = Some(30);
+    })
+    .unwrap_err();
+    assert!(e.starts_with("--runs sets the rounds of the fixed schedule"), "{e}");
+}

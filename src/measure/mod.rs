@@ -136,6 +136,10 @@ pub struct Startup {
     pub min_ns: u64,
     pub max_ns: u64,
     pub ci95_ns: [u64; 2],
+    /// The true coverage of `ci95_ns` (at least 0.95 from 6 runs on; less below, where the
+    /// interval is [min, max]). 0 in runs saved before gostart recorded it.
+    #[serde(default)]
+    pub ci_coverage: f64,
     /// Runs far from the median (modified z-score above 3.5).
     #[serde(default)]
     pub outliers: usize,
@@ -167,6 +171,7 @@ impl Startup {
             min_ns: wall.min as u64,
             max_ns: wall.max as u64,
             ci95_ns: [wall.ci95[0] as u64, wall.ci95[1] as u64],
+            ci_coverage: wall.ci_coverage,
             outliers: wall.outliers,
             user_ns: med(|s| s.user_ns),
             sys_ns: med(|s| s.sys_ns),

@@ -197,7 +197,9 @@ fn init_writes_a_commented_gostart_toml_that_gostart_accepts() {
     let text = read(&p, "gostart.toml");
     assert!(text.starts_with("# gostart.toml — written by `gostart init` for fixture.test/hello."), "{text}");
     assert!(text.contains("\n[target]\n") && text.contains("\npackage = \".\"\n"), "{text}");
-    assert!(text.contains("\n[measure]\n") && text.contains("\nruns = 30\n") && text.contains("\ntimeout = \"10s\"\n"));
+    assert!(
+        text.contains("\n[measure]\n") && text.contains("\n# runs = 30\n") && text.contains("\ntimeout = \"10s\"\n")
+    );
     // The startup preset, comments and all.
     let preset = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/matrix/startup.toml")).unwrap();
     assert!(text.contains(preset.trim_end()), "{text}");
