@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::Outcome;
 
 pub mod fixed;
+pub mod precision;
 
 /// The schedule a run uses: `[measure] schedule` and `--schedule`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
