@@ -1,4 +1,19 @@
-//! Summary statistics of timing samples. Pure functions over plain numbers.
+//! Statistics of timing samples: summaries, intervals and the rank tests racing and the
+//! verdict rely on. Pure functions over plain numbers; docs/statistics.md says which is used
+//! where, and benches/stats_reference.py computes the scipy values the tests compare with.
+
+mod holm;
+mod location;
+mod mann_whitney;
+mod median_ci;
+mod normal;
+mod wilcoxon;
+
+pub use holm::holm;
+pub use location::{Location, hodges_lehmann, paired_log_ratio};
+pub use mann_whitney::{MANN_WHITNEY_EXACT_MAX, MANN_WHITNEY_TIES_EXACT_MAX, mann_whitney_p};
+pub use median_ci::{median_ci_coverage, median_ci_ranks};
+pub use wilcoxon::{Tail, WILCOXON_EXACT_MAX, wilcoxon_signed_rank};
 
 use serde::{Deserialize, Serialize};
 
@@ -13,9 +28,17 @@ pub struct Summary {
     pub mad: f64,
     pub min: f64,
     pub max: f64,
-    /// 95% confidence interval of the median (order statistics; distribution-free).
+    /// Confidence interval of the median: the order statistics at the exact Binomial(n, ½)
+    /// ranks of [`median_ci_ranks`], distribution-free; at least 95% from n = 6 on, and
+    /// [min, max] below (see `ci_coverage`).
     pub ci95: [f64; 2],
-    /// Samples whose modified z-score |0.6745 (x − median) / MAD| exceeds 3.5 (as hyperfine).
+    /// The true coverage of `ci95` ([`median_ci_coverage`]; 0.9375 at n = 5). Absent from
+    /// results saved before it existed: 0 there.
+    #[serde(default)]
+    pub ci_coverage: f64,
+    /// Samples whose modified z-score 0.6745·|x − median| / MAD exceeds 3.5: Iglewicz and
+    /// Hoaglin's rule (0.6745 makes the MAD estimate a normal σ), so more than ~5.2 MADs out.
+    /// None when the MAD is 0. hyperfine's warning uses a wider cut, 10 such σ (14.826 MADs).
     pub outliers: usize,
 }
 
@@ -52,19 +75,18 @@ pub fn summarize(xs: &[f64]) -> Summary {
     let mad = median(&v.iter().map(|x| (x - med).abs()).collect::<Vec<_>>());
     let (lo, hi) = median_ci_ranks(n);
     let outliers = if mad > 0.0 { v.iter().filter(|x| (0.6745 * (*x - med) / mad).abs() > 3.5).count() } else { 0 };
-    Summary { n, median: med, mean, stddev: var.sqrt(), mad, min: v[0], max: v[n - 1], ci95: [v[lo], v[hi]], outliers }
-}
-
-/// 0-based ranks bounding a ≥95% confidence interval for the median of `n` samples: the
-/// normal approximation to Binomial(n, ½), clamped to the sample.
-pub fn median_ci_ranks(n: usize) -> (usize, usize) {
-    if n == 0 {
-        return (0, 0);
+    Summary {
+        n,
+        median: med,
+        mean,
+        stddev: var.sqrt(),
+        mad,
+        min: v[0],
+        max: v[n - 1],
+        ci95: [v[lo], v[hi]],
+        ci_coverage: median_ci_coverage(n),
+        outliers,
     }
-    let half = 1.96 * (n as f64).sqrt() / 2.0;
-    let lo = ((n as f64 / 2.0) - half).floor().max(1.0) as usize - 1;
-    let hi = ((n as f64 / 2.0) + half).ceil().min(n as f64) as usize - 1;
-    (lo, hi.max(lo))
 }
 
 /// Whether measurements resolve below `quantum`: some value is not a whole multiple of it.
@@ -126,56 +148,6 @@ pub fn ratio_ci_unpaired(a: &[f64], b: &[f64], resamples: usize, seed: u64) -> (
     (ratio, [at(0.025), at(0.975)])
 }
 
-/// Two-sided p-value of the Mann-Whitney U test (as benchstat uses): are `a` and `b` drawn from
-/// the same distribution? Normal approximation with tie correction; fine from ~8 samples each.
-pub fn mann_whitney_p(a: &[f64], b: &[f64]) -> f64 {
-    let (n1, n2) = (a.len() as f64, b.len() as f64);
-    if a.is_empty() || b.is_empty() {
-        return 1.0;
-    }
-    let mut all: Vec<(f64, bool)> = a.iter().map(|&x| (x, true)).chain(b.iter().map(|&x| (x, false))).collect();
-    all.sort_by(|x, y| x.0.total_cmp(&y.0));
-    // Average ranks over ties; accumulate the tie correction Σ(t³ − t).
-    let (mut rank_sum_a, mut ties, mut i) = (0.0, 0.0, 0);
-    while i < all.len() {
-        let mut j = i;
-        while j + 1 < all.len() && all[j + 1].0 == all[i].0 {
-            j += 1;
-        }
-        let avg_rank = (i + j) as f64 / 2.0 + 1.0;
-        let t = (j - i + 1) as f64;
-        ties += t * t * t - t;
-        rank_sum_a += all[i..=j].iter().filter(|x| x.1).count() as f64 * avg_rank;
-        i = j + 1;
-    }
-    let u = rank_sum_a - n1 * (n1 + 1.0) / 2.0;
-    let n = n1 + n2;
-    let sigma = (n1 * n2 / 12.0 * ((n + 1.0) - ties / (n * (n - 1.0)))).sqrt();
-    if sigma == 0.0 {
-        return 1.0;
-    }
-    // Continuity correction towards the mean.
-    let z = ((u - n1 * n2 / 2.0).abs() - 0.5).max(0.0) / sigma;
-    (2.0 * normal_sf(z)).min(1.0)
-}
-
-/// Upper tail of the standard normal distribution, P(Z > z), via erfc (Abramowitz–Stegun 7.1.26
-/// is too coarse for small p; this uses the Numerical Recipes erfc approximation, |ε| < 1.2e-7).
-fn normal_sf(z: f64) -> f64 {
-    let x = z / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.5 * x.abs());
-    let poly = -x * x - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-    let erfc = t * poly.exp();
-    let erfc = if x >= 0.0 { erfc } else { 2.0 - erfc };
-    erfc / 2.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,12 +170,22 @@ mod tests {
     }
 
     #[test]
-    fn median_interval_ranks() {
-        // n = 30: 15 ± 5.37 → the 9th and 21st smallest values (0-based 8 and 20).
-        assert_eq!(median_ci_ranks(30), (8, 20));
-        assert_eq!(median_ci_ranks(1), (0, 0));
+    fn summary_interval_is_at_the_exact_binomial_ranks() {
+        // n = 30: the 10th and 21st smallest values (0-based 9 and 20), coverage 0.9572
+        // (benches/stats_reference.py; the ranks' own tests are in median_ci.rs).
         let s = summarize(&(1..=30).map(f64::from).collect::<Vec<_>>());
-        assert_eq!(s.ci95, [9.0, 21.0]);
+        assert_eq!(s.ci95, [10.0, 21.0]);
+        assert!((s.ci_coverage - 0.9572260547429323).abs() < 1e-9);
+        // Five values: [min, max], and it says it covers 93.75% only.
+        let s = summarize(&[3.0, 1.0, 4.0, 1.5, 9.0]);
+        assert_eq!((s.ci95, s.ci_coverage), ([1.0, 9.0], 0.9375));
+    }
+
+    #[test]
+    fn summary_saved_before_the_coverage_existed_still_loads() {
+        let old = r#"{"n":3,"median":2.0,"mean":2.0,"stddev":1.0,"mad":1.0,"min":1.0,"max":3.0,"ci95":[1.0,3.0],"outliers":0}"#;
+        let s: Summary = serde_json::from_str(old).unwrap();
+        assert_eq!((s.n, s.ci95, s.ci_coverage), (3, [1.0, 3.0], 0.0));
     }
 
     #[test]
@@ -266,30 +248,34 @@ mod tests {
     }
 
     #[test]
-    fn outliers_are_counted_as_hyperfine_does() {
+    fn outliers_are_counted_by_the_modified_z_score() {
         let mut xs: Vec<f64> = (0..20).map(|i| 100.0 + (i % 5) as f64).collect();
         xs.push(1000.0);
         assert_eq!(summarize(&xs).outliers, 1);
         assert_eq!(summarize(&[5.0; 10]).outliers, 0);
+        // Median 10, MAD 1: 15.3 is 0.6745 × 5.3 = 3.57 out (counted; hyperfine's cut of
+        // 14.826 MADs would not flag it), 15.1 is 3.44 out (not counted).
+        let xs = [8.0, 9.0, 9.0, 10.0, 10.0, 10.0, 11.0, 11.0, 12.0];
+        assert_eq!(summarize(&[&xs[..], &[15.3]].concat()).outliers, 1);
+        assert_eq!(summarize(&[&xs[..], &[15.1]].concat()).outliers, 0);
+    }
+}
+
+/// The data sets benches/stats_reference.py builds with the same formulas, and a comparison.
+#[cfg(test)]
+pub(crate) mod testdata {
+    /// n values whose |x| are all distinct: (k − 49.7) / 8 + shift never mirrors another.
+    pub fn no_ties(n: usize, shift: f64) -> Vec<f64> {
+        (0..n).map(|i| ((i * 37 % 101) as f64 - 49.7) / 8.0 + shift).collect()
     }
 
-    #[test]
-    fn mann_whitney_matches_known_values() {
-        // Identical samples: no evidence of a difference.
-        let a: Vec<f64> = (0..30).map(f64::from).collect();
-        assert!(mann_whitney_p(&a, &a) > 0.95);
-        // Disjoint samples of 10 and 10: U = 0, z = (50 - 0.5) / 13.2288 = 3.7418, p = 1.83e-4
-        // (scipy.stats.mannwhitneyu(..., method="asymptotic") gives 1.8267e-4).
-        let lo: Vec<f64> = (0..10).map(f64::from).collect();
-        let hi: Vec<f64> = (10..20).map(f64::from).collect();
-        let p = mann_whitney_p(&lo, &hi);
-        assert!((p - 1.8267e-4).abs() < 2e-6, "{p}");
-        assert_eq!(mann_whitney_p(&[], &hi), 1.0);
+    /// n small integers with many ties and zeros in |x|.
+    pub fn tied(n: usize, shift: f64) -> Vec<f64> {
+        (0..n).map(|i| (i * 13 % 11) as f64 - 4.0 + shift).collect()
     }
 
-    #[test]
-    fn normal_tail() {
-        assert!((normal_sf(0.0) - 0.5).abs() < 1e-7);
-        assert!((normal_sf(1.959_964) - 0.025).abs() < 1e-6);
+    /// `got` within a relative `tol` of `want`.
+    pub fn close(got: f64, want: f64, tol: f64) {
+        assert!((got - want).abs() <= tol * want.abs().max(f64::MIN_POSITIVE), "got {got:e}, want {want:e}");
     }
 }
