@@ -17,6 +17,7 @@ use super::Outcome;
 
 pub mod fixed;
 pub mod precision;
+pub mod race;
 
 /// The schedule a run uses: `[measure] schedule` and `--schedule`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
