@@ -406,3 +406,33 @@ fn the_record_names_the_looks_alpha_and_margin() {
     assert_eq!((r.alpha, r.margin), (Some(ALPHA), Some(MARGIN)));
     assert_eq!(r.looks, looks(10, 300));
 }
+
+#[test]
+fn a_guarded_baseline_runs_on_but_never_leads() {
+    let sim = Sim::new(13, 0.02, &[(BASE, 0.9, 0.01), ("other", 1.0, 0.01)]);
+    let mut s = setup(300);
+    s.guarded = BTreeMap::from([(BASE.to_owned(), "GOAMD64=v3 is above the target's v1".to_owned())]);
+    let mut race = Race::new(s);
+    let trace = drive(&mut race, &sim, &mut sim.outcomes(), 0);
+    assert!(race.dropped().is_empty(), "{:?}", race.dropped());
+    assert!(trace.sets().iter().all(|s| s.contains(BASE)));
+    assert!(trace.leaders.iter().flatten().all(|l| l == "other"));
+    // 10% faster than the leader: beaten it is not, and no equivalence either.
+    assert!(!race.baseline_beaten());
+    assert!(matches!(&trace.end, End::Unresolved { closest, .. } if closest == BASE), "{:?}", trace.end);
+}
+
+#[test]
+fn a_race_resumed_past_a_lower_max_rounds_stops_at_once() {
+    let sim = Sim::new(14, 0.02, &[(BASE, 1.0, 0.05), ("twin", 1.0, 0.05)]);
+    let mut outcomes = sim.outcomes();
+    for round in 0..40 {
+        for (id, o) in outcomes.iter_mut() {
+            o.samples.push(sim.run(id, round).expect("no failure scripted"));
+        }
+    }
+    let mut race = Race::new(setup(30));
+    let d = race.decide(40, &outcomes);
+    assert!(matches!(d.next, Next::Stop(End::Unresolved { .. })), "{:?}", d.next);
+    assert_eq!(race.looks(), [10, 15, 23, 30]);
+}
