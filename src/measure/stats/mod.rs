@@ -7,6 +7,8 @@ mod location;
 mod mann_whitney;
 mod median_ci;
 mod normal;
+#[cfg(test)]
+mod props;
 mod wilcoxon;
 
 pub use holm::holm;
