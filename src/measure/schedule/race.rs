@@ -6,8 +6,9 @@
 //!   its constant part (`exact_score`); the baseline's is 0 in every round. The leader is the
 //!   survivor (not dropped, not failed, not guarded) with the lowest Hodges–Lehmann estimate.
 //! - The race tests only at its looks (`looks`): each look at level `alpha / looks`
-//!   (Bonferroni over the looks), Holm across the configs tested at it, so that the chance of any
-//!   wrong drop in the whole race stays within `alpha`.
+//!   (Bonferroni over the looks), Holm across the configs tested at it counted as every ordered
+//!   pair the leader could have been chosen from (`holm_against_leader`), so that the chance of
+//!   any wrong drop in the whole race stays within `alpha`.
 //! - The baseline and the leader are never dropped and run in every round, so every ratio stays
 //!   paired by round. A baseline worse than the leader is "beaten": it counts as separated.
 //! - Decisions depend only on the samples: a look uses the samples of the rounds before it, so a
