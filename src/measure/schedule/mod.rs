@@ -16,8 +16,12 @@ use serde::{Deserialize, Serialize};
 use super::Outcome;
 
 mod fixed;
+mod precision;
+pub mod race;
 
 pub use fixed::Fixed;
+pub use precision::Precision;
+pub use race::{Race, RaceSetup};
 
 /// The schedule a run uses: `[measure] schedule` and `--schedule`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
