@@ -16,7 +16,7 @@
     turns, 200 runs each) called as it is.
 
 Usage: benches/overhead.py [--runs 30,100] [--turns N] [--jobs J] [--agreement-turns N]
-       (needs go, cargo, hyperfine; about 5 minutes at the defaults on a 2-core VM)
+       (needs go, cargo, hyperfine; about 4 minutes at the defaults on a 2-core VM)
 Prints a report to stdout; nothing here is a pass/fail test (machines are shared and noisy).
 """
 
@@ -95,13 +95,14 @@ def by_hand(project, run, runs, jobs):
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         each = dict(pool.map(build, builds.items()))
     built = time.perf_counter()
-    medians = {}
+    medians, all_times = {}, []
     args = run["target"].get("args") or []
     for c in run["configs"]:
         binary = os.path.join(out, c["build_id"], os.path.basename(binary_of(c)))
         env = {k: v for k, v in (c["flags"].get("runenv") or {}).items() if v != ""}
         times = hyperfine_times(binary, env, runs=runs, warmup=WARMUP, args=args)
         medians[c["id"]] = statistics.median(times)
+        all_times.extend(times)
     wall = time.perf_counter() - start
     version_m = 0.0
     for build_id, (argv, _) in builds.items():
@@ -109,7 +110,8 @@ def by_hand(project, run, runs, jobs):
         sh(["go", "version", "-m", argv[argv.index("-o") + 1]])
         version_m += time.perf_counter() - t
     shutil.rmtree(out, ignore_errors=True)
-    return {"builds": built - start, "probes": wall - (built - start)}, wall, medians, each, version_m
+    phases = {"builds": built - start, "probes": wall - (built - start)}
+    return phases, wall, medians, each, version_m, statistics.mean(all_times) / 1e6
 
 
 def main():
@@ -136,7 +138,7 @@ def main():
 
     for runs in args.runs:
         g_phase, h_phase, g_wall, h_wall, ratios = [], [], [], [], []
-        g_build, h_build, h_version_m = [], [], []
+        g_build, h_build, h_version_m, g_mean, h_mean = [], [], [], [], []
         for turn in range(args.turns):
             sides = [0, 1] if turn % 2 == 0 else [1, 0]
             for side in sides:
@@ -144,10 +146,12 @@ def main():
                     run, phases, wall = gostart_timed(project, runs, args.jobs, fixed_flag)
                     g_phase.append(phases)
                     g_wall.append(wall)
+                    g_mean.append(statistics.mean(x["wall_ns"] for c in run["configs"] for x in c["samples"]) / 1e6)
                     g_build.append(sum(c["build"]["wall_ns"] for c in
                                        {c["build_id"]: c for c in run["configs"]}.values()) / 1e9)
                 else:
-                    phases, wall, h_medians, h_each, version_m = by_hand(project, plan, runs, args.jobs)
+                    phases, wall, h_medians, h_each, version_m, mean = by_hand(project, plan, runs, args.jobs)
+                    h_mean.append(mean)
                     h_build.append(sum(h_each.values()))
                     h_version_m.append(version_m)
                     h_phase.append(phases)
@@ -167,11 +171,16 @@ def main():
               + ", ".join(f"{a / b:.3f}" for a, b in zip(g_wall, h_wall)) + ")")
         print("   (ranking) is `gostart report` of the same run: the part of the probes phase that computes figures and ranking")
         probes = n_configs * (runs + WARMUP)
-        print(f"   where the time goes: go build alone, summed over builds: gostart {statistics.median(g_build):.2f}s, "
-              f"by hand {statistics.median(h_build):.2f}s; `go version -m` of every binary (gostart's provenance "
-              f"check, inside its builds phase): {statistics.median(h_version_m):.2f}s summed; per probe run: "
-              f"gostart {1000 * med(g_phase, 'probes') / probes:.2f} ms (runner floor included), hyperfine "
-              f"{1000 * med(h_phase, 'probes') / probes:.2f} ms")
+        g_per, h_per = 1000 * med(g_phase, "probes") / probes, 1000 * med(h_phase, "probes") / probes
+        g_own, h_own = statistics.median(g_mean), statistics.median(h_mean)
+        print("   where the time goes:                               gostart   by hand")
+        print(f"     go build alone, summed over builds            {statistics.median(g_build):>8.2f}s {statistics.median(h_build):>8.2f}s")
+        print(f"     `go version -m` of every binary (gostart's provenance check, in its builds phase): "
+              f"{statistics.median(h_version_m):.2f}s summed")
+        print(f"     per probe run: the probes phase / probe runs  {g_per:>7.2f}ms {h_per:>7.2f}ms")
+        print(f"       the binary's own wall time (mean)           {g_own:>7.2f}ms {h_own:>7.2f}ms")
+        print(f"       the rest: the runner between runs           {g_per - g_own:>7.2f}ms {h_per - h_own:>7.2f}ms"
+              "   (warmup runs counted on both sides; gostart's also holds the runner floor and the ranking)")
         per_config = {i: statistics.median(r[i] for r in ratios) for i in ratios[0]}
         worst = max(per_config, key=lambda i: abs(per_config[i] - 1))
         print(f"   medians, gostart / hyperfine (median over turns): {min(per_config.values()):.3f}–"

@@ -14,7 +14,8 @@ those not worse than the best beyond noise), and the verdict's reason for the ru
 disagree with the most frequent one.
 
 Usage: benches/verdict_stability.py [--runs N] [--only example|age]
-       (needs go, cargo and the module proxy; about 15 minutes at the defaults on a 2-core VM)
+       (needs go, cargo and the module proxy; about 3–5 minutes at the defaults on a 2-core VM:
+       ~5 s a run on the example, ~12 s on age, more when the race runs long)
 Prints a report to stdout; nothing here is a pass/fail test (machines are shared and noisy).
 """
 
