@@ -6,13 +6,14 @@ program that busy-waits SPIN_US microseconds):
 
   A. agreement: gostart's medians against `hyperfine -N --warmup 5 --runs 200` on the same
      binaries (goal: within ±3%);
-  B. A/A: two identical configurations, 20 repeats at the default run count: how often the
+  B. A/A: two identical configurations, 20 repeats at each fixed run count: how often the
      ratio is reported `~` (goal: at least 19 of 20);
   C. a real 3% difference (SPIN_US raised by 3% of the measured median), 20 repeats: how often
      it is reported significant (goal: at least 19 of 20);
-  D. the 95% CI half-width of a ~2 ms binary's median at the default run count.
+  D. the 95% CI half-width of a ~2 ms binary's median at each fixed run count.
 
-B, C and D are repeated at 30 (the default), 100 and 200 rounds.
+B, C and D are repeated at 30, 100 and 200 fixed rounds (`--runs N`; 30 was the default before the
+race, which benches/racing.py measures).
 
 Usage: benches/startup_accuracy.py [--repeats N] [--rounds 30,100,200] [--turns N]   (needs go, cargo, hyperfine)
 Prints a report to stdout; nothing here is a pass/fail test (machines are shared and noisy).
@@ -71,14 +72,14 @@ def main():
     ap.add_argument("--repeats", type=int, default=20)
     ap.add_argument("--turns", type=int, default=10, help="alternations of gostart and hyperfine in A")
     ap.add_argument("--rounds", type=lambda t: [int(x) for x in t.split(",")], default=[30, 100, 200],
-                    help="comma-separated round counts for B, C and D (30 is gostart's default)")
+                    help="comma-separated round counts for B, C and D (fixed rounds, --runs N)")
     args = ap.parse_args()
     prepare("hyperfine")
     project = copy_project(os.path.join("benches", "fixtures", "spin"))
     print(machine() + "\n")
     agreement(project, args.turns)
 
-    # B, C and D at each run count: the default (30), and more for small differences.
+    # B, C and D at each fixed run count: 30 (the default before the race), and more for small differences.
     aa_toml = '[matrix.runenv]\nSPIN_US = ["1000"]\nGOSTART_AA = ["", "1"]\n[rank]\nbaseline = "SPIN_US=1000"\n'
     slow_us = None
     print(f"B/C/D. {args.repeats} repeats at each round count: A/A (two names, one binary), a real 3% "
