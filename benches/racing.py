@@ -22,8 +22,8 @@ least 19 of 20 repeats name the winner with its interval excluding 1.0 and call 
 with at most 35% of the probe runs fixed 300 rounds take; also under the noisy neighbour.
 
 Usage: benches/racing.py [--repeats N] [--noisy/--no-noisy] [--quiet/--no-quiet]
-       (needs go, cargo, hyperfine; about 12–15 minutes at the defaults on a 2-core VM: a repeat
-       takes ~10 s quiet and ~25 s noisy, fixed 300 rounds being most of it)
+       (needs go, cargo, hyperfine; about 9 minutes at the defaults on an idle 2-core VM, more
+       when loaded: a repeat takes ~9 s quiet and ~16 s noisy, fixed 300 rounds most of it)
 Prints a report to stdout; nothing here is a pass/fail test (machines are shared and noisy).
 """
 
