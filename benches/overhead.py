@@ -76,8 +76,8 @@ def gostart_timed(project, runs, jobs, fixed_flag):
 
 def by_hand(project, run, runs, jobs):
     """The same builds and runs by hand: ({phase: seconds}, wall seconds, {config id: hyperfine
-    median ns}, {build id: seconds of its go build}); then, outside the timed work, what
-    `go version -m` (gostart's provenance read) costs on each binary."""
+    median ns}, {build id: seconds of its go build}, seconds of `go version -m` (gostart's
+    provenance read) on every binary, run after the timed work, mean wall time of a run in ms)."""
     out = tempfile.mkdtemp(prefix="gostart-hand-")
     builds = {}  # build id → (argv with -o redirected, env): configs sharing a binary build once
     for c in run["configs"]:
@@ -86,6 +86,7 @@ def by_hand(project, run, runs, jobs):
         argv[o] = os.path.join(out, c["build_id"], os.path.basename(argv[o]))
         env = {k: v for k, v in (c["flags"].get("env") or {}).items() if v != ""}
         builds[c["build_id"]] = (argv, env)
+
     def build(item):
         t = time.perf_counter()
         sh(item[1][0], cwd=project, env={**os.environ, **item[1][1]})
@@ -99,7 +100,8 @@ def by_hand(project, run, runs, jobs):
     args = run["target"].get("args") or []
     for c in run["configs"]:
         binary = os.path.join(out, c["build_id"], os.path.basename(binary_of(c)))
-        env = {k: v for k, v in (c["flags"].get("runenv") or {}).items() if v != ""}
+        env = {**(run["target"].get("env") or {}), **(c["flags"].get("runenv") or {})}
+        env = {k: v for k, v in env.items() if v != ""}
         times = hyperfine_times(binary, env, runs=runs, warmup=WARMUP, args=args)
         medians[c["id"]] = statistics.median(times)
         all_times.extend(times)
