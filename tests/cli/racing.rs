@@ -102,3 +102,28 @@ fn runs_alone_means_fixed_rounds_for_every_config() {
     }
     assert_eq!(run["schedule"]["probe_runs"], run["schedule"]["fixed_runs"]);
 }
+
+#[test]
+fn a_resumed_race_keeps_its_drops_and_goes_on_from_where_it_stopped() {
+    let p = Project::from_fixture("probes").file("gostart.toml", SLOW_AND_FAST);
+    p.run(&["tune", "--no-escapes", "--no-inittrace", "--format", "json", "-o", "r.json"]).success();
+    let run = read_json(&p.path("r.json"));
+    let done = run["rounds"]["done"].as_u64().unwrap();
+    // As a signal right after its last round would have left it: interrupted, before the end.
+    let results = p.path(&format!(".gostart/runs/{}/results.json", run["run_id"].as_str().unwrap()));
+    let mut saved = read_json(&results);
+    saved["status"] = "interrupted".into();
+    saved["stopped"] = "SIGINT".into();
+    saved["schedule"]["end"] = Value::Null;
+    std::fs::write(&results, serde_json::to_vec_pretty(&saved).unwrap()).unwrap();
+
+    p.run(&["tune", "--resume", "--no-escapes", "--no-inittrace", "--format", "json", "-o", "resumed.json"]).success();
+    let resumed = read_json(&p.path("resumed.json"));
+    assert_eq!(resumed["status"], "complete");
+    assert_eq!(resumed["schedule"]["end"]["reason"], "separated", "{}", resumed["schedule"]);
+    assert_eq!(resumed["rounds"]["done"].as_u64(), Some(done), "every other config was dropped: nothing left to race");
+    for (before, after) in configs(&run).iter().zip(configs(&resumed)) {
+        assert_eq!(before["dropped"], after["dropped"], "{}", after["name"]);
+        assert_eq!(rounds_of(before), rounds_of(after), "{}", after["name"]);
+    }
+}
