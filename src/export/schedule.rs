@@ -35,13 +35,28 @@ impl Section {
 pub fn section(run: &Run) -> Option<Section> {
     let record = run.schedule.as_ref()?;
     let race = record.kind == ScheduleKind::Race;
-    let drops = run
+    let mut drops: Vec<String> = run
         .configs
         .iter()
-        .filter_map(|c| {
-            c.dropped.as_ref().map(|d| format!("`{}` {}", c.name, dropped(d.round, &d.reason, name_of(run))))
-        })
+        .filter_map(|c| c.dropped.as_ref().filter(|d| !matches!(d.reason, DropReason::Guarded { .. })).map(|d| (c, d)))
+        .map(|(c, d)| format!("`{}` {}", c.name, dropped(d.round, &d.reason, name_of(run))))
         .collect();
+    // Guarded drops, one line for each round they stopped at.
+    let mut guarded: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    for c in &run.configs {
+        if let Some(d) = c.dropped.as_ref().filter(|d| matches!(d.reason, DropReason::Guarded { .. })) {
+            guarded.entry(d.round).or_default().push(format!("`{}`", c.name));
+        }
+    }
+    for (round, names) in guarded {
+        let (them, it) = if names.len() == 1 { ("it", "its") } else { ("them", "their") };
+        drops.push(format!(
+            "{} dropped after round {round}: a guard keeps {them} out of the recommendation (see below), so {} ran \
+             only the minimum rounds, for {it} figures",
+            names.join(", "),
+            if names.len() == 1 { "it" } else { "they" }
+        ));
+    }
     Some(Section {
         summary: summary(run, record),
         rules: race.then(|| rules(run, record)),
@@ -74,10 +89,10 @@ pub fn dropped(round: u32, reason: &DropReason, name_of: impl Fn(&str) -> Option
             "its exact figures alone score {exact:+.3} against the baseline, more than halving every figure timed \
              in each round could win back ({bound:.3})"
         ),
-        DropReason::Guarded { why } => {
-            format!(
-                "a guard keeps it out of the recommendation, so it ran only the minimum rounds, for its figures: {why}"
-            )
+        // The guard's words are in the report's "kept out of the recommendation" list (and in
+        // results.json); a race that drops eight GOAMD64=v3 configs says them once there.
+        DropReason::Guarded { .. } => {
+            "kept out of the recommendation by a guard, so it ran only the minimum rounds, for its figures".to_owned()
         }
     };
     format!("{when}: {why}")

@@ -41,7 +41,7 @@ pub fn plan(run: &Run, rank_settings: &Rank) -> (Box<dyn Schedule>, Record) {
             let s = Race::new(RaceSetup {
                 baseline: base.map(|b| b.id.clone()).unwrap_or_default(),
                 exact,
-                weights: weights.clone(),
+                weights: *weights,
                 guarded,
                 max_rounds: m.max_runs,
                 alpha: race::ALPHA,

@@ -24,6 +24,7 @@ mod metadata;
 mod modproxy;
 mod module_root;
 mod project;
+mod racing;
 mod reproduce;
 mod resume;
 mod sabotage;
