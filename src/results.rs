@@ -128,6 +128,9 @@ impl Run {
         let rank = self.rank.clone().unwrap_or_default();
         self.verdict =
             crate::rank::rank_without(&mut self.configs, &self.baseline, &rank, &self.target.package, &self.suspended);
+        if let Some(end) = self.schedule.as_ref().and_then(|s| s.end.as_ref()) {
+            crate::rank::race_note(&mut self.verdict, end, &self.configs);
+        }
     }
 
     /// Makes the self-checks from what the run records, and the figures they suspend.

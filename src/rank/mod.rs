@@ -7,6 +7,7 @@ pub mod rounds;
 mod verdict;
 
 pub use figure::{Figure, Kind, PerFigure, Ratio, cpu_ns, cpu_resolved};
+pub use verdict::race_note;
 
 use std::collections::BTreeSet;
 

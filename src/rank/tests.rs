@@ -302,3 +302,29 @@ fn changes_count_each_setting_that_differs_from_a_plain_build() {
     f.runenv.insert("GOGC".into(), "off".into());
     assert_eq!(f.changes(), 4);
 }
+
+#[test]
+fn a_race_that_did_not_separate_its_leader_says_so_in_the_verdict() {
+    use crate::measure::schedule::End;
+    let configs = vec![config("default", 10.0, 1000), config("twin", 10.0, 1000)];
+    let mut v = Verdict { reason: "nothing beats the baseline".into(), ..Verdict::default() };
+    let end = End::Unresolved { leader: "default".into(), closest: "twin".into(), ratio: 0.995, ci95: [0.98, 1.01] };
+    race_note(&mut v, &end, &configs);
+    assert!(
+        v.reason.ends_with(
+            ". Unresolved: at its last round the race could not separate its leader `default` from `twin` (startup \
+             0.995×, 95% CI 0.980–1.010); more rounds (--max-runs) may settle it"
+        ),
+        "{}",
+        v.reason
+    );
+    let mut v = Verdict::default();
+    race_note(&mut v, &End::Equivalent { leader: "default".into(), equivalent: vec!["twin".into()] }, &configs);
+    assert!(
+        v.reason
+            .contains("`twin` equivalent to its leader `default` within its startup margin: an equivalence, not a win")
+    );
+    let mut v = Verdict::default();
+    race_note(&mut v, &End::Separated { leader: "default".into() }, &configs);
+    assert!(v.reason.is_empty(), "a separated leader needs no note");
+}

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use super::{Figure, Kind, Ratio, rounds};
 use crate::config::Weights;
 use crate::export::format_bytes;
-use crate::measure::schedule::DropReason;
+use crate::measure::schedule::{DropReason, End};
 use crate::profile;
 use crate::results::{ConfigResult, Ratios, Verdict};
 
@@ -103,6 +103,32 @@ pub fn decide(
         runenv: best.flags.runenv.clone(),
         run_command: profile::run_line(&best.flags.runenv, &profile::program(&best.argv, package)),
     }
+}
+
+/// Adds to the verdict what a race that did not separate its leader found: configurations
+/// equivalent to the leader within the startup margin (an equivalence, not a win), or, at
+/// `max_runs`, the configuration it could not separate from the leader and by how much.
+pub fn race_note(verdict: &mut Verdict, end: &End, configs: &[ConfigResult]) {
+    let name = |id: &str| configs.iter().find(|c| c.id == id).map_or_else(|| id.to_owned(), |c| c.name.clone());
+    let note = match end {
+        End::Equivalent { leader, equivalent } => {
+            let others: Vec<String> = equivalent.iter().map(|id| format!("`{}`", name(id))).collect();
+            format!(
+                "The race ended with {} equivalent to its leader `{}` within its startup margin: an equivalence, not \
+                 a win",
+                others.join(", "),
+                name(leader)
+            )
+        }
+        End::Unresolved { leader, closest, ratio, ci95: [lo, hi] } => format!(
+            "Unresolved: at its last round the race could not separate its leader `{}` from `{}` (startup {ratio:.3}×, \
+             95% CI {lo:.3}–{hi:.3}); more rounds (--max-runs) may settle it",
+            name(leader),
+            name(closest)
+        ),
+        _ => return,
+    };
+    verdict.reason.push_str(&format!(". {note}"));
 }
 
 /// The candidates not worse than `leader` beyond noise, `leader` first: not dropped by a race
