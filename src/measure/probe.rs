@@ -93,10 +93,13 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
             return Ok(Err(not_started(format!("cannot evict {} from the page cache: {e}", probe.program.display()))));
         }
     }
-    // The spawner reports on a pipe that it finds as fd 3.
-    let report_pipe = match probe.spawner {
-        Some(_) => Some(pipe().context("cannot create the probe spawner's report pipe")?),
-        None => None,
+    // The spawner reports on a pipe it gets as its stdin (and gives the binary /dev/null).
+    let (report, report_write) = match probe.spawner {
+        Some(_) => {
+            let (read, write) = pipe().context("cannot create the probe spawner's report pipe")?;
+            (Some(read), Some(write))
+        }
+        None => (None, None),
     };
     let mut cmd = match probe.spawner {
         Some(spawner) => {
@@ -108,35 +111,22 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
     };
     cmd.args(probe.args)
         .envs(&probe.env)
-        .stdin(Stdio::null())
+        .stdin(report_write.map_or_else(Stdio::null, Stdio::from))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         // Its own process group, so a timeout also kills what the probe started.
         .process_group(0);
-    let pin = probe.pin;
-    let report_fd = report_pipe.as_ref().map(|(_, w)| w.as_raw_fd());
-    if pin.is_some() || report_fd.is_some() {
+    // Without a pre-exec hook the standard library spawns with posix_spawn (a vfork), not a fork
+    // of the whole gostart process: pinning alone needs one.
+    if let Some(cpu) = probe.pin {
         // SAFETY: the closure runs in the child between fork and exec and only makes the
-        // async-signal-safe sched_setaffinity, dup2 and fcntl syscalls on stack data.
+        // async-signal-safe sched_setaffinity syscall on stack data.
         unsafe {
             cmd.pre_exec(move || {
-                if let Some(cpu) = pin {
-                    let mut set: libc::cpu_set_t = std::mem::zeroed();
-                    libc::CPU_SET(cpu, &mut set);
-                    if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                }
-                if let Some(fd) = report_fd {
-                    // dup2 onto another fd clears close-on-exec; onto itself it does not.
-                    let ok = if fd == spawner::REPORT_FD {
-                        libc::fcntl(fd, libc::F_SETFD, 0) == 0
-                    } else {
-                        libc::dup2(fd, spawner::REPORT_FD) == spawner::REPORT_FD
-                    };
-                    if !ok {
-                        return Err(std::io::Error::last_os_error());
-                    }
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                libc::CPU_SET(cpu, &mut set);
+                if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
+                    return Err(std::io::Error::last_os_error());
                 }
                 Ok(())
             });
@@ -150,8 +140,8 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
         // fails; the others go on.
         Err(e) => return Ok(Err(not_started(spawn_failure(probe.spawner.unwrap_or(probe.program), &e)))),
     };
-    // Only the spawner may hold the write end, so its exit ends the report.
-    let report = report_pipe.map(|(read, _write)| read);
+    // Only the spawner may hold the write end, so its exit ends the report: drop our copy.
+    drop(cmd);
     let pid = child.id() as libc::pid_t;
     // A second signal quits at once; the probe's group must not outlive gostart.
     let _watched = crate::interrupt::watch_group(pid);
@@ -290,7 +280,7 @@ fn sample_of(round: u32, wall_ns: u64, u: &libc::rusage) -> Sample {
     }
 }
 
-/// A pipe, both ends close-on-exec (the spawner gets the write end as fd 3 by dup2).
+/// A pipe, both ends close-on-exec (the spawner gets the write end as its stdin).
 fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0; 2];
     // SAFETY: pipe2 writes two descriptors into the array we pass.

@@ -1,6 +1,8 @@
 # gostart's probe spawner (x86-64 Linux, no libc): `spawner PROGRAM ARGS...` with the report
-# pipe on fd 3. Forks, execs PROGRAM with its own argv and environment, reaps it with wait4 and
-# writes one record to fd 3. Being a few pages big, its memory does not inflate the child's max RSS.
+# pipe as its stdin (fd 0), so that gostart can start it with posix_spawn and no pre-exec hook.
+# Forks; the child keeps a close-on-exec copy of the pipe, puts /dev/null on fd 0 and execs
+# PROGRAM with its own argv and environment; the spawner reaps it with wait4 and writes one
+# record to fd 0. Being a few pages big, its memory does not inflate the child's max RSS.
 # Records (little-endian):
 #   kind 1, t0 timespec, t1 timespec, wait status (i32 + 4 pad), struct rusage (144 bytes): 192 bytes
 #   kind 2, -errno of execve (written by the child; it then exits 127): 16 bytes
@@ -40,7 +42,7 @@ wait:
     lea rsi, [rsp+24]
     syscall
     mov eax, 1
-    mov edi, 3
+    xor edi, edi
     mov rsi, rsp
     mov edx, 192
     syscall
@@ -49,9 +51,22 @@ wait:
     syscall
 child:
     mov eax, 72
-    mov edi, 3
-    mov esi, 2
-    mov edx, 1
+    xor edi, edi
+    mov esi, 1030
+    mov edx, 3
+    syscall
+    mov r15, rax
+    mov eax, 2
+    lea rdi, [rip+devnull]
+    xor esi, esi
+    syscall
+    mov rbx, rax
+    mov rdi, rax
+    mov eax, 33
+    xor esi, esi
+    syscall
+    mov eax, 3
+    mov rdi, rbx
     syscall
     mov eax, 59
     mov rdi, [r12]
@@ -61,7 +76,7 @@ child:
     mov qword ptr [rsp], 2
     mov [rsp+8], rax
     mov eax, 1
-    mov edi, 3
+    mov rdi, r15
     mov rsi, rsp
     mov edx, 16
     syscall
@@ -72,10 +87,12 @@ failed:
     mov qword ptr [rsp], 3
     mov [rsp+8], rax
     mov eax, 1
-    mov edi, 3
+    xor edi, edi
     mov rsi, rsp
     mov edx, 16
     syscall
     mov edi, 126
     mov eax, 60
     syscall
+devnull:
+    .asciz "/dev/null"
