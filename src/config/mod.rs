@@ -56,11 +56,11 @@ pub struct Measure {
     pub timeout: Duration,
     /// Seeds the shuffled order of every round.
     pub seed: u64,
-    /// Keep adding rounds until every config's median is known within this fraction (95% CI
-    /// half-width / median), up to `max_runs`. `None`: exactly `runs` rounds.
+    /// The precision schedule's goal: add rounds until every config's median is known within
+    /// this fraction (95% CI half-width / median), up to `max_runs`.
     #[serde(default)]
     pub precision: Option<f64>,
-    /// Cap on rounds when `precision` is set.
+    /// Cap on the rounds of the race and of the precision schedule.
     #[serde(default)]
     pub max_runs: u32,
     /// Evict each binary from the page cache before every run.

@@ -1,6 +1,6 @@
-//! Startup measurement: warmup, then rounds in which every config (and the calibration floor)
-//! runs once in a seeded shuffled order, so that drift of the machine hits all configs alike;
-//! then the init trace runs.
+//! Startup measurement: warmup, then rounds in which the configs a [`schedule`] names (and the
+//! calibration floor) run once each in a seeded shuffled order, so that drift of the machine
+//! hits them alike, until the schedule says stop; then the init trace runs.
 
 pub mod elf;
 pub mod floor;
