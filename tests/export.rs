@@ -14,7 +14,7 @@ fn capture() -> PathBuf {
 
 fn gostart(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("gostart").unwrap();
-    cmd.current_dir(dir).env_remove("GITHUB_STEP_SUMMARY").env_remove("NO_COLOR");
+    cmd.current_dir(dir).env_remove("GITHUB_STEP_SUMMARY").env_remove("NO_COLOR").env_remove("COLUMNS");
     cmd
 }
 

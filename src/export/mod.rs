@@ -44,24 +44,46 @@ pub enum Format {
 
 /// How a human-facing format may decorate its text. Deciding is the caller's job
 /// ([`Style::detect`]); the exporters only obey, so they stay pure.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     /// ANSI colours in the terminal table: gains green, losses red, noise dim.
     pub color: bool,
+    /// The columns the terminal table fits in (long names and notes wrap).
+    pub width: u16,
+}
+
+/// The width a table fits when nothing says otherwise (a file, a pipe, `COLUMNS` unset).
+pub const DEFAULT_WIDTH: u16 = 120;
+/// Narrower than this and a table is no longer readable: it overflows instead.
+const MIN_WIDTH: u16 = 80;
+
+impl Default for Style {
+    fn default() -> Style {
+        Style { color: false, width: DEFAULT_WIDTH }
+    }
 }
 
 impl Style {
     /// Colour when the report goes to a terminal and `NO_COLOR` is unset or empty
-    /// (<https://no-color.org>).
-    pub fn new(to_terminal: bool, no_color: Option<&OsStr>) -> Style {
-        Style { color: to_terminal && no_color.is_none_or(OsStr::is_empty) }
+    /// (<https://no-color.org>); the table fits `width` columns, at least [`MIN_WIDTH`].
+    pub fn new(to_terminal: bool, no_color: Option<&OsStr>, width: u16) -> Style {
+        Style { color: to_terminal && no_color.is_none_or(OsStr::is_empty), width: width.max(MIN_WIDTH) }
     }
 
     /// The style for a report written to stdout (`to_stdout`) or to a file: colour only on a
-    /// terminal stdout, and only without `NO_COLOR`.
+    /// terminal stdout, and only without `NO_COLOR`; the width of that terminal, else
+    /// `COLUMNS`, else [`DEFAULT_WIDTH`].
     pub fn detect(to_stdout: bool) -> Style {
         let no_color = std::env::var_os("NO_COLOR");
-        Style::new(to_stdout && std::io::stdout().is_terminal(), no_color.as_deref())
+        let terminal = to_stdout && std::io::stdout().is_terminal();
+        let from_terminal = terminal
+            .then(|| rustix::termios::tcgetwinsize(std::io::stdout()).ok())
+            .flatten()
+            .map(|size| size.ws_col)
+            .filter(|&cols| cols > 0);
+        let from_env = || std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok());
+        let width = from_terminal.or_else(from_env).unwrap_or(DEFAULT_WIDTH);
+        Style::new(terminal, no_color.as_deref(), width)
     }
 }
 
@@ -205,11 +227,12 @@ mod tests {
 
     #[test]
     fn style_follows_terminal_and_no_color() {
-        assert!(Style::new(true, None).color);
-        assert!(Style::new(true, Some(OsStr::new(""))).color, "an empty NO_COLOR does not count");
-        assert!(!Style::new(true, Some(OsStr::new("1"))).color);
-        assert!(!Style::new(false, None).color);
-        assert_eq!(Style::default(), Style { color: false });
+        assert!(Style::new(true, None, 120).color);
+        assert!(Style::new(true, Some(OsStr::new("")), 120).color, "an empty NO_COLOR does not count");
+        assert!(!Style::new(true, Some(OsStr::new("1")), 120).color);
+        assert!(!Style::new(false, None, 120).color);
+        assert_eq!(Style::default(), Style { color: false, width: DEFAULT_WIDTH });
+        assert_eq!(Style::new(true, None, 30).width, MIN_WIDTH, "narrower than 80 columns, it overflows instead");
     }
 
     #[test]
@@ -241,7 +264,9 @@ mod tests {
         };
         for format in Format::value_variants() {
             for color in [false, true] {
-                let out = String::from_utf8(serialize_styled(&run, *format, Style { color }).unwrap()).unwrap();
+                let out =
+                    String::from_utf8(serialize_styled(&run, *format, Style { color, ..Style::default() }).unwrap())
+                        .unwrap();
                 let text = if color && *format == Format::Table { without_sgr(&out) } else { out };
                 assert!(!text.contains(['\u{1b}', '\u{7}']), "{format:?} (colour: {color}):\n{text}");
                 if matches!(format, Format::Table | Format::Markdown | Format::Csv | Format::Html) {
@@ -268,10 +293,9 @@ mod tests {
         );
         assert!(table.contains("    runenv = { GOGC = \"off\" }\n"), "{table}");
         assert!(table.lines().next().unwrap().contains(" · go1.26.8 (3 configs), go1.27.3 (1 config) · "), "{table}");
-        assert!(
-            table.lines().any(|l| l.contains(&format!(" {winner} ")) && l.contains("built by go1.27.3")),
-            "{table}"
-        );
+        // The note wraps at its commas: the winner's row, then its note's last line.
+        let row = table.lines().skip_while(|l| !l.contains(&format!(" {winner} "))).take(3).collect::<Vec<_>>();
+        assert!(row.iter().any(|l| l.contains("built by go1.27.3")), "{table}");
         let md = text(Format::Markdown);
         assert!(
             md.contains("Then run it with this environment (a build cannot carry it):\n\n```sh\nGOGC=off ./hello\n```"),

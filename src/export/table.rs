@@ -1,12 +1,37 @@
 //! The terminal table and the verdict under it.
 
-use comfy_table::{Attribute, Cell, CellAlignment, Color, Table, presets};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
 
 use super::checks::delta_header;
 use super::rows::{Tone, format_ns, rows};
 use super::{Style, printable};
 use crate::rank::Figure;
 use crate::results::Run;
+
+/// Configuration names longer than this are broken into lines at their commas (between
+/// settings, never inside one), so that the table fits 120 columns. (The table leaves out the
+/// config ids to fit too: `gostart matrix`, results.json and the other formats have them.)
+const NAME_WIDTH: usize = 30;
+/// Notes likewise (`recommended, pareto` is 19).
+const NOTE_WIDTH: usize = 19;
+
+/// `text` in lines of at most `width` characters where it can, broken after a comma that is
+/// followed by a setting or a space; a part longer than `width` stays whole.
+fn wrap_at_commas(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for part in text.split_inclusive(',') {
+        let fits = line.chars().count() + part.trim_end().chars().count() <= width;
+        if !line.is_empty() && !fits {
+            lines.push(line.trim_end().to_owned());
+            line = part.trim_start().to_owned();
+        } else {
+            line.push_str(part);
+        }
+    }
+    lines.push(line.trim_end().to_owned());
+    lines.join("\n")
+}
 
 /// The table; with `style.color`, the Δ columns are coloured (gains green, losses red,
 /// noise dim) with ANSI escapes, else the text is plain.
@@ -15,6 +40,8 @@ pub fn serialize(run: &Run, style: Style) -> String {
     table.load_preset(presets::UTF8_BORDERS_ONLY);
     // The caller decided; comfy-table must not look at the terminal itself.
     table.force_no_tty();
+    // Long names and notes wrap so that the table fits the terminal (or 120 columns).
+    table.set_content_arrangement(ContentArrangement::Dynamic).set_width(style.width);
     if style.color {
         table.enforce_styling();
         table.style_text_only();
@@ -22,10 +49,9 @@ pub fn serialize(run: &Run, style: Style) -> String {
     table.set_header([
         "#".to_owned(),
         "config".to_owned(),
-        "id".to_owned(),
         "size".to_owned(),
         delta_header(run, Figure::Size, "Δsize"),
-        "startup (median ±95% CI)".to_owned(),
+        "startup ±95% CI".to_owned(),
         delta_header(run, Figure::Startup, "Δstartup"),
         "score".to_owned(),
         "note".to_owned(),
@@ -42,17 +68,16 @@ pub fn serialize(run: &Run, style: Style) -> String {
     for (i, r) in rows(run).iter().enumerate() {
         table.add_row([
             Cell::new(i + 1),
-            Cell::new(printable(&r.config.name)),
-            Cell::new(printable(&r.config.id)),
+            Cell::new(wrap_at_commas(&printable(&r.config.name), NAME_WIDTH)),
             Cell::new(&r.size),
             delta(&r.size_delta, r.size_tone),
             Cell::new(&r.startup),
             delta(&r.startup_delta, r.startup_tone),
             Cell::new(&r.score),
-            Cell::new(printable(&r.note)),
+            Cell::new(wrap_at_commas(&printable(&r.note), NOTE_WIDTH)),
         ]);
     }
-    for col in [0, 3, 4, 5, 6, 7] {
+    for col in [0, 2, 3, 4, 5, 6] {
         if let Some(c) = table.column_mut(col) {
             c.set_cell_alignment(CellAlignment::Right);
         }
@@ -134,7 +159,7 @@ mod tests {
     #[test]
     fn coloured_deltas() {
         let run = fixture::run();
-        let out = serialize(&run, Style { color: true });
+        let out = serialize(&run, Style { color: true, ..Style::default() });
         let plain = serialize(&run, Style::default());
         let line = |text: &str, name: &str| {
             text.lines().find(|l| l.contains(&format!(" {name} "))).unwrap_or_default().to_owned()
@@ -167,5 +192,50 @@ mod tests {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+
+    #[test]
+    fn names_break_between_settings_only() {
+        assert_eq!(wrap_at_commas("default", 30), "default");
+        assert_eq!(
+            wrap_at_commas("ldflags=\"-s -w\",buildmode=pie,CGO_ENABLED=0,GOAMD64=v3", 30),
+            "ldflags=\"-s -w\",buildmode=pie,\nCGO_ENABLED=0,GOAMD64=v3"
+        );
+        assert_eq!(wrap_at_commas("guarded (1 below), dropped", 19), "guarded (1 below),\ndropped");
+        // A setting longer than the width stays whole on its own line.
+        assert_eq!(
+            wrap_at_commas("a=1,gcflags=all=-N -l -m -m -m -m,b=2", 10),
+            "a=1,\ngcflags=all=-N -l -m -m -m -m,\nb=2"
+        );
+    }
+}
+
+#[cfg(test)]
+mod width_tests {
+    use super::*;
+    use crate::export::fixture;
+
+    /// The table's own lines (the box and its rows), not the prose under it.
+    fn table_lines(out: &str) -> Vec<&str> {
+        out.lines().filter(|l| l.starts_with(['┌', '│', '╞', '└'])).collect()
+    }
+
+    #[test]
+    fn the_table_fits_the_width_it_is_given() {
+        for run in [fixture::run(), fixture::raced()] {
+            for width in [120, 100, 80] {
+                let out = serialize(&run, Style { width, ..Style::default() });
+                let lines = table_lines(&out);
+                assert!(lines.len() > 4, "{out}");
+                for l in lines {
+                    assert!(l.chars().count() <= usize::from(width), "{} > {width}: {l}", l.chars().count());
+                }
+            }
+        }
     }
 }

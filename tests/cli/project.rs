@@ -79,6 +79,8 @@ impl Project {
             .env("GOSTART_USER_CONFIG", &self.user_config)
             .env("NO_COLOR", "1")
             .env_remove("GOSTART_GO")
+            // Tables fit 120 columns, whatever terminal runs the tests.
+            .env_remove("COLUMNS")
             .timeout(TIMEOUT);
         cmd
     }
@@ -91,6 +93,8 @@ impl Project {
             .env("GOSTART_USER_CONFIG", &self.user_config)
             .env("NO_COLOR", "1")
             .env_remove("GOSTART_GO")
+            // Tables fit 120 columns, whatever terminal runs the tests.
+            .env_remove("COLUMNS")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         cmd
