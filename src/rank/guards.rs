@@ -10,6 +10,23 @@ use crate::results::ConfigResult;
 /// Why `c` may not be recommended (empty: it may). Failed builds and probes are not listed:
 /// they have no figures to rank at all. A suspended figure (a self-check failed) guards nothing.
 pub fn check(c: &ConfigResult, rank: &Rank, suspended: &BTreeSet<Figure>) -> Vec<String> {
+    let mut why = unmeasured(c, rank);
+    if let Some(r) = &c.ratios {
+        for f in Figure::ALL.into_iter().filter(|f| !suspended.contains(f)) {
+            let Some(bound) = rank.max_regression.get(&f) else { continue };
+            // A ratio within noise is no regression.
+            let ratio = r.get(f).filter(|r| !r.noise).map(|r| r.value);
+            if let Some(ratio) = ratio.filter(|ratio| *ratio > 1.0 + bound) {
+                why.push(format!("{f} {ratio:.3}× exceeds [rank] max_regression.{f} = {bound}"));
+            }
+        }
+    }
+    why
+}
+
+/// The guards that need no measurement — a binary whose recorded settings are not its
+/// config's, a forbidden flag, a `GOAMD64` level — as a race knows them before its first round.
+pub fn unmeasured(c: &ConfigResult, rank: &Rank) -> Vec<String> {
     let mut why = Vec::new();
     // The build stage fails a binary whose recorded settings are not its config's; a saved run
     // whose record says otherwise for a config that built (edited, or from a gostart that did
@@ -26,16 +43,6 @@ pub fn check(c: &ConfigResult, rank: &Rank, suspended: &BTreeSet<Figure>) -> Vec
                 "GOAMD64={level} will not start on CPUs without {}; allow it with [rank] goamd64 = \"{level}\"",
                 cpu_needs(level)
             ));
-        }
-    }
-    if let Some(r) = &c.ratios {
-        for f in Figure::ALL.into_iter().filter(|f| !suspended.contains(f)) {
-            let Some(bound) = rank.max_regression.get(&f) else { continue };
-            // A ratio within noise is no regression.
-            let ratio = r.get(f).filter(|r| !r.noise).map(|r| r.value);
-            if let Some(ratio) = ratio.filter(|ratio| *ratio > 1.0 + bound) {
-                why.push(format!("{f} {ratio:.3}× exceeds [rank] max_regression.{f} = {bound}"));
-            }
         }
     }
     why

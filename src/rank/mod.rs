@@ -7,6 +7,7 @@ pub mod rounds;
 mod verdict;
 
 pub use figure::{Figure, Kind, PerFigure, Ratio, cpu_ns, cpu_resolved};
+pub use guards::unmeasured as unmeasured_guards;
 pub use verdict::race_note;
 
 use std::collections::BTreeSet;
@@ -51,13 +52,6 @@ pub fn rank_without(
     }
     mark_pareto(configs, &weights, baseline);
     verdict::decide(configs, baseline, package, &weights, suspended)
-}
-
-/// The guards that need no measurement — a forbidden flag, a `GOAMD64` level, a binary whose
-/// recorded settings are not its config's — as a race knows them before its first round.
-pub fn static_guards(c: &ConfigResult, rank: &Rank) -> Vec<String> {
-    let unmeasured = ConfigResult { ratios: None, ..c.clone() };
-    guards::check(&unmeasured, rank, &BTreeSet::new())
 }
 
 /// The weights the score uses: `w`, with the suspended figures at 0 (left out, like a figure

@@ -34,7 +34,7 @@ pub fn plan(run: &Run, rank_settings: &Rank) -> (Box<dyn Schedule>, Record) {
             };
             let guarded = built()
                 .filter_map(|c| {
-                    let why = rank::static_guards(c, rank_settings);
+                    let why = rank::unmeasured_guards(c, rank_settings);
                     (!why.is_empty()).then(|| (c.id.clone(), why.join("; ")))
                 })
                 .collect();

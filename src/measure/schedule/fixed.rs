@@ -2,17 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use super::{Decision, Dropped, End, Next, Schedule};
+use super::{Decision, End, Next, Schedule};
 use crate::measure::Outcome;
 
 pub struct Fixed {
     pub runs: u32,
-    dropped: BTreeMap<String, Dropped>,
 }
 
 impl Fixed {
     pub fn new(runs: u32) -> Fixed {
-        Fixed { runs, dropped: BTreeMap::new() }
+        Fixed { runs }
     }
 }
 
@@ -25,10 +24,6 @@ impl Schedule for Fixed {
             Next::Round(running)
         };
         Decision { next, dropped: Vec::new() }
-    }
-
-    fn dropped(&self) -> &BTreeMap<String, Dropped> {
-        &self.dropped
     }
 
     fn min_rounds(&self) -> u32 {

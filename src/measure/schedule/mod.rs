@@ -114,11 +114,14 @@ pub struct Decision {
 /// outcome so far (by id); a config whose probe failed (`failure` set) is never run again.
 pub trait Schedule {
     fn decide(&mut self, rounds_done: u32, outcomes: &BTreeMap<String, Outcome>) -> Decision;
-    /// Every drop so far, by config id.
-    fn dropped(&self) -> &BTreeMap<String, Dropped>;
+    /// Every drop so far, by config id; none for a schedule that never drops.
+    fn dropped(&self) -> &BTreeMap<String, Dropped> {
+        static NONE: BTreeMap<String, Dropped> = BTreeMap::new();
+        &NONE
+    }
     /// The rounds every config runs unless its probe fails (for progress).
     fn min_rounds(&self) -> u32;
-    /// The most rounds it may run (for progress and `rounds.planned`).
+    /// The most rounds it may run (results.json's `schedule.max_rounds`).
     fn max_rounds(&self) -> u32;
 }
 

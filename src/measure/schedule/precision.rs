@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Decision, Dropped, End, Next, Schedule};
+use super::{Decision, End, Next, Schedule};
 use crate::measure::{Outcome, Startup};
 
 pub struct Precision {
@@ -13,12 +13,11 @@ pub struct Precision {
     pub max_runs: u32,
     /// Half-width of the median's 95% interval as a fraction of the median (0.01 = ±1%).
     pub goal: f64,
-    dropped: BTreeMap<String, Dropped>,
 }
 
 impl Precision {
     pub fn new(runs: u32, max_runs: u32, goal: f64) -> Precision {
-        Precision { runs, max_runs, goal, dropped: BTreeMap::new() }
+        Precision { runs, max_runs, goal }
     }
 }
 
@@ -38,10 +37,6 @@ impl Schedule for Precision {
             Next::Round(running)
         };
         Decision { next, dropped: Vec::new() }
-    }
-
-    fn dropped(&self) -> &BTreeMap<String, Dropped> {
-        &self.dropped
     }
 
     fn min_rounds(&self) -> u32 {

@@ -123,16 +123,6 @@ impl Race {
         &self.looks
     }
 
-    /// The family-wise error of all its drops.
-    pub fn alpha(&self) -> f64 {
-        self.alpha
-    }
-
-    /// The startup margin of equivalence (0.01 = ±1%).
-    pub fn margin(&self) -> f64 {
-        self.margin
-    }
-
     /// The leader at the last look (`None` before the first).
     pub fn leader(&self) -> Option<&str> {
         self.leader.as_deref()

@@ -98,35 +98,9 @@ pub fn resolves_below(xs: &[u64], quantum: u64) -> bool {
     quantum > 0 && xs.iter().any(|x| x % quantum != 0)
 }
 
-/// The ratio of two configs' medians with a 95% percentile-bootstrap interval that keeps the
-/// round pairing: each resample draws whole rounds, so drift shared by a round cancels.
-pub fn paired_ratio_ci(pairs: &[(f64, f64)], resamples: usize, seed: u64) -> (f64, [f64; 2]) {
-    let (num, den): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
-    let ratio = median(&num) / median(&den);
-    if pairs.len() < 2 {
-        return (ratio, [ratio, ratio]);
-    }
-    let mut rng = fastrand::Rng::with_seed(seed);
-    let mut ratios = Vec::with_capacity(resamples);
-    let (mut a, mut b) = (Vec::with_capacity(pairs.len()), Vec::with_capacity(pairs.len()));
-    for _ in 0..resamples {
-        a.clear();
-        b.clear();
-        for _ in 0..pairs.len() {
-            let (x, y) = pairs[rng.usize(..pairs.len())];
-            a.push(x);
-            b.push(y);
-        }
-        ratios.push(median(&a) / median(&b));
-    }
-    sort(&mut ratios);
-    let at = |q: f64| ratios[((q * (resamples - 1) as f64).round() as usize).min(resamples - 1)];
-    (ratio, [at(0.025), at(0.975)])
-}
-
 /// The ratio of two independent samples' medians, `median(b) / median(a)` (e.g. after / before),
-/// with a 95% percentile-bootstrap interval. Unlike [`paired_ratio_ci`] nothing pairs the
-/// samples (two separate runs share no rounds), so each resample draws `a` and `b`
+/// with a 95% percentile-bootstrap interval. Nothing pairs the samples (two separate runs share
+/// no rounds; paired ones go through [`paired_log_ratio`]), so each resample draws `a` and `b`
 /// independently, each with replacement and at its own size. An empty sample gives NaN.
 pub fn ratio_ci_unpaired(a: &[f64], b: &[f64], resamples: usize, seed: u64) -> (f64, [f64; 2]) {
     let ratio = median(b) / median(a);
@@ -194,15 +168,17 @@ mod tests {
     fn identical_distributions_give_an_interval_around_one() {
         let pairs: Vec<(f64, f64)> =
             (0..40).map(|i| (100.0 + (i * 7 % 13) as f64, 100.0 + (i * 5 % 13) as f64)).collect();
-        let (r, [lo, hi]) = paired_ratio_ci(&pairs, 2000, 1);
-        assert!(lo <= 1.0 && 1.0 <= hi, "{r} [{lo}, {hi}]");
+        let (l, p) = paired_log_ratio(&pairs, 0.95).unwrap();
+        let (r, [lo, hi]) = (l.estimate.exp(), l.ci.map(f64::exp));
+        assert!(lo <= 1.0 && 1.0 <= hi && p >= 0.05, "{r} [{lo}, {hi}] p = {p}");
     }
 
     #[test]
     fn a_clear_shift_excludes_one() {
         let pairs: Vec<(f64, f64)> = (0..40).map(|i| (110.0 + (i % 5) as f64, 100.0 + (i % 5) as f64)).collect();
-        let (r, [lo, hi]) = paired_ratio_ci(&pairs, 2000, 1);
-        assert!(lo > 1.05 && hi < 1.15, "{r} [{lo}, {hi}]");
+        let (l, p) = paired_log_ratio(&pairs, 0.95).unwrap();
+        let (r, [lo, hi]) = (l.estimate.exp(), l.ci.map(f64::exp));
+        assert!(lo > 1.05 && hi < 1.15 && p < 0.001, "{r} [{lo}, {hi}] p = {p}");
         assert!((r - 1.1).abs() < 0.01);
     }
 
