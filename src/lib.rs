@@ -24,5 +24,6 @@ pub mod results;
 pub mod resume;
 pub mod rundir;
 pub mod runlock;
+pub mod search;
 pub mod target;
 pub mod tune;

@@ -66,12 +66,24 @@ pub struct ConfigSpec {
     /// into this configuration (see [`Expanded::notes`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged: Vec<String>,
+    /// Each combination of the axes that gives this configuration, as value indices per axis
+    /// (in `MatrixSpec::axes` order); empty for one the axes do not make (an include entry of
+    /// its own, the plain build added as baseline). Screening and the effects fit read it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<Vec<u32>>,
 }
 
 impl ConfigSpec {
     /// A configuration on its own (name and ids as if it were the only one of its matrix).
     pub fn new(flags: Flags) -> Self {
-        ConfigSpec { name: flags.name(), id: flags.id(), build_id: flags.build_id(), flags, merged: Vec::new() }
+        ConfigSpec {
+            name: flags.name(),
+            id: flags.id(),
+            build_id: flags.build_id(),
+            flags,
+            merged: Vec::new(),
+            levels: Vec::new(),
+        }
     }
 
     /// Whether `wanted` is this configuration's name or id.
@@ -179,8 +191,9 @@ pub fn expand(spec: &MatrixSpec, baseline: Option<&str>, max_configs: usize) -> 
         .zip(ids.into_iter().zip(build_ids))
         .map(|((flags, points), (id, build_id))| {
             let name = namer.name(&flags);
+            let levels = points.iter().filter_map(|p| levels(spec, p)).collect();
             let merged = notes.merge(&name, &points);
-            ConfigSpec { name, id, build_id, flags, merged }
+            ConfigSpec { name, id, build_id, flags, merged, levels }
         })
         .collect();
     let notes = notes.finish();
@@ -190,6 +203,12 @@ pub fn expand(spec: &MatrixSpec, baseline: Option<&str>, max_configs: usize) -> 
         Some(wanted) => find(&configs, wanted)?,
     };
     Ok(Expanded { configs, baseline, notes })
+}
+
+/// The value index of each axis in `point`; `None` when it lacks an axis or has a value the
+/// axis does not list.
+fn levels(spec: &MatrixSpec, point: &Point) -> Option<Vec<u32>> {
+    spec.axes.iter().map(|a| a.values.iter().position(|v| Some(v) == point.get(&a.key)).map(|i| i as u32)).collect()
 }
 
 /// The name of the configuration `wanted` names: by name, by id, or by the unquoted name

@@ -65,6 +65,15 @@ pub struct Run {
     /// recorded it (they ran fixed rounds).
     #[serde(default)]
     pub schedule: Option<schedule::Record>,
+    /// Which configurations of the matrix were built (`full` or `screen`), the axes, and for a
+    /// screened run its design, the design's runs, the prediction and what confirmed it; `null`
+    /// in runs saved before gostart recorded it.
+    #[serde(default)]
+    pub search: Option<crate::search::Search>,
+    /// What each axis value does to each figure against the baseline's value of that axis, from
+    /// one fit per figure (made again whenever a saved run is read); empty without `search`.
+    #[serde(default)]
+    pub effects: Vec<crate::search::Effect>,
 }
 
 /// How far a run got.
@@ -131,6 +140,7 @@ impl Run {
         if let Some(end) = self.schedule.as_ref().and_then(|s| s.end.as_ref()) {
             crate::rank::race_note(&mut self.verdict, end, &self.configs);
         }
+        self.effects = crate::search::effects::of_run(self);
     }
 
     /// Makes the self-checks from what the run records, and the figures they suspend.
@@ -231,6 +241,10 @@ pub struct ConfigResult {
     /// `null` when it ran every round (and in results written before this field existed).
     #[serde(default)]
     pub dropped: Option<schedule::Dropped>,
+    /// Its value index on each axis of the matrix (`search.axes`), for the effects fit; `null`
+    /// for a config the axes do not make (and in results written before this field existed).
+    #[serde(default)]
+    pub levels: Option<Vec<u32>>,
     pub samples: Vec<Sample>,
 }
 

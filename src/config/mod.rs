@@ -144,6 +144,9 @@ pub struct Config {
     pub matrix: MatrixSpec,
     pub rank: Rank,
     pub profiles: BTreeMap<String, Flags>,
+    /// `[search]`: which configurations of the matrix `tune` builds.
+    #[serde(default)]
+    pub search: crate::search::Settings,
     /// Collect the compiler's escape and inlining report for each compile configuration.
     pub escapes: bool,
     /// Where each setting's value came from: `default`, `user:PATH`, `project:PATH`, `cli`, `env:VAR`.
@@ -194,6 +197,8 @@ pub struct Overrides {
     pub pin: Option<usize>,
     pub no_escapes: bool,
     pub max_configs: usize,
+    pub strategy: Option<crate::search::Strategy>,
+    pub max_builds: Option<usize>,
 }
 
 /// The gostart.toml that applies in `dir`: in `dir` or a parent, up to the module root. The

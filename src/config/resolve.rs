@@ -297,6 +297,18 @@ fn resolve(
     let forbid = rank.forbid.clone().unwrap_or(defaults_rank.forbid);
     let goamd64 = rank.goamd64.clone().map_or(defaults_rank.goamd64, |g| g.0);
     let profiles = resolve_profiles(project.profile);
+    let ps = project.search.clone().unwrap_or_default();
+    let mut layers = Layers { user: None, project: project_src.as_deref(), provenance: &mut provenance };
+    let search = crate::search::Settings {
+        strategy: layers.pick("search.strategy", None, ps.strategy, cli.strategy, Default::default()),
+        max_builds: layers.pick(
+            "search.max_builds",
+            None,
+            ps.max_builds.map(|m| m.0 as usize),
+            cli.max_builds,
+            crate::search::DEFAULT_MAX_BUILDS,
+        ),
+    };
 
     let baseline_at = match (&rank.baseline, &file, &project_src_text) {
         (Some(b), Some(f), Some(src)) => Some(error::position(f, src, b.span().start)),
@@ -326,9 +338,11 @@ fn resolve(
             goamd64,
         },
         profiles,
+        search,
         provenance,
     })
 }
+
 
 /// The matrix: `--matrix FILE`, else `--preset NAME`, else gostart.toml's `[matrix]`, else the default preset.
 fn pick_matrix(

@@ -17,7 +17,15 @@ pub struct TomlConfig {
     pub measure: Option<TomlMeasure>,
     pub matrix: Option<TomlMatrix>,
     pub rank: Option<TomlRank>,
+    pub search: Option<TomlSearch>,
     pub profile: Option<BTreeMap<ProfileName, Spanned<TomlEntry<AnyBuildMode>>>>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TomlSearch {
+    pub strategy: Option<crate::search::Strategy>,
+    pub max_builds: Option<Positive>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -34,10 +34,18 @@ pub fn unmeasured(c: &ConfigResult, rank: &Rank) -> Vec<String> {
     if !crate::checks::provenance_mismatches(c).is_empty() {
         why.push("its binary's recorded build settings differ from its config (self-check provenance)".to_owned());
     }
-    if let Some(word) = flag_words(&c.flags).into_iter().find(|w| rank.forbid.iter().any(|f| f == w)) {
+    why.extend(of_flags(&c.flags, rank));
+    why
+}
+
+/// The guards a configuration's flags alone decide — a forbidden flag, a `GOAMD64` level — as
+/// screening knows them of a configuration it has not built.
+pub fn of_flags(flags: &Flags, rank: &Rank) -> Vec<String> {
+    let mut why = Vec::new();
+    if let Some(word) = flag_words(flags).into_iter().find(|w| rank.forbid.iter().any(|f| f == w)) {
         why.push(format!("carries `{word}`, which [rank] forbid keeps out of a recommendation"));
     }
-    if let Some(level) = c.flags.env.get("GOAMD64") {
+    if let Some(level) = flags.env.get("GOAMD64") {
         if level.as_str() > rank.goamd64.as_str() {
             why.push(format!(
                 "GOAMD64={level} will not start on CPUs without {}; allow it with [rank] goamd64 = \"{level}\"",

@@ -7,7 +7,7 @@ pub mod rounds;
 mod verdict;
 
 pub use figure::{Figure, Kind, PerFigure, Ratio, cpu_ns, cpu_resolved};
-pub use guards::unmeasured as unmeasured_guards;
+pub use guards::{of_flags as flag_guards, unmeasured as unmeasured_guards};
 pub use verdict::race_note;
 
 use std::collections::BTreeSet;

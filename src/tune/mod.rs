@@ -112,6 +112,8 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
         checks: Vec::new(),
         suspended: Default::default(),
         schedule: None,
+        search: None,
+        effects: Vec::new(),
     };
 
     let builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
@@ -245,6 +247,7 @@ fn record_builds(
             pareto: false,
             pareto_all: None,
             dropped: None,
+            levels: c.levels.first().cloned(),
             guards: Vec::new(),
             samples: Vec::new(),
         });
