@@ -56,6 +56,7 @@ fn config(name: &str, ms: f64, bytes: u64) -> ConfigResult {
         pareto: false,
         pareto_all: None,
         dropped: None,
+        levels: None,
         guards: Vec::new(),
         samples,
     }
