@@ -21,6 +21,26 @@ pub enum Event {
     BuildsStarted {
         builds: usize,
     },
+    /// Which configurations of the matrix are built: `full` or `screen`, and why.
+    SearchChosen {
+        strategy: crate::search::Strategy,
+        why: String,
+    },
+    /// A screened run's design: its runs and resolution (`null` for a full factorial).
+    DesignChosen {
+        runs: usize,
+        resolution: Option<u32>,
+        kind: crate::search::design::Kind,
+        substituted: usize,
+    },
+    /// The fit's prediction, and the alternatives the confirmation stage races beside it and
+    /// the baseline.
+    Predicted {
+        best: String,
+        score: f64,
+        alternatives: Vec<String>,
+        confirm: Vec<String>,
+    },
     ConfigBuilt {
         build_id: String,
         configs: Vec<String>,
@@ -151,6 +171,26 @@ impl Reporter for Bars {
                 self.say(&format!("gostart: {configs} configurations ({builds} builds) → {run_dir}"))
             }
             Event::BuildsStarted { builds } => self.start(*builds as u64, "building"),
+            Event::SearchChosen { strategy, why } => self.say(&format!("gostart: search {}: {why}", strategy.name())),
+            Event::DesignChosen { runs, resolution, kind, substituted } => {
+                let substituted = match substituted {
+                    0 => String::new(),
+                    n => format!(", {n} excluded runs replaced by their nearest allowed combination"),
+                };
+                self.say(&format!(
+                    "gostart: design stage: {runs} runs ({}){substituted}",
+                    crate::search::design_words(*kind, *resolution)
+                ))
+            }
+            Event::Predicted { best, score, alternatives, confirm } => {
+                let alternatives =
+                    if alternatives.is_empty() { String::new() } else { format!("; alternatives {}", alternatives.join(", ")) };
+                self.say(&format!(
+                    "gostart: the fit predicts `{best}` best (score {score:+.3}){alternatives}; confirming {} configurations \
+                     head to head with the baseline",
+                    confirm.len()
+                ))
+            }
             Event::ConfigBuilt { ok, status, configs, error, .. } => {
                 // An interrupted build is not a failure; the interruption was announced already.
                 if !ok && *status != crate::go::BuildStatus::Interrupted {

@@ -35,6 +35,13 @@ fn hex(bytes: &[u8]) -> String {
 /// same Go, target, matrix and `[measure]` settings as when it started. The error lists every
 /// difference.
 pub fn check(run: &Run, config: &Config, p: &Prepared) -> Result<()> {
+    if run.search.as_ref().is_some_and(|s| s.strategy == crate::search::Strategy::Screen) {
+        bail!(
+            "it was screened (a design stage, then a confirmation stage), and a screened run cannot be resumed; \
+             `gostart report {}` shows what it measured, `gostart tune` starts a new run",
+            run.run_id
+        );
+    }
     if run.status == Status::Complete {
         bail!(
             "it is complete ({} of {} timed rounds); `gostart report {}` shows it, `gostart tune` starts a new run",

@@ -90,6 +90,14 @@ pub struct TuneArgs {
     /// 95% CI), after at least --runs and at most --max-runs rounds.
     #[arg(long, value_name = "FRACTION", value_parser = parse_precision)]
     pub precision: Option<f64>,
+    /// Which configurations are built: auto (default: full up to --max-builds distinct builds,
+    /// screen above), full (every one), screen (a fractional factorial design, then the
+    /// prediction confirmed head to head with the baseline).
+    #[arg(long, value_name = "STRATEGY")]
+    pub strategy: Option<crate::search::Strategy>,
+    /// Above this many distinct builds, `auto` screens; a design stays within it [default: 32].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_builds: Option<u32>,
     /// Cap on rounds of the race and the precision schedule [default: 300].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_runs: Option<u32>,

@@ -21,6 +21,8 @@ pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
         o.seed = a.seed;
         o.precision = a.precision;
         o.max_runs = a.max_runs;
+        o.strategy = a.strategy;
+        o.max_builds = a.max_builds.map(|n| n as usize);
         o.cold = a.cold;
         o.no_inittrace = a.no_inittrace;
         o.pin = a.pin;
@@ -33,8 +35,11 @@ pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
     }
     let prepared = pipeline::prepare(&config, a.target_dir.as_deref())?;
     if a.dry_run {
+        let (head, configs) = pipeline::dry_run(&config, &prepared)?;
+        // The list is data (stdout); which strategy chose it is for the person (stderr).
+        eprintln!("{head}");
         let mut text = String::new();
-        for (c, argv) in pipeline::dry_run(&prepared) {
+        for (c, argv) in configs {
             let baseline = if c.name == prepared.expanded.baseline { "  (baseline)" } else { "" };
             text.push_str(&format!("{}  {}{baseline}\n", c.id, c.name));
             text.push_str(&format!("  build: {}\n", command_line(&c.flags.env, &argv)));

@@ -158,7 +158,14 @@ impl Config {
     /// Checks that every command fits what the system takes, and prints the expansion's notes
     /// (merged configurations) as warnings on stderr.
     pub fn expand(&self) -> anyhow::Result<crate::matrix::Expanded> {
-        let expanded = crate::matrix::expand(&self.matrix, self.rank.baseline.as_deref(), self.max_configs).map_err(
+        // A full run builds every configuration: `max_configs` bounds the matrix. Screening
+        // builds a design within `[search] max_builds`, so the matrix may be as large as gostart
+        // expands at all (`tune` checks `max_configs` again when `auto` chooses a full run).
+        let limit = match self.search.strategy {
+            crate::search::Strategy::Full => self.max_configs,
+            _ => self.max_configs.max(crate::matrix::MAX_CONFIGS),
+        };
+        let expanded = crate::matrix::expand(&self.matrix, self.rank.baseline.as_deref(), limit).map_err(
             |e| match (e.downcast_ref::<crate::matrix::UnknownBaseline>(), &self.rank.baseline_at) {
                 (Some(_), Some(at)) => anyhow::anyhow!("{at}: {e}"),
                 _ => e,

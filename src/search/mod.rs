@@ -150,6 +150,38 @@ pub struct Effect {
     pub noise: bool,
 }
 
+/// A design family's name in a sentence.
+pub fn kind_words(kind: design::Kind) -> &'static str {
+    match kind {
+        design::Kind::Full => "full factorial",
+        design::Kind::Fractional => "regular two-level fraction",
+        design::Kind::PlackettBurman => "Plackett–Burman",
+    }
+}
+
+/// A design in a few words: `regular two-level fraction, resolution IV`.
+pub fn design_words(kind: design::Kind, resolution: Option<u32>) -> String {
+    match resolution {
+        Some(r) if kind != design::Kind::Full => format!("{}, resolution {}", kind_words(kind), roman(r)),
+        _ => kind_words(kind).to_owned(),
+    }
+}
+
+/// Resolutions as designs are named: III, IV, V...
+fn roman(n: u32) -> String {
+    match n {
+        1 => "I".into(),
+        2 => "II".into(),
+        3 => "III".into(),
+        4 => "IV".into(),
+        5 => "V".into(),
+        6 => "VI".into(),
+        7 => "VII".into(),
+        8 => "VIII".into(),
+        n => n.to_string(),
+    }
+}
+
 /// The text of an axis value as the matrix writes it (`""` for the empty value).
 pub fn value_text(v: &Setting) -> String {
     match v {

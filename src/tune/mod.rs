@@ -14,10 +14,12 @@ use crate::matrix::{ConfigSpec, Expanded};
 use crate::measure::{self, Outcome, Progress, Start, Startup, Stopped, Subject};
 use crate::progress::{Event, Reporter};
 use crate::results::{Binary, ConfigResult, Escapes, Rounds, Run, Status, TargetInfo, Verdict};
+use crate::search::{self, Search, Strategy};
 use crate::target::{self, Workspace};
 use crate::{build, inspect, module_root, rundir};
 
 mod schedule;
+mod screen;
 
 /// Everything `tune` (and `matrix`, `build`, `metadata`) needs before building anything.
 pub struct Prepared {
@@ -39,17 +41,33 @@ pub fn prepare(config: &Config, target_dir: Option<&Path>) -> Result<Prepared> {
     Ok(Prepared { go, go_env, expanded, workspace, target_dir })
 }
 
-/// The `go build` argv of every config, with `RUN` standing for the run id; and the env.
-pub fn dry_run(p: &Prepared) -> Vec<(ConfigSpec, Vec<String>)> {
+/// What `tune` would build first — every config, or for a screened run the design stage's —
+/// each with its `go build` argv (`RUN` standing for the run id); and a line saying which
+/// strategy chose them.
+pub fn dry_run(config: &Config, p: &Prepared) -> Result<(String, Vec<(ConfigSpec, Vec<String>)>)> {
     let run_dir = p.target_dir.join("runs").join("RUN");
-    p.expanded
-        .configs
-        .iter()
+    let (strategy, why) = search::choose(&config.search, &p.expanded);
+    let (head, specs) = match strategy {
+        Strategy::Screen => {
+            let stage = screen::design_stage(config, p, &search_record(config, p, strategy, why.clone()))?;
+            let head = format!(
+                "search screen: {why}\ndesign stage: {} runs ({}); the confirmation stage's builds depend on the fit",
+                stage.design.runs,
+                search::design_words(stage.design.kind, stage.design.resolution)
+            );
+            (head, stage.specs)
+        }
+        _ => (format!("search {}: {why}", strategy.name()), p.expanded.configs.clone()),
+    };
+    let argv = specs
+        .into_iter()
         .map(|c| {
             let out = run_dir.join(&c.build_id).join(&p.workspace.bin_name);
-            (c.clone(), Go::build_argv(&out, &c.flags, &p.workspace.package))
+            let argv = Go::build_argv(&out, &c.flags, &p.workspace.package);
+            (c, argv)
         })
-        .collect()
+        .collect();
+    Ok((head, argv))
 }
 
 /// Builds, measures, ranks and saves one run. Failed builds and probes are recorded, not fatal.
@@ -76,19 +94,84 @@ fn announce_interrupt(result: Result<(Run, PathBuf)>, reporter: &dyn Reporter) -
 }
 
 fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
+    let (strategy, why) = search::choose(&config.search, &p.expanded);
+    let record = search_record(config, p, strategy, why);
+    if strategy == Strategy::Screen {
+        return screen::run(config, p, record, reporter);
+    }
+    let configs = p.expanded.configs.len();
+    if configs > config.max_configs {
+        bail!(
+            "the matrix in {} has {configs} configurations, more than the limit of {} that a full run builds; \
+             screen it (`--strategy screen`, or [search] strategy = \"screen\"), remove axis values, or raise \
+             the limit with --max-configs {configs}",
+            config.matrix.source,
+            config.max_configs
+        );
+    }
+    reporter.event(&Event::SearchChosen { strategy, why: record.why.clone() });
     let (run_id, run_dir) = rundir::create(&p.target_dir, SystemTime::now())?;
-    let plan = build::plan(&p.expanded.configs, &run_dir, &p.workspace.bin_name);
+    let stage = Stage { run_dir: &run_dir, save_dir: &run_dir, last: true };
+    let mut run = begin(config, p, &run_id, &p.expanded.configs, &stage, &[], reporter)?;
+    run.search = Some(Search { builds: run.binaries.len(), ..record });
+    rundir::save(&p.target_dir, &run_dir, &run)?;
+    measure_and_rank(config, p, run, &stage, Start::default(), reporter)
+}
+
+/// What the search records before anything is built: the strategy, why, and the axes.
+fn search_record(config: &Config, p: &Prepared, strategy: Strategy, why: String) -> Search {
+    Search {
+        requested: config.search.strategy,
+        strategy,
+        why,
+        max_builds: config.search.max_builds,
+        matrix_configs: p.expanded.configs.len(),
+        matrix_builds: search::distinct_builds(p.expanded.configs.iter().map(|c| c.build_id.as_str())),
+        builds: 0,
+        axes: search::axes(&config.matrix, &p.expanded),
+        design: None,
+        design_runs: Vec::new(),
+        prediction: None,
+        confirmed: Vec::new(),
+    }
+}
+
+/// Where a stage of a run keeps its binaries (`run_dir`) and saves its results.json
+/// (`save_dir`: the run folder, or `design/` in it for a screened run's design stage); only the
+/// last stage announces the run finished.
+struct Stage<'a> {
+    run_dir: &'a Path,
+    save_dir: &'a Path,
+    last: bool,
+}
+
+/// A new run of `specs`, built (but for the builds `prior` already made in this run folder,
+/// whose outcomes and escape reports it reuses), its escapes collected, saved; an error when
+/// interrupted or when every build failed.
+fn begin(
+    config: &Config,
+    p: &Prepared,
+    run_id: &str,
+    specs: &[ConfigSpec],
+    stage: &Stage,
+    prior: &[ConfigResult],
+    reporter: &dyn Reporter,
+) -> Result<Run> {
+    let plan: Vec<build::BuildJob> = build::plan(specs, stage.run_dir, &p.workspace.bin_name)
+        .into_iter()
+        .filter(|j| !prior.iter().any(|c| c.build_id == j.build_id))
+        .collect();
     reporter.event(&Event::RunStarted {
-        run_id: run_id.clone(),
-        run_dir: run_dir.display().to_string(),
-        configs: p.expanded.configs.len(),
+        run_id: run_id.to_owned(),
+        run_dir: stage.save_dir.display().to_string(),
+        configs: specs.len(),
         builds: plan.len(),
     });
 
     let mut run = Run {
         schema: crate::results::SCHEMA,
         gostart_version: env!("CARGO_PKG_VERSION").to_owned(),
-        run_id,
+        run_id: run_id.to_owned(),
         started: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
         go_version: p.go_env.get("GOVERSION").cloned().unwrap_or_default(),
         target: TargetInfo {
@@ -116,25 +199,32 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
         effects: Vec::new(),
     };
 
-    let builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
-    run.configs = record_builds(p, &run_dir, &mut run, &p.expanded.configs, &builds);
+    let mut builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
+    for c in prior {
+        builds.entry(c.build_id.clone()).or_insert_with(|| c.build.clone());
+    }
+    run.configs = record_builds(p, stage.run_dir, &mut run, specs, &builds);
+    for c in run.configs.iter_mut() {
+        let compile_id = c.flags.compile_id();
+        c.escapes = prior.iter().filter_map(|q| q.escapes.as_ref()).find(|e| e.compile_id == compile_id).cloned();
+    }
     // Interrupted during the builds: no escape pass; what was built is saved just below.
     if config.escapes && !crate::interrupt::requested() {
-        collect_escapes(p, &run_dir, &mut run.configs, reporter)?;
+        collect_escapes(p, stage.run_dir, &mut run.configs, reporter)?;
     }
     if crate::interrupt::requested() {
-        return Err(stop_interrupted(p, &run_dir, &mut run)?);
+        return Err(stop_interrupted(p, stage.save_dir, &mut run)?);
     }
     if run.configs.iter().all(|c| !c.build.ok) {
         // Nothing can be measured, now or by a resumed run.
         run.status = Status::Complete;
         run.recompute();
-        let results_path = rundir::save(&p.target_dir, &run_dir, &run)?;
+        let results_path = rundir::save(&p.target_dir, stage.save_dir, &run)?;
         let first = run.configs.first().and_then(|c| c.build.error.clone()).unwrap_or_default();
         bail!("every build failed; the first failure said:\n{first}\n(results so far: {})", results_path.display());
     }
-    rundir::save(&p.target_dir, &run_dir, &run)?;
-    measure_and_rank(config, p, run, &run_dir, Start::default(), reporter)
+    rundir::save(&p.target_dir, stage.save_dir, &run)?;
+    Ok(run)
 }
 
 fn continue_run(config: &Config, p: &Prepared, which: &str, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
@@ -190,7 +280,8 @@ fn continue_run(config: &Config, p: &Prepared, which: &str, reporter: &dyn Repor
         floor: run.floor.as_ref().map(|f| f.samples.clone()).unwrap_or_default(),
     };
     run.rank = Some(config.rank.clone());
-    measure_and_rank(config, p, run, &run_dir, start, reporter)
+    let stage = Stage { run_dir: &run_dir, save_dir: &run_dir, last: true };
+    measure_and_rank(config, p, run, &stage, start, reporter)
 }
 
 /// The results of `specs` as built (`builds`, by build id): each binary is read once, for its
@@ -275,10 +366,11 @@ fn measure_and_rank(
     config: &Config,
     p: &Prepared,
     mut run: Run,
-    run_dir: &Path,
+    stage: &Stage,
     start: Start,
     reporter: &dyn Reporter,
 ) -> Result<(Run, PathBuf)> {
+    let (run_dir, save_dir) = (stage.run_dir, stage.save_dir);
     // What the checkpoints save is partial until the end, whatever stopped the run it continues.
     run.status = Status::Partial;
     run.stopped = None;
@@ -295,7 +387,7 @@ fn measure_and_rank(
             }
         })
         .collect();
-    let floor_dir = run_dir.join("floor");
+    let floor_dir = save_dir.join("floor");
     let (mut schedule, mut record) = schedule::plan(&run, &config.rank);
     run.schedule = Some(record.clone());
     let mut last_save = Instant::now();
@@ -316,7 +408,7 @@ fn measure_and_rank(
         }
         partial.floor = measure::Floor::from_samples(&floor_dir, progress.floor.to_vec());
         partial.rounds.done = progress.rounds_done;
-        match rundir::save(&p.target_dir, run_dir, &partial) {
+        match rundir::save(&p.target_dir, save_dir, &partial) {
             Ok(_) => last_save = Instant::now(),
             Err(e) if !warned => {
                 warned = true;
@@ -370,11 +462,11 @@ fn measure_and_rank(
             failure: c.probe_failure.as_ref().map(|f| f.reason.clone()),
         });
     }
-    let results_path = rundir::save(&p.target_dir, run_dir, &run).with_context(|| {
+    let results_path = rundir::save(&p.target_dir, save_dir, &run).with_context(|| {
         format!(
             "cannot save the results; {} holds what was measured up to its last checkpoint (`gostart report` \
              reads it, `gostart tune --resume {}` continues it)",
-            run_dir.join("results.json").display(),
+            save_dir.join("results.json").display(),
             run.run_id
         )
     })?;
@@ -391,6 +483,9 @@ fn measure_and_rank(
                 run.run_id
             )));
         }
+    }
+    if !stage.last {
+        return Ok((run, results_path));
     }
     reporter.event(&Event::RunFinished {
         results: results_path.display().to_string(),

@@ -28,6 +28,7 @@ mod racing;
 mod reproduce;
 mod resume;
 mod sabotage;
+mod screening;
 mod startup;
 mod target;
 mod tune;
