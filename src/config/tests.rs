@@ -369,3 +369,38 @@ fn a_layer_that_contradicts_itself_on_the_schedule_is_refused_at_the_key() {
     .unwrap_err();
     assert!(e.starts_with("--runs sets the rounds of the fixed schedule"), "{e}");
 }
+
+#[test]
+fn search_settings_come_from_the_file_then_the_command_line_with_their_source() {
+    use crate::search::{DEFAULT_MAX_BUILDS, Strategy};
+    let c = load_src("").unwrap();
+    assert_eq!((c.search.strategy, c.search.max_builds), (Strategy::Auto, DEFAULT_MAX_BUILDS));
+    assert_eq!(c.provenance["search.strategy"], "default");
+    let c = load_src("[search]\nstrategy = \"screen\"\nmax_builds = 24\n").unwrap();
+    assert_eq!((c.search.strategy, c.search.max_builds), (Strategy::Screen, 24));
+    assert!(c.provenance["search.max_builds"].starts_with("project:"));
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("gostart.toml"), "[search]\nstrategy = \"screen\"\n").unwrap();
+    let o = Overrides {
+        dir: dir.path().to_owned(),
+        max_configs: 256,
+        strategy: Some(Strategy::Full),
+        max_builds: Some(8),
+        ..Overrides::default()
+    };
+    let c = load_with_user(&o, None, UserConfig::default()).unwrap();
+    assert_eq!((c.search.strategy, c.search.max_builds), (Strategy::Full, 8));
+    assert_eq!(c.provenance["search.strategy"], "cli");
+}
+
+#[test]
+fn search_settings_that_mean_nothing_are_refused_at_the_value() {
+    let e = error_of("[search]\nstrategy = \"fractional\"\n");
+    assert!(e.starts_with("gostart.toml:2:12: unknown variant `fractional`, expected one of"), "{e}");
+    assert!(e.contains("`auto`, `full`, `screen`"), "{e}");
+    let e = error_of("[search]\nmax_builds = 0\n");
+    assert!(e.starts_with("gostart.toml:2:14:"), "{e}");
+    let e = error_of("[search]\nmax_bulds = 8\n");
+    assert!(e.contains("did you mean `max_builds`?"), "{e}");
+}
