@@ -21,6 +21,13 @@ pub enum Event {
     BuildsStarted {
         builds: usize,
     },
+    /// A later stage of the run began (a screened run's `confirmation`): its configurations
+    /// and the builds it adds.
+    StageStarted {
+        stage: &'static str,
+        configs: usize,
+        builds: usize,
+    },
     /// Which configurations of the matrix are built: `full` or `screen`, and why.
     SearchChosen {
         strategy: crate::search::Strategy,
@@ -171,6 +178,9 @@ impl Reporter for Bars {
                 self.say(&format!("gostart: {configs} configurations ({builds} builds) → {run_dir}"))
             }
             Event::BuildsStarted { builds } => self.start(*builds as u64, "building"),
+            Event::StageStarted { stage, configs, builds } => {
+                self.say(&format!("gostart: {stage} stage: {configs} configurations ({builds} new builds)"))
+            }
             Event::SearchChosen { strategy, why } => self.say(&format!("gostart: search {}: {why}", strategy.name())),
             Event::DesignChosen { runs, resolution, kind, substituted } => {
                 let substituted = match substituted {

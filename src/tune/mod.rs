@@ -111,7 +111,7 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
     }
     reporter.event(&Event::SearchChosen { strategy, why: record.why.clone() });
     let (run_id, run_dir) = rundir::create(&p.target_dir, SystemTime::now())?;
-    let stage = Stage { run_dir: &run_dir, save_dir: &run_dir, last: true };
+    let stage = Stage { run_dir: &run_dir, save_dir: &run_dir, first: true, last: true };
     let mut run = begin(config, p, &run_id, &p.expanded.configs, &stage, &[], reporter)?;
     run.search = Some(Search { builds: run.binaries.len(), ..record });
     rundir::save(&p.target_dir, &run_dir, &run)?;
@@ -137,11 +137,12 @@ fn search_record(config: &Config, p: &Prepared, strategy: Strategy, why: String)
 }
 
 /// Where a stage of a run keeps its binaries (`run_dir`) and saves its results.json
-/// (`save_dir`: the run folder, or `design/` in it for a screened run's design stage); only the
-/// last stage announces the run finished.
+/// (`save_dir`: the run folder, or `design/` in it for a screened run's design stage).
 struct Stage<'a> {
     run_dir: &'a Path,
     save_dir: &'a Path,
+    /// The first stage announces the run (`run-started`), a later one itself (`stage-started`).
+    first: bool,
     last: bool,
 }
 
@@ -161,11 +162,14 @@ fn begin(
         .into_iter()
         .filter(|j| !prior.iter().any(|c| c.build_id == j.build_id))
         .collect();
-    reporter.event(&Event::RunStarted {
-        run_id: run_id.to_owned(),
-        run_dir: stage.save_dir.display().to_string(),
-        configs: specs.len(),
-        builds: plan.len(),
+    reporter.event(&match stage.first {
+        true => Event::RunStarted {
+            run_id: run_id.to_owned(),
+            run_dir: stage.save_dir.display().to_string(),
+            configs: specs.len(),
+            builds: plan.len(),
+        },
+        false => Event::StageStarted { stage: "confirmation", configs: specs.len(), builds: plan.len() },
     });
 
     let mut run = Run {
@@ -280,7 +284,7 @@ fn continue_run(config: &Config, p: &Prepared, which: &str, reporter: &dyn Repor
         floor: run.floor.as_ref().map(|f| f.samples.clone()).unwrap_or_default(),
     };
     run.rank = Some(config.rank.clone());
-    let stage = Stage { run_dir: &run_dir, save_dir: &run_dir, last: true };
+    let stage = Stage { run_dir: &run_dir, save_dir: &run_dir, first: true, last: true };
     measure_and_rank(config, p, run, &stage, start, reporter)
 }
 

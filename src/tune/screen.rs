@@ -73,7 +73,7 @@ pub(super) fn run(config: &Config, p: &Prepared, mut record: Search, reporter: &
     let (run_id, run_dir) = rundir::create(&p.target_dir, SystemTime::now())?;
     let design_dir = run_dir.join("design");
     std::fs::create_dir(&design_dir).with_context(|| format!("cannot create {}", design_dir.display()))?;
-    let first_stage = Stage { run_dir: &run_dir, save_dir: &design_dir, last: false };
+    let first_stage = Stage { run_dir: &run_dir, save_dir: &design_dir, first: true, last: false };
     let mut first = begin(config, p, &run_id, &stage.specs, &first_stage, &[], reporter)?;
     first.search = Some(Search { builds: builds(&stage.specs, &[]), ..record.clone() });
     let (first, _) = measure_and_rank(config, p, first, &first_stage, Start::default(), reporter)?;
@@ -104,7 +104,7 @@ pub(super) fn run(config: &Config, p: &Prepared, mut record: Search, reporter: &
         confirm: record.confirmed.clone(),
     });
 
-    let last = Stage { run_dir: &run_dir, save_dir: &run_dir, last: true };
+    let last = Stage { run_dir: &run_dir, save_dir: &run_dir, first: false, last: true };
     let mut run = begin(config, p, &run_id, &confirm, &last, &first.configs, reporter)?;
     run.search = Some(record);
     rundir::save(&p.target_dir, &run_dir, &run)?;

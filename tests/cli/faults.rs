@@ -131,16 +131,21 @@ GOAMD64 = ["", "v3"]
 #[test]
 fn a_matrix_over_max_configs_is_refused_with_its_size_and_the_flag_that_allows_it() {
     let p = Project::from_fixture("hello").file("gostart.toml", NINE_AXES);
-    let stderr = p.run(&["tune"]).code(1).stdout(predicate::str::is_empty()).stderr_text();
+    let stderr = p.run(&["tune", "--strategy", "full"]).code(1).stdout(predicate::str::is_empty()).stderr_text();
     assert!(stderr.starts_with("error: "), "{stderr}");
     assert!(stderr.contains("the matrix in gostart.toml has 512 configurations"), "{stderr}");
     assert!(stderr.contains("more than the limit of 256"), "{stderr}");
     assert!(stderr.contains("--max-configs 512"), "{stderr}");
     assert!(!p.path(".gostart").exists());
 
-    let stdout = p.run(&["tune", "--max-configs", "600", "--dry-run"]).success().stdout_text();
+    let stdout = p.run(&["tune", "--strategy", "full", "--max-configs", "600", "--dry-run"]).success().stdout_text();
     let listed = stdout.lines().filter(|l| !l.starts_with(' ')).count();
     assert_eq!(listed, 512, "{stdout}");
+    // `auto` screens a matrix of that many builds: its design is within max_builds.
+    let out = p.run(&["tune", "--dry-run"]).success();
+    assert!(out.stderr_text().contains("search screen: 512 configurations"), "{}", out.stderr_text());
+    let listed = out.stdout_text().lines().filter(|l| !l.starts_with(' ')).count();
+    assert!((2..=32).contains(&listed), "{}", out.stdout_text());
 }
 
 #[test]

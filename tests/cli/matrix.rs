@@ -1,7 +1,6 @@
 //! `gostart matrix` and `gostart tune --dry-run`: the expanded configurations, exactly.
 //! Config ids are content hashes of the flags, stable across runs and machines.
 
-use predicates::prelude::*;
 
 use crate::project::{Printed, Project, arg};
 
@@ -87,7 +86,7 @@ a3a7833a  GOAMD64=v3
     p.run(&["tune", "--dry-run", "--target-dir", arg(&target)])
         .success()
         .stdout(expected)
-        .stderr(predicate::str::is_empty());
+        .stderr("search full: 8 configurations in 4 builds, within max_builds = 32: every one is built\n");
     assert!(!target.exists(), "a dry run created {}", target.display());
     assert!(!p.path(".gostart").exists(), "a dry run created .gostart");
 }
