@@ -193,8 +193,11 @@ impl Reporter for Bars {
                 ))
             }
             Event::Predicted { best, score, alternatives, confirm } => {
-                let alternatives =
-                    if alternatives.is_empty() { String::new() } else { format!("; alternatives {}", alternatives.join(", ")) };
+                let alternatives = if alternatives.is_empty() {
+                    String::new()
+                } else {
+                    format!("; alternatives {}", alternatives.join(", "))
+                };
                 self.say(&format!(
                     "gostart: the fit predicts `{best}` best (score {score:+.3}){alternatives}; confirming {} configurations \
                      head to head with the baseline",

@@ -165,12 +165,13 @@ impl Config {
             crate::search::Strategy::Full => self.max_configs,
             _ => self.max_configs.max(crate::matrix::MAX_CONFIGS),
         };
-        let expanded = crate::matrix::expand(&self.matrix, self.rank.baseline.as_deref(), limit).map_err(
-            |e| match (e.downcast_ref::<crate::matrix::UnknownBaseline>(), &self.rank.baseline_at) {
-                (Some(_), Some(at)) => anyhow::anyhow!("{at}: {e}"),
-                _ => e,
-            },
-        )?;
+        let expanded =
+            crate::matrix::expand(&self.matrix, self.rank.baseline.as_deref(), limit).map_err(|e| {
+                match (e.downcast_ref::<crate::matrix::UnknownBaseline>(), &self.rank.baseline_at) {
+                    (Some(_), Some(at)) => anyhow::anyhow!("{at}: {e}"),
+                    _ => e,
+                }
+            })?;
         limits::check_commands(self, &expanded)?;
         for note in &expanded.notes {
             eprintln!("warning: {note}");

@@ -343,7 +343,6 @@ fn resolve(
     })
 }
 
-
 /// The matrix: `--matrix FILE`, else `--preset NAME`, else gostart.toml's `[matrix]`, else the default preset.
 fn pick_matrix(
     cli: &Overrides,

@@ -59,7 +59,12 @@ fn at<'a>(p: &'a Prepared, levels: &[u32]) -> Option<&'a ConfigSpec> {
     p.expanded.configs.iter().find(|c| c.levels.iter().any(|l| l == levels))
 }
 
-pub(super) fn run(config: &Config, p: &Prepared, mut record: Search, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
+pub(super) fn run(
+    config: &Config,
+    p: &Prepared,
+    mut record: Search,
+    reporter: &dyn Reporter,
+) -> Result<(Run, PathBuf)> {
     let stage = design_stage(config, p, &record)?;
     reporter.event(&Event::SearchChosen { strategy: Strategy::Screen, why: record.why.clone() });
     reporter.event(&Event::DesignChosen {

@@ -137,8 +137,11 @@ fn ctrl_c_during_the_builds_stops_them_and_records_them_as_interrupted() {
     let values: Vec<String> = (0..40).map(|i| format!("\"-X main.build={i}\"")).collect();
     let p = Project::from_fixture("hello")
         .file("gostart.toml", &format!("{QUICK}[matrix]\nldflags = [{}]\n", values.join(", ")));
-    let mut child =
-        p.std_cmd().args(["tune", "--strategy", "full", "--jobs", "1", "--message-format", "json"]).spawn().expect("cannot start gostart");
+    let mut child = p
+        .std_cmd()
+        .args(["tune", "--strategy", "full", "--jobs", "1", "--message-format", "json"])
+        .spawn()
+        .expect("cannot start gostart");
     // Should gostart hang, kill it rather than the suite (the watchdog stands down when told).
     let (done, watchdog) = std::sync::mpsc::channel::<()>();
     let pid = child.id().to_string();

@@ -1,7 +1,6 @@
 //! `gostart matrix` and `gostart tune --dry-run`: the expanded configurations, exactly.
 //! Config ids are content hashes of the flags, stable across runs and machines.
 
-
 use crate::project::{Printed, Project, arg};
 
 #[test]
