@@ -4,6 +4,7 @@
 mod benchstat;
 mod checks;
 mod csv;
+mod effects;
 pub mod escapes;
 mod html;
 mod init;
@@ -11,6 +12,9 @@ mod json;
 mod markdown;
 mod rows;
 pub mod schedule;
+#[cfg(test)]
+mod screened;
+mod search;
 mod table;
 
 pub(crate) use crate::printable::printable;
@@ -138,6 +142,8 @@ pub(crate) mod fixture {
     //! `hello` fixture, ldflags × buildmode, 5 runs), shared by the exporters' tests.
 
     use crate::results::Run;
+
+    pub use super::screened::{full, long_values, screened};
 
     pub const TEXT: &str = include_str!("../../tests/captures/results-hello-go1.26.8.json");
 
