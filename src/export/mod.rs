@@ -4,7 +4,7 @@
 mod benchstat;
 mod checks;
 mod csv;
-mod effects;
+pub(crate) mod effects;
 pub mod escapes;
 mod html;
 mod init;
