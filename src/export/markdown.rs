@@ -34,6 +34,14 @@ pub fn serialize(run: &Run) -> String {
             esc(&r.note)
         ));
     }
+    if let Some(search) = super::search::section(run) {
+        let rest = search.summary.strip_prefix("search: ").unwrap_or(&search.summary);
+        out.push_str(&format!("\n**Search:** {}\n", esc(rest)));
+        if !search.details.is_empty() {
+            out.push('\n');
+            out.extend(search.details.iter().map(|l| format!("- {}\n", esc(l))));
+        }
+    }
     if let Some(schedule) = super::schedule::section(run) {
         // The summary names the kind (`race: ...`): bold it, and list what follows.
         let (kind, rest) = schedule.summary.split_once(": ").unwrap_or(("", &schedule.summary));
@@ -46,6 +54,9 @@ pub fn serialize(run: &Run) -> String {
     }
     if let Some(summary) = super::checks::summary(run) {
         out.push_str(&format!("\n{}\n", esc(&summary)));
+    }
+    if let Some(effects) = super::effects::table(run) {
+        out.push_str(&effects_table(&effects));
     }
     let verdict = run.verdict.recommended.as_deref().unwrap_or("none");
     out.push_str(&format!("\n**Verdict:** `{}` — {}\n", esc(verdict), esc(&run.verdict.reason)));
@@ -69,6 +80,31 @@ pub fn serialize(run: &Run) -> String {
     out
 }
 
+/// The effects: the head line, a table (an axis and its reference value once, on its first
+/// row), and how to read a cell.
+fn effects_table(effects: &super::effects::Table<'_>) -> String {
+    let esc = |s: &str| s.replace('|', "\\|");
+    let code = |s: &str| if s.is_empty() { String::new() } else { format!("`{}`", esc(s)) };
+    let (kind, rest) = effects.head.split_once(": ").unwrap_or(("", &effects.head));
+    let mut out = format!("\n**{}:** {}\n\n| axis | value | against |", capitalized(kind), esc(rest));
+    for h in &effects.headers {
+        out.push_str(&format!(" {} |", esc(h)));
+    }
+    out.push_str("\n|---|---|---|");
+    out.push_str(&"--:|".repeat(effects.headers.len()));
+    out.push('\n');
+    for r in &effects.rows {
+        let (axis, reference) = if r.first { (code(r.axis), code(r.reference)) } else { Default::default() };
+        out.push_str(&format!("| {axis} | {} | {reference} |", code(r.value)));
+        for c in &r.cells {
+            out.push_str(&format!(" {} |", c.as_ref().map_or("-", |c| c.text.as_str())));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("\n{}\n", capitalized(&esc(&effects.legend))));
+    out
+}
+
 /// `race` → `Race`.
 fn capitalized(word: &str) -> String {
     let mut chars = word.chars();
@@ -88,5 +124,26 @@ mod tests {
     #[test]
     fn raced_markdown_report() {
         insta::assert_snapshot!(serialize(&fixture::raced()));
+    }
+
+    /// A screened run: the search paragraph and the effects table.
+    #[test]
+    fn screened_markdown_report() {
+        insta::assert_snapshot!(serialize(&fixture::screened()));
+    }
+
+    /// A full run: one search line, and the effects table over its configurations.
+    #[test]
+    fn full_markdown_report_has_one_search_line_and_the_effects() {
+        let md = serialize(&fixture::full());
+        assert!(
+            md.contains(
+                "\n**Search:** full — 4 configurations in 4 builds, within max_builds = 32: every one is built\n\n**"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("\n| `ldflags` | `-s -w` | `\"\"` | ~ (0.91–1.01) | 0.66× (0.66–0.67) |\n"), "{md}");
+        assert!(md.contains("\n| `buildmode` | `pie` | `exe` | 1.26× (1.18–1.35) | 1.09× (1.07–1.11) |\n"), "{md}");
+        assert!(md.contains("\n|---|---|---|--:|--:|\n"), "{md}");
     }
 }

@@ -4,6 +4,7 @@
 mod benchstat;
 mod checks;
 mod csv;
+pub(crate) mod effects;
 pub mod escapes;
 mod html;
 mod init;
@@ -11,6 +12,9 @@ mod json;
 mod markdown;
 mod rows;
 pub mod schedule;
+#[cfg(test)]
+mod screened;
+mod search;
 mod table;
 
 pub(crate) use crate::printable::printable;
@@ -139,6 +143,8 @@ pub(crate) mod fixture {
 
     use crate::results::Run;
 
+    pub use super::screened::{full, long_values, screened};
+
     pub const TEXT: &str = include_str!("../../tests/captures/results-hello-go1.26.8.json");
 
     #[allow(clippy::expect_used)]
@@ -237,11 +243,38 @@ mod tests {
 
     #[test]
     fn every_format_renders_the_fixture() {
-        let run = fixture::run();
-        for format in Format::value_variants() {
-            let out = serialize(&run, *format).unwrap();
-            assert!(!out.is_empty(), "{format:?}");
-            assert!(!out.contains(&0x1b), "{format:?}: escape codes in the plain output");
+        for run in [fixture::run(), fixture::full(), fixture::screened(), fixture::long_values()] {
+            for format in Format::value_variants() {
+                let out = serialize(&run, *format).unwrap();
+                assert!(!out.is_empty(), "{format:?}");
+                assert!(!out.contains(&0x1b), "{format:?}: escape codes in the plain output");
+            }
+        }
+    }
+
+    /// An axis value and a design run's name from a crafted results.json are shown escaped in
+    /// the effects table and the search summary too, coloured or not.
+    #[test]
+    fn control_characters_in_effects_and_search_are_shown_escaped() {
+        let mut run = fixture::screened();
+        let evil = "\u{1b}[2J\u{7}evil";
+        for e in run.effects.iter_mut().filter(|e| e.axis == "buildmode") {
+            e.value = evil.into();
+        }
+        let search = run.search.as_mut().unwrap();
+        search.design_runs[5].name = evil.into();
+        search.design.as_mut().unwrap().generators[0] = evil.into();
+        for format in [Format::Table, Format::Markdown, Format::Html] {
+            for color in [false, true] {
+                let out = serialize_styled(&run, format, Style { color, ..Style::default() }).unwrap();
+                let text = String::from_utf8(out).unwrap();
+                assert!(
+                    !text.contains('\u{7}') && !text.contains("\u{1b}[2J"),
+                    "{format:?} (colour: {color}):\n{text}"
+                );
+                let shown = text.matches("\\x1b[2J\\x07evil").count();
+                assert!(shown >= 3, "{format:?}: {shown} shown escaped:\n{text}");
+            }
         }
     }
 

@@ -31,7 +31,7 @@ pub enum Tone {
 
 impl Tone {
     /// The tone of a ratio to the baseline (below 1.0 is better) as `percent` shows it.
-    fn of(ratio: f64) -> Tone {
+    pub fn of(ratio: f64) -> Tone {
         match percent(ratio).as_str() {
             "+0.0%" | "-0.0%" => Tone::Neutral,
             _ if ratio < 1.0 => Tone::Gain,
@@ -152,6 +152,38 @@ pub fn percent(ratio: f64) -> String {
     format!("{:+.1}%", (ratio - 1.0) * 100.0)
 }
 
+/// A ratio with its 95% interval, `0.68× (0.67–0.69)`; within noise (the interval contains 1.0)
+/// `~ (0.98–1.03)`, as the ranking table shows such a ratio as `~`; without an interval (equal
+/// ends), `0.68×`. Two decimals, three when two would print a real interval as one number.
+pub fn ratio_interval(ratio: f64, [lo, hi]: [f64; 2], noise: bool) -> String {
+    let decimals = if lo != hi && format!("{lo:.2}") == format!("{hi:.2}") { 3 } else { 2 };
+    let interval = format!("({lo:.decimals$}–{hi:.decimals$})");
+    match (noise, lo == hi) {
+        (true, false) => format!("~ {interval}"),
+        (true, true) => "~".to_owned(),
+        (false, false) => format!("{ratio:.decimals$}× {interval}"),
+        (false, true) => format!("{ratio:.decimals$}×"),
+    }
+}
+
+/// The tone of a ratio shown by [`ratio_interval`].
+pub fn interval_tone(ratio: f64, noise: bool) -> Tone {
+    if noise { Tone::Noise } else { Tone::of(ratio) }
+}
+
+/// A figure's name in a narrow column header.
+pub fn figure_header(f: crate::rank::Figure) -> &'static str {
+    use crate::rank::Figure;
+    match f {
+        Figure::Startup => "startup",
+        Figure::Size => "size",
+        Figure::Build => "build",
+        Figure::Escapes => "escapes",
+        Figure::MaxRss => "max RSS",
+        Figure::Cpu => "CPU",
+    }
+}
+
 pub fn format_bytes(b: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
     let mut v = b as f64;
@@ -213,6 +245,13 @@ mod tests {
         assert_eq!(Tone::of(0.75), Tone::Gain);
         assert_eq!(Tone::of(1.2), Tone::Loss);
         assert_eq!(Tone::of(1.0004), Tone::Neutral, "shown as +0.0%");
+        assert_eq!(ratio_interval(0.6812, [0.671, 0.6904], false), "0.68× (0.67–0.69)");
+        assert_eq!(ratio_interval(1.004, [0.981, 1.031], true), "~ (0.98–1.03)");
+        assert_eq!(ratio_interval(0.6641, [0.6621, 0.6648], false), "0.664× (0.662–0.665)", "one more decimal");
+        assert_eq!(ratio_interval(0.6641, [0.6603, 0.6679], false), "0.66× (0.66–0.67)");
+        assert_eq!(ratio_interval(0.664, [0.664, 0.664], false), "0.66×", "no spread to estimate");
+        assert_eq!(interval_tone(0.9, true), Tone::Noise);
+        assert_eq!(interval_tone(0.9, false), Tone::Gain);
         assert_eq!(
             first_line("# fixture\nflag provided but not defined: -bogus\n"),
             "flag provided but not defined: -bogus"

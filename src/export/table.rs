@@ -1,6 +1,6 @@
 //! The terminal table and the verdict under it.
 
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width, presets};
 
 use super::checks::delta_header;
 use super::rows::{Tone, format_ns, rows};
@@ -56,15 +56,7 @@ pub fn serialize(run: &Run, style: Style) -> String {
         "score".to_owned(),
         "note".to_owned(),
     ]);
-    let delta = |text: &str, tone: Tone| {
-        let cell = Cell::new(text);
-        match (style.color, tone) {
-            (false, _) | (true, Tone::Neutral) => cell,
-            (true, Tone::Gain) => cell.fg(Color::Green),
-            (true, Tone::Loss) => cell.fg(Color::Red),
-            (true, Tone::Noise) => cell.fg(Color::DarkGrey).add_attribute(Attribute::Dim),
-        }
-    };
+    let delta = |text: &str, tone: Tone| toned(Cell::new(text), tone, style);
     for (i, r) in rows(run).iter().enumerate() {
         table.add_row([
             Cell::new(i + 1),
@@ -104,6 +96,10 @@ pub fn serialize(run: &Run, style: Style) -> String {
         head.push_str(&format!("warning: {warning}\n"));
     }
     let mut out = String::new();
+    if let Some(search) = super::search::section(run) {
+        out.push_str(&format!("{}\n", search.summary));
+        out.extend(search.details.iter().map(|l| format!("  {l}\n")));
+    }
     if let Some(schedule) = super::schedule::section(run) {
         out.push_str(&format!("{}\n", schedule.summary));
         out.extend(schedule.details().iter().map(|l| format!("  {l}\n")));
@@ -111,31 +107,157 @@ pub fn serialize(run: &Run, style: Style) -> String {
     if let Some(summary) = super::checks::summary(run) {
         out.push_str(&format!("{summary}\n"));
     }
+    // The effects table has its own box, its cells escaped one by one like the main table's.
+    let effects = effects_tables(run, style);
+    let mut rest = String::new();
     if let Some(init) = super::init::section(run) {
-        out.push_str(&init);
+        rest.push_str(&init);
     }
     let guarded = super::rows::guarded(run);
     if !guarded.is_empty() {
-        out.push_str("kept out of the recommendation:\n");
+        rest.push_str("kept out of the recommendation:\n");
         for (reason, names) in guarded {
-            out.push_str(&format!("  {reason}:\n    {}\n", names.join(", ")));
+            rest.push_str(&format!("  {reason}:\n    {}\n", names.join(", ")));
         }
     }
     match &run.verdict.recommended {
-        Some(name) => out.push_str(&format!("verdict: {name} — {}\n", run.verdict.reason)),
-        None => out.push_str(&format!("verdict: none — {}\n", run.verdict.reason)),
+        Some(name) => rest.push_str(&format!("verdict: {name} — {}\n", run.verdict.reason)),
+        None => rest.push_str(&format!("verdict: none — {}\n", run.verdict.reason)),
     }
     if let Some(command) = &run.verdict.command {
-        out.push_str(&format!("  build it: {command}\n"));
+        rest.push_str(&format!("  build it: {command}\n"));
     }
     if let Some(run_command) = &run.verdict.run_command {
-        out.push_str(&format!("  then {}: {run_command}\n", crate::profile::RUN_IT));
+        rest.push_str(&format!("  then {}: {run_command}\n", crate::profile::RUN_IT));
     }
     if let Some(profile) = &run.verdict.profile {
-        out.push_str("  or put this in gostart.toml and run `gostart build --profile release`:\n");
-        out.extend(profile.lines().map(|l| format!("    {l}\n")));
+        rest.push_str("  or put this in gostart.toml and run `gostart build --profile release`:\n");
+        rest.extend(profile.lines().map(|l| format!("    {l}\n")));
     }
-    format!("{}{table}\n{}", printable(&head), printable(&out))
+    let effects = effects.map_or(String::new(), |(head, tables, legend)| {
+        let tables: String = tables.iter().map(|t| format!("{t}\n")).collect();
+        format!("{}{tables}{}", printable(&head), printable(&legend))
+    });
+    format!("{}{table}\n{}{effects}{}", printable(&head), printable(&out), printable(&rest))
+}
+
+/// Axis values longer than this wrap at their commas (and, if still too long, wherever the
+/// table needs), so that the effects table fits with its figure columns.
+const VALUE_WIDTH: usize = 24;
+/// The least room the axis, value and reference columns keep before the figure columns: a
+/// longer text wraps rather than squeezing the figures.
+const TEXT_COLUMNS: [usize; 3] = [20, 14, 10];
+/// comfy-table's padding of a column, one space each side.
+const PADDING: usize = 2;
+
+/// The effects table: its head line, the table (split into several, each with the axis
+/// columns, when its figure columns do not fit `style.width` side by side), its legend line;
+/// `None` without effects.
+fn effects_tables(run: &Run, style: Style) -> Option<(String, Vec<Table>, String)> {
+    let effects = super::effects::table(run)?;
+    let longest = |texts: &mut dyn Iterator<Item = &str>| texts.map(|t| t.chars().count()).max().unwrap_or(0);
+    // Room for the text columns: their longest text (or header), up to the least they keep.
+    let text_room: Vec<usize> = [
+        longest(&mut effects.rows.iter().map(|r| r.axis).chain(["axis"])),
+        longest(&mut effects.rows.iter().map(|r| r.value).chain(["value"])),
+        longest(&mut effects.rows.iter().map(|r| r.reference).chain(["against"])),
+    ]
+    .iter()
+    .zip(TEXT_COLUMNS)
+    .map(|(n, most)| (*n).min(most) + PADDING)
+    .collect();
+    // A figure column is as wide as its longest word: a cell wraps between ratio and interval,
+    // never inside a number.
+    let figure_room: Vec<usize> = (0..effects.figures.len())
+        .map(|i| {
+            let words = effects.rows.iter().filter_map(|r| r.cells[i].as_ref()).flat_map(|c| c.text.split_whitespace());
+            longest(&mut words.chain(effects.headers[i].split_whitespace())) + PADDING
+        })
+        .collect();
+    // The borders take 2 columns.
+    let room = usize::from(style.width).saturating_sub(2 + text_room.iter().sum::<usize>());
+    let mut chunks: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut used = 0;
+    for (i, &w) in figure_room.iter().enumerate() {
+        let last = chunks.len() - 1;
+        if !chunks[last].is_empty() && used + w > room {
+            chunks.push(Vec::new());
+            used = 0;
+        }
+        let last = chunks.len() - 1;
+        chunks[last].push(i);
+        used += w;
+    }
+    // As many tables as it takes, sharing the figures evenly (3 + 3 rather than 5 + 1) when
+    // that fits too.
+    let per = figure_room.len().div_ceil(chunks.len()).max(1);
+    let even: Vec<Vec<usize>> = (0..figure_room.len()).collect::<Vec<_>>().chunks(per).map(<[usize]>::to_vec).collect();
+    if even.len() == chunks.len() && even.iter().all(|c| c.iter().map(|&i| figure_room[i]).sum::<usize>() <= room) {
+        chunks = even;
+    }
+    let tables =
+        chunks.iter().map(|figures| effects_table(&effects, figures, &text_room, &figure_room, style)).collect();
+    Some((format!("{}\n", effects.head), tables, format!("{}\n", effects.legend)))
+}
+
+/// One effects table with the figure columns `figures` (indices into `effects.figures`), each
+/// at least its `room`, the text columns at least their `text_room`.
+fn effects_table(
+    effects: &super::effects::Table<'_>,
+    figures: &[usize],
+    text_room: &[usize],
+    room: &[usize],
+    style: Style,
+) -> Table {
+    let mut table = Table::new();
+    table.load_preset(presets::UTF8_BORDERS_ONLY);
+    table.force_no_tty();
+    table.set_content_arrangement(ContentArrangement::Dynamic).set_width(style.width);
+    if style.color {
+        table.enforce_styling();
+        table.style_text_only();
+    }
+    let mut header = vec!["axis".to_owned(), "value".to_owned(), "against".to_owned()];
+    header.extend(figures.iter().map(|&i| effects.headers[i].clone()));
+    table.set_header(header);
+    for r in &effects.rows {
+        // The axis and its reference once, on the first of its values.
+        let (axis, reference) = if r.first { (printable(r.axis), printable(r.reference)) } else { Default::default() };
+        let mut cells = vec![
+            Cell::new(wrap_at_commas(&axis, VALUE_WIDTH)),
+            Cell::new(wrap_at_commas(&printable(r.value), VALUE_WIDTH)),
+            Cell::new(wrap_at_commas(&reference, VALUE_WIDTH)),
+        ];
+        cells.extend(figures.iter().map(|&i| match &r.cells[i] {
+            Some(c) => toned(Cell::new(&c.text), c.tone, style),
+            None => Cell::new("-"),
+        }));
+        table.add_row(cells);
+    }
+    for (col, &i) in figures.iter().enumerate() {
+        if let Some(c) = table.column_mut(3 + col) {
+            c.set_cell_alignment(CellAlignment::Right);
+            let width = u16::try_from(room[i]).unwrap_or(u16::MAX);
+            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+        }
+    }
+    for (col, least) in text_room.iter().enumerate() {
+        if let Some(c) = table.column_mut(col) {
+            let width = u16::try_from(*least).unwrap_or(u16::MAX);
+            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+        }
+    }
+    table
+}
+
+/// A cell coloured by its tone (with `style.color`): gains green, losses red, noise dim.
+fn toned(cell: Cell, tone: Tone, style: Style) -> Cell {
+    match (style.color, tone) {
+        (false, _) | (true, Tone::Neutral) => cell,
+        (true, Tone::Gain) => cell.fg(Color::Green),
+        (true, Tone::Loss) => cell.fg(Color::Red),
+        (true, Tone::Noise) => cell.fg(Color::DarkGrey).add_attribute(Attribute::Dim),
+    }
 }
 
 #[cfg(test)]
@@ -154,6 +276,39 @@ mod tests {
     #[test]
     fn raced_table() {
         insta::assert_snapshot!(serialize(&fixture::raced(), Style::default()));
+    }
+
+    /// A screened run: the search paragraph under the table, then the effects table.
+    #[test]
+    fn screened_table() {
+        insta::assert_snapshot!(serialize(&fixture::screened(), Style::default()));
+    }
+
+    /// A full run: one search line; the effects table over its configurations.
+    #[test]
+    fn full_table_effects() {
+        let out = serialize(&fixture::full(), Style::default());
+        let search = "\nsearch: full — 4 configurations in 4 builds, within max_builds = 32: every one is built\nrace";
+        let search = search.strip_suffix("race").unwrap_or(search);
+        assert!(out.contains(search), "{out}");
+        assert!(!out.contains("\n  design:"), "{out}");
+        let row = out.lines().find(|l| l.contains(" pie ")).unwrap_or_default();
+        assert!(row.contains(" buildmode ") && row.contains(" exe ") && row.contains("1.26× (1.18–1.35)"), "{out}");
+        // The effects come after the self-checks and before the init section and the verdict.
+        let at = |needle: &str| out.find(needle).unwrap_or_else(|| panic!("{needle}: {out}"));
+        assert!(at("\neffects: each axis value") < at("\ninit time by package"), "{out}");
+        assert!(at("\neach cell: the figure's ratio") < at("\nverdict: "), "{out}");
+    }
+
+    #[test]
+    fn effects_are_coloured_like_the_deltas() {
+        let run = fixture::screened();
+        let out = serialize(&run, Style { color: true, ..Style::default() });
+        let line = out.lines().find(|l| l.contains(" pie ")).unwrap_or_default();
+        assert!(line.contains("\x1b[38;5;9m1.06×") || line.contains("\x1b[38;5;1m1.06×"), "{line:?}");
+        let line = out.lines().find(|l| l.contains(" env.CGO_ENABLED ")).unwrap_or_default();
+        assert!(line.contains("\x1b[38;5;10m0.91×") || line.contains("\x1b[38;5;2m0.91×"), "{line:?}");
+        assert_eq!(strip_ansi(&out), serialize(&run, Style::default()));
     }
 
     #[test]
@@ -227,15 +382,60 @@ mod width_tests {
 
     #[test]
     fn the_table_fits_the_width_it_is_given() {
-        for run in [fixture::run(), fixture::raced()] {
+        for run in [fixture::run(), fixture::raced(), fixture::screened(), fixture::long_values()] {
             for width in [120, 100, 80] {
                 let out = serialize(&run, Style { width, ..Style::default() });
                 let lines = table_lines(&out);
                 assert!(lines.len() > 4, "{out}");
+                if !run.effects.is_empty() {
+                    assert!(lines.iter().filter(|l| l.starts_with('┌')).count() >= 2, "and the effects: {out}");
+                }
                 for l in lines {
                     assert!(l.chars().count() <= usize::from(width), "{} > {width}: {l}", l.chars().count());
                 }
             }
+        }
+    }
+
+    /// Long axis values wrap in the effects table, which splits its figure columns over two
+    /// tables rather than break a number; nothing is cut.
+    #[test]
+    fn long_axis_values_wrap_in_the_effects_table() {
+        let run = fixture::long_values();
+        for width in [120, 100, 80] {
+            let out = serialize(&run, Style { width, ..Style::default() });
+            let lines = table_lines(&out);
+            // The main table's header, then the effects tables'.
+            let headers: Vec<&&str> = lines.iter().filter(|l| l.contains(" axis ")).collect();
+            assert!(headers.len() >= 2, "the figures do not fit one table at {width}: {out}");
+            let all: String = headers.iter().map(|h| h.to_string()).collect();
+            for h in ["startup", "size", "max RSS", "escapes", "CPU", "build"] {
+                assert_eq!(all.matches(&format!(" {h} ")).count(), 1, "{h} once at {width}: {out}");
+            }
+            // The value column of the first effects table, read down: the long values whole.
+            let header = headers[0];
+            let column = |name: &str| {
+                header
+                    .chars()
+                    .collect::<Vec<_>>()
+                    .windows(name.len() + 2)
+                    .position(|w| w.iter().collect::<String>() == format!(" {name} "))
+            };
+            let (from, to) = (column("value").unwrap() + 1, column("against").unwrap() + 1);
+            let body = lines.iter().skip_while(|l| *l != header).skip(2).take_while(|l| !l.starts_with('└'));
+            let values: String = body
+                .map(|l| l.chars().skip(from).take(to - from).collect::<String>().trim().to_owned() + " ")
+                .collect();
+            let joined = values.replace(' ', "");
+            for value in [
+                "-X=main.version=v1.2.3-a-very-long-build-identifier-without-any-space-0123456789abcdef",
+                "all=-N-l-m=2-d=checkptr=0-live-wb=false-spectre=all-json=0,file:///tmp/escapes",
+            ] {
+                assert!(joined.contains(value), "{value} at {width}: {joined}\n{out}");
+            }
+            // No number is broken: each cell of the long rows reads whole.
+            assert!(out.contains("1.23×") && out.contains("(1.20–1.27)"), "{out}");
+            assert!(!out.contains("(1.2 "), "{out}");
         }
     }
 }

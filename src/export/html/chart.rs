@@ -1,4 +1,4 @@
-//! What the two charts share: the palette, the canvas sizes, axis units and tick labels, fonts,
+//! What the charts share: the palette, the canvas sizes, axis units and tick labels, fonts,
 //! and the legend strip across the top of each.
 
 use anyhow::{Result, anyhow};
@@ -16,6 +16,8 @@ pub(super) const PARETO: RGBColor = RGBColor(0xff, 0x7f, 0x0e);
 pub(super) const BASELINE: RGBColor = RGBColor(0x6e, 0x76, 0x81);
 /// The recommended config: a diamond round the point; its series in the init chart.
 pub(super) const RECOMMENDED: RGBColor = RGBColor(0x2c, 0xa0, 0x2c);
+/// A loss (bigger or slower) in the effects charts, as the table's red.
+pub(super) const LOSS: RGBColor = RGBColor(0xcf, 0x22, 0x2e);
 const TEXT: RGBColor = RGBColor(0x1b, 0x1f, 0x24);
 pub(super) const GRID: RGBColor = RGBColor(0xe6, 0xe8, 0xeb);
 pub(super) const GRID_LIGHT: RGBColor = RGBColor(0xf3, 0xf4, 0xf6);
@@ -89,6 +91,8 @@ pub(super) enum Marker {
     Baseline,
     Recommended,
     Bar(RGBColor),
+    /// A horizontal interval (the effects charts').
+    HInterval,
 }
 
 /// A row of legend entries (marker, then text) across the top of a chart.
@@ -111,6 +115,9 @@ pub(super) fn legend_strip(area: &Area<'_>, entries: &[(Marker, &str)]) -> Resul
             Marker::Recommended => {
                 let d: Vec<(i32, i32)> = diamond(8).into_iter().map(|(dx, dy)| (c.0 + dx, c.1 + dy)).collect();
                 area.draw(&PathElement::new(d, RECOMMENDED.stroke_width(2)))
+            }
+            Marker::HInterval => {
+                area.draw(&ErrorBar::new_horizontal(c.1, c.0 - 10, c.0, c.0 + 10, INTERVAL.stroke_width(2), 10))
             }
             Marker::Bar(color) => area.draw(&Rectangle::new([(c.0 - 9, c.1 - 6), (c.0 + 9, c.1 + 6)], color.filled())),
         }

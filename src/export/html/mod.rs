@@ -4,6 +4,7 @@
 //! table, verdict and CSS; the charts live beside it.
 
 mod chart;
+mod effects_chart;
 mod init_chart;
 mod labels;
 mod scatter;
@@ -69,6 +70,7 @@ pub fn serialize(run: &Run) -> Result<String> {
 
     w.push_str("<h2>Ranking</h2>\n");
     table(w, run, &rows)?;
+    search(w, run)?;
     schedule(w, run)?;
     if let Some(summary) = super::checks::summary(run) {
         writeln!(w, "<p class=\"checks\">{}</p>", esc(&summary))?;
@@ -111,6 +113,8 @@ pub fn serialize(run: &Run) -> Result<String> {
         }
         w.push_str("</figure>\n");
     }
+
+    effects(w, run)?;
 
     if let Some(init) = InitView::of(run) {
         w.push_str("<h2>Init time by package</h2>\n");
@@ -212,6 +216,66 @@ fn delta_cell(text: &str, tone: Tone) -> String {
     format!("<td class=\"{class}\">{}</td>", esc(text))
 }
 
+/// What the search did (a run saved before gostart recorded it shows nothing): the summary,
+/// then for a screened run the design, prediction and confirmation as a list.
+fn search(w: &mut String, run: &Run) -> std::fmt::Result {
+    let Some(search) = super::search::section(run) else { return Ok(()) };
+    writeln!(w, "<p class=\"schedule\">{}</p>", with_code(&search.summary))?;
+    if !search.details.is_empty() {
+        w.push_str("<ul class=\"schedule\">\n");
+        for line in &search.details {
+            writeln!(w, "<li>{}</li>", with_code(line))?;
+        }
+        w.push_str("</ul>\n");
+    }
+    Ok(())
+}
+
+/// The effects section: what it is, a forest plot per figure, the table, how to read it.
+fn effects(w: &mut String, run: &Run) -> Result<()> {
+    let Some(effects) = super::effects::table(run) else { return Ok(()) };
+    w.push_str("<h2>Effects</h2>\n");
+    let (_, head) = effects.head.split_once(": ").unwrap_or(("", &effects.head));
+    writeln!(w, "<p class=\"note\">{}.</p>", esc(&capitalized(head)))?;
+    for (i, header) in effects.headers.iter().enumerate() {
+        if let Some(svg) = effects_chart::effects_chart(&effects, i)? {
+            writeln!(
+                w,
+                "<figure>\n{svg}<figcaption>{}: each point is the ratio of the figure with that value to with the \
+                 baseline's value of its axis, the bar its 95% interval; left of the line at 1× is smaller or faster.\
+                 </figcaption>\n</figure>",
+                esc(&capitalized(header))
+            )?;
+        }
+    }
+    w.push_str("<div class=\"scroll\"><table>\n<thead><tr><th>axis</th><th>value</th><th>against</th>");
+    for h in &effects.headers {
+        write!(w, "<th class=\"num\">{}</th>", esc(h))?;
+    }
+    w.push_str("</tr></thead>\n<tbody>\n");
+    for r in &effects.rows {
+        let code = |s: &str| if s.is_empty() { String::new() } else { format!("<code>{}</code>", esc(s)) };
+        let (axis, reference) = if r.first { (code(r.axis), code(r.reference)) } else { Default::default() };
+        write!(w, "<tr><td>{axis}</td><td>{}</td><td>{reference}</td>", code(r.value))?;
+        for c in &r.cells {
+            match c {
+                Some(c) => w.push_str(&delta_cell(&c.text, c.tone)),
+                None => w.push_str("<td class=\"num\">-</td>"),
+            }
+        }
+        w.push_str("</tr>\n");
+    }
+    w.push_str("</tbody>\n</table></div>\n");
+    writeln!(w, "<p class=\"note\">{}.</p>", with_code(&capitalized(&effects.legend)))?;
+    Ok(())
+}
+
+/// `effects` → `Effects`.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
 /// What the schedule did (a run saved before gostart recorded it shows nothing): the summary,
 /// then the rules, rounds, drops and cost as a list.
 fn schedule(w: &mut String, run: &Run) -> std::fmt::Result {
@@ -304,6 +368,45 @@ mod tests {
         assert!(html.contains("<td class=\"num noise\">~</td>"));
         assert!(html.contains("<td class=\"num loss\">+7.3%</td>"));
         assert_eq!(svgs(&html).len(), 2, "the scatter plot and the init chart");
+    }
+
+    #[test]
+    fn effects_and_search() {
+        let run = fixture::screened();
+        let html = serialize(&run).unwrap();
+        let (_, effects) = html.split_once("<h2>Effects</h2>").expect("an effects section");
+        // One chart per figure with effects, then the table.
+        let charts = svgs(effects).len() - 1; // and the init chart after it
+        assert_eq!(charts, 4, "startup, size, max RSS, escapes");
+        assert!(effects.contains("<th class=\"num\">startup</th><th class=\"num\">size</th><th class=\"num\">max RSS</th><th class=\"num\">escapes</th>"));
+        assert!(effects.contains(
+            "<tr><td><code>buildmode</code></td><td><code>pie</code></td><td><code>exe</code></td><td class=\"num loss\">1.06× (1.03–1.09)</td>"
+        ), "{effects}");
+        assert!(
+            effects.contains(
+                "<tr><td></td><td><code>v3</code></td><td></td><td class=\"num gain\">0.97× (0.95–0.99)</td>"
+            ),
+            "{effects}"
+        );
+        assert!(effects.contains("<td class=\"num noise\">~ (0.97–1.02)</td>"), "{effects}");
+        assert!(
+            effects.contains("<p class=\"note\">Each axis value against the baseline&#39;s value of that axis"),
+            "{effects}"
+        );
+        // The search paragraph under the ranking.
+        assert!(html.contains("<p class=\"schedule\">search: screen — 48 configurations in 48 builds"), "{html}");
+        assert!(
+            html.contains("<li>predicted best: <code>ldflags=-s -w,CGO_ENABLED=0</code> — startup 0.91× (0.87–0.94)"),
+            "{html}"
+        );
+        assert!(html.contains("<li>generators: E = ABC, F = BCD</li>"), "{html}");
+        for svg in svgs(&html) {
+            roxmltree::Document::parse(svg).unwrap();
+        }
+        // A full run: one search line, no list.
+        let html = serialize(&fixture::full()).unwrap();
+        assert!(html.contains("<p class=\"schedule\">search: full — 4 configurations in 4 builds, within max_builds = 32: every one is built</p>\n<p"), "{html}");
+        assert_eq!(svgs(&html).len(), 2 + 2, "the scatter, startup and size effects, the init chart");
     }
 
     #[test]
