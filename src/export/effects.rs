@@ -78,7 +78,7 @@ pub fn table(run: &Run) -> Option<Table<'_>> {
     }
     let headers = figures.iter().map(|&f| super::checks::delta_header(run, f, figure_header(f))).collect();
     let cells = || rows.iter().flat_map(|r: &Row<'_>| r.cells.iter());
-    let mut legend = "each cell: the figure's ratio with the value to with the baseline's value (below 1 is smaller or \
+    let mut legend = "each cell: the figure with this value over the figure with the baseline's value (below 1 is smaller or \
                       faster), and its 95% interval; `~`: the interval contains 1, no effect gostart can tell from noise"
         .to_owned();
     if cells().flatten().any(|c| c.effect.ci95[0] == c.effect.ci95[1]) {
