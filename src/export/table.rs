@@ -297,7 +297,7 @@ mod tests {
         // The effects come after the self-checks and before the init section and the verdict.
         let at = |needle: &str| out.find(needle).unwrap_or_else(|| panic!("{needle}: {out}"));
         assert!(at("\neffects: each axis value") < at("\ninit time by package"), "{out}");
-        assert!(at("\neach cell: the figure's ratio") < at("\nverdict: "), "{out}");
+        assert!(at("\neach cell: the figure with this value") < at("\nverdict: "), "{out}");
     }
 
     #[test]
