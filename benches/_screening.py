@@ -23,10 +23,11 @@ def has_strategy():
     return "--strategy" in sh([GOSTART, "tune", "--help"]).stdout
 
 
-def tune_events(project, target_dir, *extra, ok=(0, 3)):
+def tune_events(project, target_dir, *extra, ok=(0, 3), on_event=None):
     """`gostart -C PROJECT tune --message-format json --target-dir TARGET_DIR EXTRA`, its events
     timestamped as they arrive: {run, events [(seconds since start, event)], wall, rc, stderr}.
-    `run` is the results.json the last `run-finished` event names (None when there is none)."""
+    `run` is the results.json the last `run-finished` event names (None when there is none);
+    `on_event(seconds, event)` is called on each as it arrives."""
     argv = [GOSTART, "-C", project, "tune", "--message-format", "json", "--target-dir", target_dir, *extra]
     events = []
     with tempfile.TemporaryFile(mode="w+") as err:
@@ -37,6 +38,8 @@ def tune_events(project, target_dir, *extra, ok=(0, 3)):
                 line = line.strip()
                 if line.startswith("{"):
                     events.append((time.perf_counter() - start, json.loads(line)))
+                    if on_event:
+                        on_event(*events[-1])
             rc = proc.wait()
         except BaseException:  # Ctrl-C: stop our own gostart (it saves what it has), then stop
             proc.terminate()
