@@ -46,7 +46,7 @@ from _screening import (NOISY, WEIGHTS, build_phases, builds_of, dry_run_builds,
 
 FIXTURE = os.path.join("benches", "fixtures", "hidden")
 TEN = "ten-axes.toml"
-EXACT_TOLERANCE = 0.01  # exact figures (size, escapes) closer than this count as equal
+DEFAULT_MARGIN = 0.01  # figures whose ratios differ by less count as equal, when a run records no margin
 
 # Each axis on its own for --axes: (label, a matrix file with that axis only).
 AXES = [
@@ -86,11 +86,13 @@ def weights(run):
     return {f: w.get(f, 0) for f in WEIGHTS if w.get(f, 0)}
 
 
-def figure_equal(f, a, b):
+def figure_equal(f, a, b, margin):
     """Whether configs a and b (both from the full run) are equal on figure f, and why."""
     ra, rb = a["ratios"].get(f), b["ratios"].get(f)
     if ra is None or rb is None:
         return True, "unmeasured"
+    if abs(ra / rb - 1) <= margin:
+        return True, f"within {margin:.0%}"
     if f in NOISY:
         if a["ratios"].get(f"{f}_noise") and b["ratios"].get(f"{f}_noise"):
             return True, "both ~"
@@ -98,16 +100,19 @@ def figure_equal(f, a, b):
         if (cb and cb[0] <= ra <= cb[1]) or (ca and ca[0] <= rb <= ca[1]):
             return True, "within"
         return False, f"{ra:.3f} vs {rb:.3f} ({ci(ca)} / {ci(cb)})"
-    if abs(ra / rb - 1) <= EXACT_TOLERANCE:
-        return True, "within 1%"
     return False, f"{ra:.3f} vs {rb:.3f}"
 
 
+def margin_of(run):
+    """The race's equivalence margin (`schedule.margin`), else 1%."""
+    return ((run.get("schedule") or {}).get("margin")) or DEFAULT_MARGIN
+
+
 RULE = (f"equal = the same config, or, read in the FULL run, the screened pick and the full run's pick are\n"
-        f"   equal on every weighted figure ({', '.join(f'{f} {w:g}' for f, w in WEIGHTS.items())}): a noisy\n"
-        f"   figure (startup, max_rss) when both are `~` against the baseline, or when either's ratio lies in the\n"
-        f"   other's 95% interval; an exact one (size, escapes) when the ratios differ by at most "
-        f"{EXACT_TOLERANCE:.0%}")
+        f"   equal on every weighted figure ({', '.join(f'{f} {w:g}' for f, w in WEIGHTS.items())}): their ratios\n"
+        f"   to the baseline differ by at most the race's equivalence margin (results.json schedule.margin, 1%),\n"
+        f"   or, for a noisy figure (startup, max_rss), both are `~` against the baseline or either's ratio lies in\n"
+        f"   the other's 95% interval")
 
 
 def compare_pick(full, screened):
@@ -120,7 +125,7 @@ def compare_pick(full, screened):
         return False, False, "pick not in the full run"
     diffs = []
     for f in weights(full):
-        ok, why = figure_equal(f, a, b)
+        ok, why = figure_equal(f, a, b, margin_of(full))
         if not ok:
             diffs.append(f"{f} {why}")
     return False, not diffs, "; ".join(diffs)
@@ -215,10 +220,17 @@ def main():
         if " avx2 " not in f.read():
             print("warning: this CPU has no AVX2: GOAMD64=v3 builds of the 10-axis matrix will not start")
     print(f"fixture: {FIXTURE} (copied to {project}); runs under {root}\n")
-    if args.axes:
-        axes_mode(project, root, args.runs)
+    try:
+        if args.axes:
+            axes_mode(project, root, args.runs)
+        else:
+            compare(args, repeats, project, root)
+    finally:
         finish(args, started, project, root)
-        return
+
+
+def compare(args, repeats, project, root):
+    """Steps 1–5 of the docstring."""
 
     screening = has_strategy()
     full_flag = ["--strategy", "full"] if screening else []
@@ -247,7 +259,6 @@ def main():
     effects_table(full)
     print()
     if not screening:
-        finish(args, started, project, root)
         return
 
     # 3. screened repeats
@@ -290,7 +301,6 @@ def main():
     # 5. the 10-axis matrix, screened
     if args.ten:
         ten(project, root, f, full)
-    finish(args, started, project, root)
 
 
 def ten(project, root, f, full):

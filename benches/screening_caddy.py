@@ -125,16 +125,22 @@ def main():
         full = ["--strategy", "full"] if extra else []
         compiles, secs = prewarm(project, dry_run_builds(project, *full))
         print(f"pre-warmed go's build cache: {compiles} distinct compiles in {fmt_secs(secs)}")
-    print(f"caddy v2.11.9 ./cmd/caddy version: 7 axes, 128 configs, 64 builds; `gostart tune {' '.join(extra)}`"
+    print(f"caddy v2.11.9 ./cmd/caddy version: 7 axes, 128 configs, 64 builds; `gostart tune {' '.join(extra) or '(full product)'}`"
           f" (run in {target})", flush=True)
     try:
-        r = tune_events(project, target, *extra, on_event=progress())
+        report(tune_events(project, target, *extra, on_event=progress()))
     except KeyboardInterrupt:
-        print(f"stopped; gostart saved what it had in {target}" + ("" if args.keep else " (removed)"))
-        if not args.keep:
+        print(f"stopped: gostart saved what it had measured in {target}" + ("" if args.keep else " (removed; --keep keeps it)"))
+        raise SystemExit(130)
+    finally:
+        if args.keep:
+            print(f"kept: {project} (caddy), {target} (the run)")
+        else:
             shutil.rmtree(project, ignore_errors=True)
             shutil.rmtree(target, ignore_errors=True)
-        raise SystemExit(130)
+
+
+def report(r):
     run = r["run"]
     elapsed, builds, summed = build_phases(r["events"])
     print(f"\nwall time: {fmt_secs(r['wall'])} (goal ≤ 15 min); builds: {builds_of(run, r['events'])} "
@@ -149,13 +155,8 @@ def main():
         print("effects (ratio, 95% CI, `~` noise):")
         for e in effects:
             lohi = e.get("ci95")
-            print(f"   {e['axis'] + '=' + str(e['value']):<40} {e['figure']:<8} {e['ratio']:.3f}{'~' if e.get('noise') else ' '} "
-                  + ("—" if not lohi else f"{lohi[0]:.3f}–{lohi[1]:.3f}"))
-    if args.keep:
-        print(f"kept: {project} (caddy), {target} (the run)")
-    else:
-        shutil.rmtree(project, ignore_errors=True)
-        shutil.rmtree(target, ignore_errors=True)
+            print(f"   {e['axis'] + '=' + str(e['value']):<40} {e['figure']:<8} {e['ratio']:.3f}"
+                  f"{'~' if e.get('noise') else ' '} " + ("—" if not lohi else f"{lohi[0]:.3f}–{lohi[1]:.3f}"))
 
 
 if __name__ == "__main__":
