@@ -27,8 +27,11 @@ Steps (every `tune` with `--no-inittrace`, its own `--target-dir`, `--message-fo
 effects the fixture plants.
 
 Usage: benches/screening.py [--repeats N] [--quick] [--no-ten] [--keep] [--axes [--runs N]]
-       (needs go, gcc (cgo), cargo; at the defaults about 40–60 min on an idle 2-core VM:
-       the full run ~10–15 min, a screened one ~2–3 min. --quick: 2 repeats)
+       (needs go, gcc (cgo), cargo. The full 7-axis run took 5.4 min on a 2-core VM at load 7–15
+       (64 builds in 13 s with a warm cache: measuring 128 configs is most of it); warming the
+       cache for the 10-axis matrix rebuilds the standard library for each GOAMD64 × GOEXPERIMENT
+       × trimpath × pie × cgo variant the first time (~10 min), then seconds. --quick: 2 repeats.
+       `--no-ten`: skip the 10-axis matrix and its cache warming)
 Prints a report to stdout; nothing here is a pass/fail test (machines are shared and noisy).
 """
 
