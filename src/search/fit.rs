@@ -53,7 +53,8 @@ const Z95: f64 = 1.959_963_984_540_054;
 /// (~10⁻¹⁵), far below, and an independent column leaves at least ~1/√n of itself.
 const RANK_TOL: f64 = 1e-9;
 /// A combination is estimable when its distance to X's row space is below this (relative to its
-/// length); a non-estimable one is at least ~0.1 away for 0/1 columns of a few hundred rows.
+/// length). An estimable one is off by rounding; a non-estimable one is far off (1 for a value
+/// no run has, 1/√2 for one of two values that always change together).
 const ESTIMABLE_TOL: f64 = 1e-6;
 /// A residual sum of squares below this fraction of Σy² is rounding, not lack of fit.
 const ROUNDING: f64 = 1e-24;
