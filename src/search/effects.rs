@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::fit::{self, Estimate, Fit, Observation};
+use super::fit::{self, Estimate, Fit, Observation, Terms};
 use super::{AxisInfo, Effect};
 use crate::rank::{Figure, Kind};
 use crate::results::{Ratios, Run};
@@ -35,15 +35,15 @@ pub fn measured(run: &Run) -> Vec<(Vec<u32>, Ratios)> {
     run.configs.iter().filter_map(|c| Some((c.levels.clone()?, c.ratios.clone()?))).collect()
 }
 
-/// One fit per figure measured on enough combinations.
-pub fn fits(axes: &[AxisInfo], measured: &[(Vec<u32>, Ratios)]) -> BTreeMap<Figure, Fit> {
+/// One fit per figure measured on enough combinations, with the terms `terms` allows.
+pub fn fits(axes: &[AxisInfo], measured: &[(Vec<u32>, Ratios)], terms: Terms) -> BTreeMap<Figure, Fit> {
     let levels: Vec<usize> = axes.iter().map(|a| a.values.len()).collect();
     let reference: Vec<u32> = axes.iter().map(|a| a.reference).collect();
     Figure::ALL
         .into_iter()
         .filter_map(|f| {
             let obs: Vec<Observation> = measured.iter().filter_map(|(l, r)| observation(l, r, f)).collect();
-            Some((f, fit::fit(&levels, &reference, &obs)?))
+            Some((f, fit::fit_terms(&levels, &reference, &obs, terms)?))
         })
         .collect()
 }
@@ -80,5 +80,5 @@ fn effect(axis: &AxisInfo, value: &str, figure: Figure, e: Estimate) -> Effect {
 /// The effects table of `run` (empty for a run saved without its axes).
 pub fn of_run(run: &Run) -> Vec<Effect> {
     let Some(search) = &run.search else { return Vec::new() };
-    table(&search.axes, &fits(&search.axes, &measured(run)))
+    table(&search.axes, &fits(&search.axes, &measured(run), Terms::Main))
 }

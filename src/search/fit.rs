@@ -14,7 +14,9 @@
 //! only, and an interaction the data hold ends up in the residuals, where it widens the
 //! intervals (below). With interactions, a main effect is the value's effect with every other
 //! axis at its reference value (the baseline's neighbourhood), and `Fit::pairs` carries the
-//! interactions.
+//! interactions. The prediction uses that model; the effects table asks for main effects only
+//! ([`Terms::Main`]), so that a value's effect is its average over the other axes, in a full run
+//! as in a design.
 //!
 //! **Least squares** by the Householder QR of X (nalgebra). The columns are first taken greedily
 //! in order (intercept, main effects, interactions): one is kept when its part outside the span
@@ -266,6 +268,22 @@ fn matrix(terms: &[Term], obs: &[Observation]) -> DMatrix<f64> {
 /// observation is usable (observations that are not combinations of the axes, or whose value or
 /// variance is not a finite number, a negative variance included, are left out).
 pub fn fit(levels: &[usize], reference: &[u32], obs: &[Observation]) -> Option<Fit> {
+    fit_terms(levels, reference, obs, Terms::Resolved)
+}
+
+/// Which terms a fit may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Terms {
+    /// Main effects only: each value's effect averaged over the other axes' values the runs
+    /// have (the effects table, the same in a full run as in a design).
+    Main,
+    /// Main effects, plus the two-factor interactions when the observations resolve them (the
+    /// prediction).
+    Resolved,
+}
+
+/// [`fit`] with the terms `terms` allows.
+pub fn fit_terms(levels: &[usize], reference: &[u32], obs: &[Observation], terms_allowed: Terms) -> Option<Fit> {
     let obs: Vec<Observation> = obs
         .iter()
         .filter(|o| valid(levels, &o.levels) && o.value.is_finite() && o.variance.is_finite() && o.variance >= 0.0)
@@ -288,7 +306,7 @@ pub fn fit(levels: &[usize], reference: &[u32], obs: &[Observation]) -> Option<F
 
     // The interactions when the observations resolve them: full column rank and a residual df.
     let mut solved = None;
-    if !pairs.is_empty() && obs.len() > terms.len() + pairs.len() {
+    if terms_allowed == Terms::Resolved && !pairs.is_empty() && obs.len() > terms.len() + pairs.len() {
         let extended: Vec<Term> = terms.iter().chain(&pairs).copied().collect();
         let s = solve(&matrix(&extended, &obs))?;
         if s.basis.len() == extended.len() {

@@ -19,6 +19,7 @@ use crate::progress::{Event, Reporter};
 use crate::results::{ConfigResult, Run};
 use crate::rundir;
 use crate::search::design::{self, Design, Placed};
+use crate::search::fit::Terms;
 use crate::search::{DesignRun, Search, Strategy, effects, predict};
 
 /// The design stage's configurations (the baseline first, then the design's runs in order),
@@ -91,7 +92,7 @@ pub(super) fn run(
             Some(design_run(c, placed))
         })
         .collect();
-    let fits = effects::fits(&record.axes, &effects::measured(&first));
+    let fits = effects::fits(&record.axes, &effects::measured(&first), Terms::Resolved);
     let weights = &config.rank.weights;
     record.prediction = predict::predict(&p.expanded.configs, &fits, weights, &config.rank, &first.suspended);
 
