@@ -102,3 +102,101 @@ fn regresses(p: &Predicted, rank: &Rank, suspended: &BTreeSet<Figure>) -> bool {
         .filter(|(f, _)| !suspended.contains(f))
         .any(|(f, bound)| p.figures.get(f).is_some_and(|[_, lo, _]| *lo > 1.0 + bound))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::flags::Flags;
+    use crate::search::fit::{self, Observation};
+
+    /// A 2×2×2 matrix: `ldflags` (-s -w shrinks size to 0.66), `gcflags` (-l, forbidden by
+    /// default, makes startup 0.8), `runenv.SLOW` (1 doubles startup).
+    fn candidates() -> Vec<ConfigSpec> {
+        let mut out = Vec::new();
+        for l in 0..2u32 {
+            for g in 0..2u32 {
+                for s in 0..2u32 {
+                    let mut flags = Flags::default();
+                    if l == 1 {
+                        flags.ldflags = "-s -w".into();
+                    }
+                    if g == 1 {
+                        flags.gcflags = "-l".into();
+                    }
+                    if s == 1 {
+                        flags.runenv.insert("SLOW".into(), "1".into());
+                    }
+                    let mut c = ConfigSpec::new(flags);
+                    c.levels = vec![vec![l, g, s]];
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+
+    fn fits(startup: impl Fn(&[u32]) -> f64, size: impl Fn(&[u32]) -> f64) -> BTreeMap<Figure, Fit> {
+        let combos: Vec<Vec<u32>> = candidates().into_iter().map(|c| c.levels[0].clone()).collect();
+        let fit_of = |f: &dyn Fn(&[u32]) -> f64, variance: f64| {
+            let obs: Vec<Observation> =
+                combos.iter().map(|l| Observation { levels: l.clone(), value: f(l).ln(), variance }).collect();
+            fit::fit(&[2, 2, 2], &[0, 0, 0], &obs).unwrap()
+        };
+        BTreeMap::from([(Figure::Startup, fit_of(&startup, 1e-4)), (Figure::Size, fit_of(&size, 0.0))])
+    }
+
+    fn effects_of_the_fixture() -> BTreeMap<Figure, Fit> {
+        fits(
+            |l| if l[1] == 1 { 0.8 } else { 1.0 } * if l[2] == 1 { 2.0 } else { 1.0 },
+            |l| if l[0] == 1 { 0.66 } else { 1.0 },
+        )
+    }
+
+    #[test]
+    fn the_best_predicted_configuration_passes_the_guards_and_its_neighbours_are_the_alternatives() {
+        let rank = Rank::default();
+        let p =
+            predict(&candidates(), &effects_of_the_fixture(), &Weights::default(), &rank, &BTreeSet::new()).unwrap();
+        // `-l` would be faster, but [rank] forbid keeps it out: 4 of the 8 configurations.
+        assert_eq!(p.best.name, "ldflags=\"-s -w\"");
+        assert_eq!(p.guarded, 4);
+        assert!((p.best.score - 0.5 * 0.66f64.ln()).abs() < 1e-6, "{}", p.best.score);
+        let [ratio, lo, hi] = p.best.figures[&Figure::Size];
+        assert!((ratio - 0.66).abs() < 1e-9 && lo <= ratio && ratio <= hi);
+        let names: Vec<&str> = p.alternatives.iter().map(|a| a.name.as_str()).collect();
+        // One axis away (the plain build, then the slow one), then the next best of the rest.
+        assert_eq!(names, ["default", "ldflags=\"-s -w\",SLOW=1", "SLOW=1"]);
+
+        let allowed = Rank { forbid: Vec::new(), ..Rank::default() };
+        let p =
+            predict(&candidates(), &effects_of_the_fixture(), &Weights::default(), &allowed, &BTreeSet::new()).unwrap();
+        assert_eq!((p.best.name.as_str(), p.guarded), ("ldflags=\"-s -w\",gcflags=-l", 0));
+    }
+
+    #[test]
+    fn effects_within_noise_count_as_none_and_fewer_changes_break_the_tie() {
+        // SLOW's effect is tiny against its measurement noise: with or without it scores alike,
+        // and the configuration without it has fewer changes.
+        let noisy = fits(|l| if l[2] == 1 { 1.001 } else { 1.0 }, |l| if l[0] == 1 { 0.66 } else { 1.0 });
+        let p = predict(&candidates(), &noisy, &Weights::default(), &Rank::default(), &BTreeSet::new()).unwrap();
+        assert_eq!(p.best.name, "ldflags=\"-s -w\"");
+    }
+
+    #[test]
+    fn a_predicted_regression_beyond_max_regression_is_passed_over_and_suspended_figures_do_not_score() {
+        let mut rank = Rank::default();
+        // Startup may not grow more than 5%: every SLOW=1 configuration is predicted at 2×.
+        rank.max_regression.insert(Figure::Startup, 0.05);
+        let p =
+            predict(&candidates(), &effects_of_the_fixture(), &Weights::default(), &rank, &BTreeSet::new()).unwrap();
+        assert_eq!(p.guarded, 6, "4 with -l, and the 2 slow ones without it");
+        // With size suspended (a failed self-check), stripping scores nothing: the plain build wins.
+        let suspended = BTreeSet::from([Figure::Size]);
+        let p = predict(&candidates(), &effects_of_the_fixture(), &Weights::default(), &Rank::default(), &suspended)
+            .unwrap();
+        assert_eq!(p.best.name, "default");
+        assert!(predict(&candidates(), &BTreeMap::new(), &Weights::default(), &Rank::default(), &suspended).is_none());
+    }
+}
