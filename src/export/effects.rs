@@ -47,6 +47,11 @@ pub struct Cell<'a> {
 
 /// The table, or `None` when the run has no effects (a run saved before gostart fitted them,
 /// or one whose figures could not be fitted).
+/// An axis value as a reader can see it: the empty value (go's default) as `""`.
+fn shown(value: &str) -> &str {
+    if value.is_empty() { "\"\"" } else { value }
+}
+
 pub fn table(run: &Run) -> Option<Table<'_>> {
     if run.effects.is_empty() {
         return None;
@@ -74,7 +79,7 @@ pub fn table(run: &Run) -> Option<Table<'_>> {
             })
             .collect();
         let first = i == 0 || keys[i - 1].0 != axis;
-        rows.push(Row { axis, value, reference, first, cells });
+        rows.push(Row { axis, value: shown(value), reference: shown(reference), first, cells });
     }
     let headers = figures.iter().map(|&f| super::checks::delta_header(run, f, figure_header(f))).collect();
     let cells = || rows.iter().flat_map(|r: &Row<'_>| r.cells.iter());
