@@ -64,22 +64,32 @@ pub struct Factor {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Design {
     pub kind: Kind,
-    /// Runs of the design (before any that excludes merged).
+    /// Runs of the design (before any that excludes merged): 2^r for a regular fraction, the
+    /// product of the axes' value counts for a full factorial.
     pub runs: usize,
-    /// The shortest word of the defining relation (3: main effects aliased with two-factor
-    /// interactions; 4: with none, two-factor interactions with each other; 5: none of these);
-    /// `null` for a full factorial.
+    /// The shortest word of the defining relation, counted in axes (3: main effects aliased
+    /// with two-factor interactions; 4: with none, two-factor interactions with each other;
+    /// 5: none of these); `null` for a full factorial.
     pub resolution: Option<u32>,
+    /// The two-level factors, in axis order (an axis's bits together, bit 0 first); none for a
+    /// one-valued axis.
     pub factors: Vec<Factor>,
-    /// How each multi-level axis is coded into two-level factors, one line an axis.
+    /// How each multi-level axis is coded into two-level factors, one line an axis, naming it
+    /// `axes[i]` (its index in `search.axes`).
     pub coding: Vec<String>,
-    /// The generated factors, `E = ABC`.
+    /// The generated factors, `E = ABC`, in terms of the basic factors (the first independent
+    /// ones).
     pub generators: Vec<String>,
-    /// What is aliased with what among main effects and two-factor interactions (`A = BC`,
-    /// `AB = CD`); for Plackett–Burman, a line saying that each main effect is partly aliased
-    /// with the interactions of the others.
+    /// What is aliased with what among main effects and two-factor interactions: for
+    /// resolution III each main effect's chain (`A = BC = DE`), for IV the interactions'
+    /// (`AB = CD`), none above; the first 20, then `... and N more`. A multi-level axis's main
+    /// effect includes the interactions of its own factors, written `(AB)`. For
+    /// Plackett–Burman, a line saying that each main effect is partly aliased with the
+    /// interactions of the others.
     pub aliases: Vec<String>,
-    /// Each run as value indices per axis (the reference value where its factors are low).
+    /// Each run as value indices per axis (the reference value where its factors are low);
+    /// run 0 is the reference combination. Folded codes of a multi-level axis may repeat a
+    /// combination: [`place`] keeps it once.
     pub points: Vec<Vec<u32>>,
 }
 

@@ -61,7 +61,19 @@ impl Counts {
     }
 }
 
-/// The factors of an axis of 2^`q` codes: `q` columns, their span the axis's main effects.
+/// Where the search is: axis `a` next, `d` dimensions in use (the columns so far span
+/// e_0..e_{d−1}), the words of length 3 and 4 so far, and `last`: the rank of the previous
+/// two-valued axis's column when it was not a new dimension (two-valued axes are
+/// interchangeable: their columns are tried in increasing rank).
+#[derive(Clone, Copy)]
+struct At {
+    a: usize,
+    d: u32,
+    words: (u64, u64),
+    last: Option<usize>,
+}
+
+/// A bounded branch and bound over the columns of every factor, axis by axis.
 struct Search {
     /// Pseudo-factors per axis, in search order (most first: they are the most constrained).
     q: Vec<u32>,
@@ -116,7 +128,7 @@ pub fn search(q: &[u32], r: u32, need: Need) -> Option<Found> {
         nodes: 0,
     };
     let counts = Counts { one: [0; SIZE], two: [0; SIZE], three: [0; SIZE] };
-    s.axis(0, 0, &counts, (0, 0), None);
+    s.axis(At { a: 0, d: 0, words: (0, 0), last: None }, &counts);
     let (words3, words4, found) = s.best?;
     let mut columns = vec![Vec::new(); q.len()];
     for (i, &a) in by_size.iter().enumerate() {
@@ -134,34 +146,32 @@ impl Search {
         self.best.as_ref().is_some_and(|(w3, w4, _)| words >= (*w3, *w4))
     }
 
-    /// Place axis `a` onward; `d` dimensions are in use (columns so far span e_0..e_{d−1});
-    /// `last`: the rank of the previous two-valued axis's column when it was not a new
-    /// dimension (two-valued axes are interchangeable: their columns are tried in rank order).
-    fn axis(&mut self, a: usize, d: u32, counts: &Counts, words: (u64, u64), last: Option<usize>) {
-        if a == self.q.len() {
-            if d == self.r && !self.beaten(words) {
-                self.best = Some((words.0, words.1, self.columns.clone()));
+    /// Place the axes from `at.a` on.
+    fn axis(&mut self, at: At, counts: &Counts) {
+        if at.a == self.q.len() {
+            if at.d == self.r && !self.beaten(at.words) {
+                self.best = Some((at.words.0, at.words.1, self.columns.clone()));
             }
             return;
         }
-        let left: u32 = self.q[a..].iter().sum();
-        if left < self.r - d || self.beaten(words) || self.done() {
+        let left: u32 = self.q[at.a..].iter().sum();
+        if left < self.r - at.d || self.beaten(at.words) || self.done() {
             return;
         }
         self.columns.push(Vec::new());
-        self.bit(a, d, d, counts, &[0], words, last);
+        self.bit(at, at.d, counts, &[0]);
         self.columns.pop();
     }
 
-    /// Choose the next column of axis `a`, whose columns so far span `sub` (0 included); `d0`:
-    /// the dimensions in use before the axis.
-    #[allow(clippy::too_many_arguments)]
-    fn bit(&mut self, a: usize, d0: u32, d: u32, counts: &Counts, sub: &[u32], words: (u64, u64), last: Option<usize>) {
+    /// Choose the next column of axis `at.a`, whose columns so far span `sub` (0 included);
+    /// `d0`: the dimensions in use before the axis.
+    fn bit(&mut self, at: At, d0: u32, counts: &Counts, sub: &[u32]) {
+        let (a, d) = (at.a, at.d);
         if self.columns[a].len() == self.q[a] as usize {
             let next = counts.with(&sub[1..], 1 << d);
             // A two-valued axis in the span so far: the next ones take columns of higher rank.
-            let last = if self.q[a] == 1 && d == d0 { Some(self.rank[sub[1] as usize]) } else { last };
-            self.axis(a + 1, d, &next, words, last);
+            let last = if self.q[a] == 1 && d == d0 { Some(self.rank[sub[1] as usize]) } else { at.last };
+            self.axis(At { a: a + 1, last, ..at }, &next);
             return;
         }
         // Canonical form: a column is either the next unit vector (a new dimension) or in the
@@ -172,7 +182,7 @@ impl Search {
             candidates.push(1 << d);
         }
         if self.q[a] > 1 || d == self.r {
-            let from = if self.q[a] == 1 { last.map_or(0, |l| l + 1) } else { 0 };
+            let from = if self.q[a] == 1 { at.last.map_or(0, |l| l + 1) } else { 0 };
             let span = 1u32 << d;
             candidates.extend(self.order[from.min(self.order.len())..].iter().filter(|&&v| v < span));
         }
@@ -185,7 +195,7 @@ impl Search {
                 continue;
             }
             let Some(added) = self.added(counts, sub, c) else { continue };
-            let words = (words.0 + added.0, words.1 + added.1);
+            let words = (at.words.0 + added.0, at.words.1 + added.1);
             if self.beaten(words) {
                 continue;
             }
@@ -193,7 +203,7 @@ impl Search {
             grown.extend(sub.iter().map(|s| s ^ c));
             let d = if c == 1 << d { d + 1 } else { d };
             self.columns[a].push(c);
-            self.bit(a, d0, d, counts, &grown, words, last);
+            self.bit(At { d, words, ..at }, d0, counts, &grown);
             self.columns[a].pop();
         }
     }
