@@ -31,7 +31,8 @@ pub struct Predicted {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prediction {
     pub best: Predicted,
-    /// The best-scored configurations one axis away from `best`, then the next best overall.
+    /// The best-scored configurations one axis away from `best`, then the next best overall;
+    /// not those that score as `best` does with more changes (a setting without effect added).
     pub alternatives: Vec<Predicted>,
     /// Configurations of the matrix the prediction passed over because a guard keeps them
     /// out of a recommendation (forbidden flag, GOAMD64, a predicted regression beyond
@@ -64,9 +65,15 @@ pub fn predict(
     }
     // Lower score first; among equal scores, fewer changes from a plain build (the verdict's rule).
     scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut ranked = scored.into_iter().map(|(_, _, p)| p);
-    let best = ranked.next()?;
-    let rest: Vec<Predicted> = ranked.collect();
+    let mut ranked = scored.into_iter();
+    let (best_score, best_changes, best) = ranked.next()?;
+    // A configuration that scores as the best but changes more (its extra setting has no effect
+    // beyond noise) can only tie it, and the verdict prefers fewer changes: confirming it would
+    // spend rounds on a twin.
+    let rest: Vec<Predicted> = ranked
+        .filter(|(score, changes, _)| !((score - best_score).abs() < 1e-12 && *changes > best_changes))
+        .map(|(_, _, p)| p)
+        .collect();
     let distance = |p: &Predicted| p.levels.iter().zip(&best.levels).filter(|(a, b)| a != b).count();
     let mut alternatives: Vec<Predicted> = rest.iter().filter(|p| distance(p) == 1).take(NEIGHBOURS).cloned().collect();
     if let Some(next) = rest.iter().find(|p| !alternatives.contains(p)) {
@@ -182,6 +189,9 @@ mod tests {
         let noisy = fits(|l| if l[2] == 1 { 1.001 } else { 1.0 }, |l| if l[0] == 1 { 0.66 } else { 1.0 });
         let p = predict(&candidates(), &noisy, &Weights::default(), &Rank::default(), &BTreeSet::new()).unwrap();
         assert_eq!(p.best.name, "ldflags=\"-s -w\"");
+        // Its twin with SLOW=1 added could only tie it: it is not confirmed.
+        let names: Vec<&str> = p.alternatives.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["default", "SLOW=1"]);
     }
 
     #[test]
