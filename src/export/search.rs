@@ -7,7 +7,7 @@ use crate::rank::Figure;
 use crate::results::Run;
 use crate::search::design::{Design, Kind};
 use crate::search::predict::Predicted;
-use crate::search::{Search, Strategy};
+use crate::search::{Search, Strategy, roman};
 
 use super::rows::{figure_header, ratio_interval};
 
@@ -182,20 +182,6 @@ fn confirmation(search: &Search) -> String {
 }
 
 /// `III`, `IV`, `V`...
-fn roman(n: u32) -> String {
-    const NUMERALS: [(u32, &str); 9] =
-        [(100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")];
-    let mut n = n;
-    let mut out = String::new();
-    for (value, numeral) in NUMERALS {
-        while n >= value {
-            out.push_str(numeral);
-            n -= value;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -34,8 +34,9 @@ pub(super) struct DesignStage {
 pub(super) fn design_stage(config: &Config, p: &Prepared, record: &Search) -> Result<DesignStage> {
     let levels: Vec<usize> = record.axes.iter().map(|a| a.values.len()).collect();
     let reference: Vec<u32> = record.axes.iter().map(|a| a.reference).collect();
-    let design = design::choose(&levels, &reference, config.search.max_builds)
+    let mut design = design::choose(&levels, &reference, config.search.max_builds)
         .map_err(|e| anyhow!("cannot screen the matrix in {}: {e}", config.matrix.source))?;
+    design.coding = design.coding.iter().map(|line| crate::search::name_coding(line, &record.axes)).collect();
     let allowed: Vec<Vec<u32>> = p.expanded.configs.iter().flat_map(|c| c.levels.iter().cloned()).collect();
     let placed = design::place(&design.points, &allowed);
     let mut specs: Vec<ConfigSpec> = Vec::new();
@@ -88,11 +89,14 @@ pub(super) fn run(
         .placed
         .iter()
         .filter_map(|placed| {
-            let c = first.configs.iter().find(|c| c.levels.as_deref() == Some(placed.levels.as_slice()))?;
-            Some(design_run(c, placed))
+            // By name: a configuration that several combinations give has the first as its levels.
+            let spec = at(p, &placed.levels)?;
+            Some(design_run(first.configs.iter().find(|c| c.name == spec.name)?, placed))
         })
         .collect();
-    let fits = effects::fits(&record.axes, &effects::measured(&first), Terms::Resolved);
+    let measured: Vec<(Vec<u32>, crate::results::Ratios)> =
+        record.design_runs.iter().filter_map(|d| Some((d.levels.clone(), d.ratios.clone()?))).collect();
+    let fits = effects::fits(&record.axes, &measured, Terms::Resolved);
     let weights = &config.rank.weights;
     record.prediction = predict::predict(&p.expanded.configs, &fits, weights, &config.rank, &first.suspended);
 
