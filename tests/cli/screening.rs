@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::project::{Printed, Project, config, configs, read_json};
+use crate::project::{Printed, Project, arg, config, configs, read_json};
 
 /// Six two-valued axes, 64 configurations in 4 builds, whose effects the `effects` fixture
 /// knows: `-s -w` shrinks it, `big` grows it, SLOW_A and SLOW_B add 3 ms of start-up each,
@@ -112,7 +112,12 @@ fn auto_screens_a_matrix_of_more_builds_than_max_builds_and_says_so() {
 
 #[test]
 fn excluded_design_runs_are_replaced_by_their_nearest_allowed_combination() {
-    let toml = format!("{SIX_AXES}[[matrix.exclude]]\nldflags = \"-s -w\"\ntags = [\"big\"]\n");
+    // And an include that makes a configuration of its own, outside the axes: no design places
+    // it, so the confirmation stage races it.
+    let toml = format!(
+        "{SIX_AXES}[[matrix.exclude]]\nldflags = \"-s -w\"\ntags = [\"big\"]\n\
+         [[matrix.include]]\nrunenv = {{ NOOP_C = \"7\" }}\n"
+    );
     let p = Project::from_fixture("effects").file("gostart.toml", &toml);
     let run = tune(&p, &["--strategy", "screen", "--max-builds", "16"]);
     let runs = run["search"]["design_runs"].as_array().unwrap();
@@ -122,6 +127,12 @@ fn excluded_design_runs_are_replaced_by_their_nearest_allowed_combination() {
         assert!(!(name.contains("-s -w") && name.contains("tags=big")), "an excluded combination was built: {name}");
     }
     assert!(configs(&run).iter().all(|c| !(c["flags"]["ldflags"] == "-s -w" && c["flags"]["tags"][0] == "big")));
+    assert!(names(&run["search"]["confirmed"]).contains(&"NOOP_C=7".to_owned()), "{}", run["search"]);
+    assert!(config(&run, "NOOP_C=7")["levels"].is_null());
+    // The design stage is a run `gostart report` reads.
+    let results = p.path(".gostart/runs").read_dir().unwrap().next().unwrap().unwrap().path();
+    let design = p.run(&["report", arg(&results.join("design")), "--format", "json"]).success().stdout_json();
+    assert_eq!(configs(&design).len(), runs.len(), "the design's runs, the baseline among them");
 }
 
 #[test]
