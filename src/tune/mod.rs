@@ -41,10 +41,13 @@ pub fn prepare(config: &Config, target_dir: Option<&Path>) -> Result<Prepared> {
     Ok(Prepared { go, go_env, expanded, workspace, target_dir })
 }
 
+/// A dry run: the line saying which strategy chose the builds, and each config with its argv.
+pub type DryRun = (String, Vec<(ConfigSpec, Vec<String>)>);
+
 /// What `tune` would build first — every config, or for a screened run the design stage's —
 /// each with its `go build` argv (`RUN` standing for the run id); and a line saying which
 /// strategy chose them.
-pub fn dry_run(config: &Config, p: &Prepared) -> Result<(String, Vec<(ConfigSpec, Vec<String>)>)> {
+pub fn dry_run(config: &Config, p: &Prepared) -> Result<DryRun> {
     let run_dir = p.target_dir.join("runs").join("RUN");
     let (strategy, why) = search::choose(&config.search, &p.expanded);
     let (head, specs) = match strategy {
