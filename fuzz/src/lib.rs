@@ -35,7 +35,7 @@ pub fn load_and_render(bytes: &[u8]) {
             }
         }
     }
-    if let Ok(out) = export::serialize_styled(&run, Format::Table, Style { color: true }) {
+    if let Ok(out) = export::serialize_styled(&run, Format::Table, Style::new(true, None, 120)) {
         assert_printable(&without_sgr(&String::from_utf8_lossy(&out)), "coloured table");
     }
     let comparison = compare::comparison(&run, path, &run, path);
