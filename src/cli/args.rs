@@ -60,7 +60,8 @@ pub struct ConfigArgs {
     /// The main package to tune (overrides [target] package).
     #[arg(short, long, value_name = "PKG", value_parser = parse_package)]
     pub package: Option<String>,
-    /// Refuse matrices with more configurations than this.
+    /// Refuse a full run of more configurations than this (a screened matrix may have up to
+    /// 10000: its design stays within --max-builds).
     #[arg(long, value_name = "N", default_value_t = 256)]
     pub max_configs: usize,
 }
