@@ -116,7 +116,7 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
     let (run_id, run_dir) = rundir::create(&p.target_dir, SystemTime::now())?;
     let stage = Stage { run_dir: &run_dir, save_dir: &run_dir, first: true, last: true };
     let mut run = begin(config, p, &run_id, &p.expanded.configs, &stage, &[], reporter)?;
-    run.search = Some(Search { builds: run.binaries.len(), ..record });
+    run.search = Some(Search { builds: record.matrix_builds, ..record });
     rundir::save(&p.target_dir, &run_dir, &run)?;
     measure_and_rank(config, p, run, &stage, Start::default(), reporter)
 }
@@ -168,7 +168,7 @@ fn begin(
     reporter.event(&match stage.first {
         true => Event::RunStarted {
             run_id: run_id.to_owned(),
-            run_dir: stage.save_dir.display().to_string(),
+            run_dir: stage.run_dir.display().to_string(),
             configs: specs.len(),
             builds: plan.len(),
         },
