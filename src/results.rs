@@ -74,6 +74,12 @@ pub struct Run {
     /// one fit per figure (made again whenever a saved run is read); empty without `search`.
     #[serde(default)]
     pub effects: Vec<crate::search::Effect>,
+    /// The part of the matrix this run measured (`tune --shard K/N`); `null` for the whole.
+    #[serde(default)]
+    pub shard: Option<crate::shard::Shard>,
+    /// The machine it measured on; `null` in runs saved before gostart recorded it.
+    #[serde(default)]
+    pub machine: Option<crate::machine::Machine>,
 }
 
 /// How far a run got.

@@ -43,6 +43,10 @@ pub enum Command {
     Init(super::init::InitArgs),
     /// Compare the configs two saved runs share (e.g. before and after a code change).
     Compare(super::compare::CompareArgs),
+    /// Join the runs of `tune --shard K/N` (one per machine) into one run and its report.
+    Merge(super::merge::MergeArgs),
+    /// A release gate: build REV and the working tree, measure both here, exit 4 over budget.
+    Check(super::check::CheckArgs),
 }
 
 /// Where the config and the matrix come from.
@@ -96,6 +100,10 @@ pub struct TuneArgs {
     /// prediction confirmed head to head with the baseline).
     #[arg(long, value_name = "STRATEGY")]
     pub strategy: Option<crate::search::Strategy>,
+    /// Measure shard K of N of the matrix (and the baseline, in every round): N machines tune
+    /// it together, and `gostart merge` joins their runs. A sharded run is a full run.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
     /// Above this many distinct builds, `auto` screens; a design stays within it [default: 32].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_builds: Option<u32>,

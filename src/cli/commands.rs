@@ -22,6 +22,7 @@ pub fn tune(base: &Overrides, a: TuneArgs) -> Result<i32> {
         o.precision = a.precision;
         o.max_runs = a.max_runs;
         o.strategy = a.strategy;
+        o.shard = a.shard;
         o.max_builds = a.max_builds.map(|n| n as usize);
         o.cold = a.cold;
         o.no_inittrace = a.no_inittrace;

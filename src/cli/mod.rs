@@ -11,10 +11,12 @@
 
 mod apply;
 mod args;
+mod check;
 mod commands;
 pub mod compare;
 mod escape;
 mod init;
+mod merge;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -110,6 +112,8 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Apply(a) => apply::apply(&base, a),
         Command::Init(a) => init::init(&base, a),
         Command::Compare(a) => compare::compare(&base, a),
+        Command::Merge(a) => merge::merge(&base, a),
+        Command::Check(a) => check::check(&base, a),
     }
 }
 

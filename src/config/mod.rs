@@ -144,6 +144,9 @@ pub struct Config {
     pub matrix: MatrixSpec,
     pub rank: Rank,
     pub profiles: BTreeMap<String, Flags>,
+    /// `tune --shard K/N`: this run measures one part of the matrix (and the baseline).
+    #[serde(default)]
+    pub shard: Option<crate::shard::Shard>,
     /// `[search]`: which configurations of the matrix `tune` builds.
     #[serde(default)]
     pub search: crate::search::Settings,
@@ -207,6 +210,7 @@ pub struct Overrides {
     pub max_configs: usize,
     pub strategy: Option<crate::search::Strategy>,
     pub max_builds: Option<usize>,
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// The gostart.toml that applies in `dir`: in `dir` or a parent, up to the module root. The

@@ -339,6 +339,7 @@ fn resolve(
         },
         profiles,
         search,
+        shard: cli.shard,
         provenance,
     })
 }

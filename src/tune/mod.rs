@@ -34,7 +34,16 @@ pub struct Prepared {
 pub fn prepare(config: &Config, target_dir: Option<&Path>) -> Result<Prepared> {
     let go = Go::new(&config.go, &config.dir)?.with_build_timeout(config.measure.build_timeout);
     let go_env = go.env()?;
-    let expanded = config.expand()?;
+    let mut expanded = config.expand()?;
+    if let Some(shard) = config.shard {
+        if config.search.strategy == Strategy::Screen {
+            bail!(
+                "--shard {shard} splits a full run between machines, and strategy = \"screen\" builds a design \
+                 instead: drop one of them (`--strategy full` with --shard)"
+            );
+        }
+        expanded.configs = crate::shard::select(&expanded.configs, &expanded.baseline, shard);
+    }
     let root = module_root::root(&go_env, &config.dir);
     let workspace = target::resolve(&go, &config.target.package, &root)?;
     let target_dir = module_root::target_dir(&root, &config.dir, target_dir);
@@ -49,7 +58,7 @@ pub type DryRun = (String, Vec<(ConfigSpec, Vec<String>)>);
 /// strategy chose them.
 pub fn dry_run(config: &Config, p: &Prepared) -> Result<DryRun> {
     let run_dir = p.target_dir.join("runs").join("RUN");
-    let (strategy, why) = search::choose(&config.search, &p.expanded);
+    let (strategy, why) = strategy(config, p);
     let (head, specs) = match strategy {
         Strategy::Screen => {
             let stage = screen::design_stage(config, p, &search_record(config, p, strategy, why.clone()))?;
@@ -97,7 +106,7 @@ fn announce_interrupt(result: Result<(Run, PathBuf)>, reporter: &dyn Reporter) -
 }
 
 fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
-    let (strategy, why) = search::choose(&config.search, &p.expanded);
+    let (strategy, why) = strategy(config, p);
     let record = search_record(config, p, strategy, why);
     if strategy == Strategy::Screen {
         return screen::run(config, p, record, reporter);
@@ -119,6 +128,17 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
     run.search = Some(Search { builds: record.matrix_builds, ..record });
     rundir::save(&p.target_dir, &run_dir, &run)?;
     measure_and_rank(config, p, run, &stage, Start::default(), reporter)
+}
+
+/// Which configurations are built, and why: the search's choice, or for a shard its part of a
+/// full run, however many builds that part has.
+fn strategy(config: &Config, p: &Prepared) -> (Strategy, String) {
+    match config.shard {
+        Some(shard) => {
+            (Strategy::Full, format!("shard {shard} of a full run: {} configurations", p.expanded.configs.len()))
+        }
+        None => search::choose(&config.search, &p.expanded),
+    }
 }
 
 /// What the search records before anything is built: the strategy, why, and the axes.
@@ -204,6 +224,8 @@ fn begin(
         schedule: None,
         search: None,
         effects: Vec::new(),
+        shard: config.shard,
+        machine: Some(crate::machine::Machine::this(&p.go_env.get("GOVERSION").cloned().unwrap_or_default())),
     };
 
     let mut builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
