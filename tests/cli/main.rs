@@ -29,6 +29,7 @@ mod reproduce;
 mod resume;
 mod sabotage;
 mod screening;
+mod shard;
 mod startup;
 mod target;
 mod tune;
