@@ -42,6 +42,13 @@ pub fn check(run: &Run, config: &Config, p: &Prepared) -> Result<()> {
             run.run_id
         );
     }
+    if run.shard != config.shard {
+        let as_run = run.shard.map_or_else(|| "without --shard".to_owned(), |s| format!("with --shard {s}"));
+        bail!(
+            "it measured {}: resume it {as_run}",
+            run.shard.map_or_else(|| "the whole matrix".to_owned(), |s| format!("shard {s}"))
+        );
+    }
     if run.status == Status::Complete {
         bail!(
             "it is complete ({} of {} timed rounds); `gostart report {}` shows it, `gostart tune` starts a new run",
