@@ -166,7 +166,11 @@ fn profile_flags(config: &Config, name: Option<&str>) -> Result<(String, Flags)>
                     bail!(
                         "--profile {name}: there is no [profile.{name}] in {}; {}",
                         config.file.as_ref().map_or("(no gostart.toml found)".to_owned(), |f| f.display().to_string()),
-                        if known.is_empty() { "it defines none".to_owned() } else { format!("profiles: {}", known.join(", ")) }
+                        if known.is_empty() {
+                            "it defines none".to_owned()
+                        } else {
+                            format!("profiles: {}", known.join(", "))
+                        }
                     )
                 }
             }
@@ -230,8 +234,12 @@ impl Side<'_> {
         run.binaries.insert(name.to_owned(), Binary { path: format!("{name}/{}", ws.bin_name), sha256 });
         let escapes = match self.escapes {
             true => {
-                let (collected, report) =
-                    crate::inspect::escapes::collect::collect(go, ws, self.flags, &self.run_dir.join("escapes").join(name))?;
+                let (collected, report) = crate::inspect::escapes::collect::collect(
+                    go,
+                    ws,
+                    self.flags,
+                    &self.run_dir.join("escapes").join(name),
+                )?;
                 let mut e = Escapes { compile_id: self.flags.compile_id(), collect: collected, ..Escapes::default() };
                 if let Some(r) = report {
                     e.counts = r.counts();

@@ -67,7 +67,9 @@ pub fn parse(text: &str) -> Result<Budget> {
             "startup" => b.startup.replace(percent(item, value)?).is_some(),
             "max_rss" => b.max_rss.replace(percent(item, value)?).is_some(),
             "escapes" => b.escapes.replace(count(item, value)?).is_some(),
-            _ => bail!("--budget item `{item}`: unknown figure `{key}`; the figures are size, startup, max_rss, escapes"),
+            _ => {
+                bail!("--budget item `{item}`: unknown figure `{key}`; the figures are size, startup, max_rss, escapes")
+            }
         };
         if seen {
             bail!("--budget item `{item}`: {key} is given twice");

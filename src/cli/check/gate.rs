@@ -10,6 +10,9 @@ use crate::measure::{Outcome, Sample, stats};
 
 use super::budget::{self, Budget, Verdict};
 
+/// A paired figure's value in one run.
+type PerRun = fn(&Sample) -> f64;
+
 pub const BASE: &str = "base";
 pub const HEAD: &str = "head";
 
@@ -38,7 +41,7 @@ impl Gate {
     /// The budgeted paired figures: each one's verdict with the rounds so far.
     fn verdicts(&self, outcomes: &BTreeMap<String, Outcome>) -> Vec<(f64, [f64; 2], Verdict)> {
         let (Some(base), Some(head)) = (outcomes.get(BASE), outcomes.get(HEAD)) else { return Vec::new() };
-        let figures: [(Option<f64>, fn(&Sample) -> f64); 2] =
+        let figures: [(Option<f64>, PerRun); 2] =
             [(self.budget.startup, |s| s.wall_ns as f64), (self.budget.max_rss, |s| s.max_rss_kib as f64)];
         figures
             .into_iter()
@@ -54,11 +57,9 @@ impl Gate {
 }
 
 /// The Hodges–Lehmann ratio of `head` to `base`, paired by round, with its 95% interval.
-pub fn paired(head: &[Sample], base: &[Sample], figure: fn(&Sample) -> f64) -> Option<(f64, [f64; 2])> {
-    let pairs: Vec<(f64, f64)> = head
-        .iter()
-        .filter_map(|s| Some((figure(s), figure(base.iter().find(|b| b.round == s.round)?))))
-        .collect();
+pub fn paired(head: &[Sample], base: &[Sample], figure: PerRun) -> Option<(f64, [f64; 2])> {
+    let pairs: Vec<(f64, f64)> =
+        head.iter().filter_map(|s| Some((figure(s), figure(base.iter().find(|b| b.round == s.round)?)))).collect();
     let (location, _) = stats::paired_log_ratio(&pairs, 0.95)?;
     Some((location.estimate.exp(), location.ci.map(f64::exp)))
 }

@@ -144,7 +144,14 @@ impl Outcome {
 const HEADER: [&str; 6] = ["figure", "base", "head", "change", "budget", "verdict"];
 
 fn cells(r: &Row) -> [String; 6] {
-    [r.figure.to_owned(), r.base.clone(), r.head.clone(), r.change.clone(), r.budget.clone(), r.verdict.word().to_owned()]
+    [
+        r.figure.to_owned(),
+        r.base.clone(),
+        r.head.clone(),
+        r.change.clone(),
+        r.budget.clone(),
+        r.verdict.word().to_owned(),
+    ]
 }
 
 /// The report in `format`.
