@@ -98,7 +98,11 @@ fn a_big_table_at_head_is_over_the_size_budget() {
 fn a_bad_revision_is_an_error_that_names_it() {
     let p = repo();
     let out = p.run(&["check", "--base", "no-such-branch"]).code(1);
-    assert!(out.stderr_text().contains("--base no-such-branch: git knows no commit by that name"), "{}", out.stderr_text());
+    assert!(
+        out.stderr_text().contains("--base no-such-branch: git knows no commit by that name"),
+        "{}",
+        out.stderr_text()
+    );
     let out = p.run(&["check", "--base", "--output=/tmp/x"]).code(1);
     assert!(out.stderr_text().contains("cannot start with `-`"), "{}", out.stderr_text());
     let out = p.run(&["check", "--budget", "size=+1", "--base", "HEAD"]).code(2);
