@@ -11,6 +11,7 @@
 
 mod apply;
 mod build;
+mod check;
 mod checks;
 mod config;
 mod escapes;
