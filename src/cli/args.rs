@@ -173,6 +173,14 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct MatrixArgs {
+    /// Print the shards as GitHub Actions' `strategy.matrix` JSON (one `include` entry per
+    /// shard, for `tune --shard ${{ matrix.shard }}`) instead of the configs.
+    #[arg(long)]
+    pub github: bool,
+    /// How many shards (jobs) `--github` lists; 1 if not given.
+    #[arg(long, value_name = "N", requires = "github",
+          value_parser = clap::value_parser!(u32).range(1..=crate::shard::MAX_SHARDS as i64))]
+    pub shards: Option<u32>,
     #[command(flatten)]
     pub config: ConfigArgs,
 }

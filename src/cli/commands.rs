@@ -137,6 +137,9 @@ pub fn build(base: &Overrides, a: BuildArgs) -> Result<i32> {
 pub fn matrix(base: &Overrides, a: MatrixArgs) -> Result<i32> {
     let config = load(base, &a.config, |_| {})?;
     let expanded = config.expand()?;
+    if a.github {
+        return github_matrix(&expanded, a.shards.unwrap_or(1), &config.dir);
+    }
     let mut text = String::new();
     for c in &expanded.configs {
         let mark = if c.name == expanded.baseline { "  (baseline)" } else { "" };
@@ -145,6 +148,29 @@ pub fn matrix(base: &Overrides, a: MatrixArgs) -> Result<i32> {
         text.push_str(&format!("{}  {}{mark}{merged}\n", c.id, c.name));
     }
     emit(text.as_bytes(), None, &config.dir)?;
+    Ok(0)
+}
+
+/// `matrix --github`: one `include` entry per shard, on one line, for a workflow's
+/// `strategy: matrix: ${{ fromJSON(...) }}`. The config is loaded and expanded first, so a
+/// broken gostart.toml fails once, in the job that plans, rather than in every shard.
+fn github_matrix(expanded: &crate::matrix::Expanded, count: u32, dir: &std::path::Path) -> Result<i32> {
+    let others = expanded.configs.iter().filter(|c| c.name != expanded.baseline).count();
+    if count as usize > others {
+        // Not an error: such a shard measures the baseline alone, which merge accepts; but
+        // it spends a runner on nothing new.
+        eprintln!(
+            "warning: {count} shards for {others} configs besides the baseline: {} shard(s) will measure only the baseline; use --shards {}",
+            count as usize - others,
+            others.max(1)
+        );
+    }
+    let include: Vec<serde_json::Value> = (1..=count)
+        .map(|index| json!({ "shard": format!("{index}/{count}"), "index": index, "count": count }))
+        .collect();
+    let mut line = serde_json::to_string(&json!({ "include": include }))?;
+    line.push('\n');
+    emit(line.as_bytes(), None, dir)?;
     Ok(0)
 }
 

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success; 1 error (bad config, no toolchain, every build failed, ...);
 //! 2 bad command line; 3 `tune` finished but some configurations failed to build or run;
+//! 4 `check`: a budget was exceeded with confidence;
 //! 75 another gostart is writing runs in the target dir (`tune --wait` waits for it);
 //! 130, 143, 129 interrupted by SIGINT (Ctrl-C), SIGTERM or SIGHUP: 128 + the signal, what was
 //! measured so far is saved (`tune --resume` continues it).

@@ -140,3 +140,83 @@ fn a_baseline_in_the_old_unquoted_spelling_still_works() {
         .success()
         .stdout("efcaa24e  default\n3b209a57  ldflags=\"-s -w\"  (baseline)\n");
 }
+
+/// The `include` entries of `matrix --github` output, after checking it is one line of JSON.
+fn include(stdout: &str) -> Vec<serde_json::Value> {
+    assert_eq!(stdout.lines().count(), 1, "not one line:\n{stdout}");
+    let doc: serde_json::Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"));
+    assert_eq!(doc.as_object().map(|o| o.len()), Some(1), "only `include` is expected: {doc}");
+    doc["include"].as_array().unwrap_or_else(|| panic!("no include array: {doc}")).clone()
+}
+
+const FOUR_CONFIGS: &str = "[matrix]\nldflags = [\"\", \"-s -w\"]\ntrimpath = [false, true]\n";
+
+#[test]
+fn matrix_github_prints_one_include_entry_per_shard_that_tune_accepts() {
+    let p = Project::from_fixture("hello").file("gostart.toml", FOUR_CONFIGS);
+    let out = p.run(&["matrix", "--github", "--shards", "3"]).success().stderr("");
+    let entries = include(&out.stdout_text());
+    assert_eq!(entries.len(), 3);
+    let mut measured = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let k = i + 1;
+        assert_eq!(e, &serde_json::json!({ "shard": format!("{k}/3"), "index": k, "count": 3 }));
+        // The entry's `shard` is what the workflow passes to `tune --shard`: tune must take it,
+        // and the shards together must cover the matrix, each with the baseline.
+        let shard = e["shard"].as_str().unwrap_or_default();
+        let text = p.run(&["tune", "--dry-run", "--shard", shard]).success().stdout_text();
+        let names: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
+        assert!(names.contains(&"efcaa24e  default  (baseline)"), "shard {shard} lacks the baseline:\n{text}");
+        measured.extend(names.into_iter().filter(|l| !l.ends_with("(baseline)")).map(str::to_owned));
+    }
+    measured.sort();
+    assert_eq!(measured, ["3b209a57  ldflags=\"-s -w\"", "630815e4  ldflags=\"-s -w\",trimpath", "c22b584c  trimpath"]);
+}
+
+#[test]
+fn matrix_github_without_shards_is_one_shard() {
+    let p = Project::from_fixture("hello").file("gostart.toml", FOUR_CONFIGS);
+    let entries = include(&p.run(&["matrix", "--github"]).success().stdout_text());
+    assert_eq!(entries, [serde_json::json!({ "shard": "1/1", "index": 1, "count": 1 })]);
+}
+
+#[test]
+fn matrix_github_takes_up_to_256_shards_and_warns_when_some_measure_only_the_baseline() {
+    let p = Project::from_fixture("hello").file("gostart.toml", FOUR_CONFIGS);
+    let out = p.run(&["matrix", "--github", "--shards", "256"]).success();
+    let entries = include(&out.stdout_text());
+    assert_eq!(entries.len(), 256);
+    assert_eq!(entries[255]["shard"], "256/256");
+    let stderr = out.stderr_text();
+    assert!(
+        stderr.contains("256 shards for 3 configs besides the baseline") && stderr.contains("--shards 3"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn matrix_github_refuses_shard_counts_outside_1_to_256() {
+    let p = Project::from_fixture("hello").file("gostart.toml", FOUR_CONFIGS);
+    for n in ["0", "257", "-1", "two"] {
+        // `--shards=N`: a separate `-1` would be read as a flag.
+        let stderr = p.run(&["matrix", "--github", &format!("--shards={n}")]).code(2).stdout("").stderr_text();
+        assert!(stderr.contains(&format!("invalid value '{n}' for '--shards <N>'")), "--shards {n}: {stderr}");
+    }
+    let stderr = p.run(&["matrix", "--github", "--shards", "257"]).code(2).stderr_text();
+    assert!(stderr.contains("1..=256"), "{stderr}");
+}
+
+#[test]
+fn matrix_shards_requires_github() {
+    let p = Project::from_fixture("hello").file("gostart.toml", FOUR_CONFIGS);
+    let stderr = p.run(&["matrix", "--shards", "2"]).code(2).stdout("").stderr_text();
+    assert!(stderr.contains("--github"), "{stderr}");
+}
+
+#[test]
+fn matrix_github_checks_the_config_before_planning_shards() {
+    // A broken gostart.toml fails the planning job once, not every shard job after it.
+    let p = Project::from_fixture("hello").file("gostart.toml", "[matrix]\nldflags = [\"\", 3]\n");
+    let stderr = p.run(&["matrix", "--github", "--shards", "2"]).code(1).stdout("").stderr_text();
+    assert!(stderr.contains("gostart.toml:2:"), "{stderr}");
+}
