@@ -244,7 +244,7 @@ fn build(inputs: &[Input]) -> Run {
     configs.splice(0..0, merged_base);
     let search = first.search.clone().map(|mut s| {
         s.strategy = Strategy::Full;
-        s.why = format!("merged from {} shards of {}", inputs.len(), s.matrix_configs);
+        s.why = format!("{} configurations, merged from the runs of {} shards", configs.len(), inputs.len());
         s.design = None;
         s.design_runs = Vec::new();
         s.prediction = None;
