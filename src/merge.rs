@@ -201,7 +201,7 @@ fn build(inputs: &[Input]) -> Run {
             wall_ns: (s.wall_ns as f64 * scale).round() as u64,
             user_ns: (s.user_ns as f64 * scale).round() as u64,
             sys_ns: (s.sys_ns as f64 * scale).round() as u64,
-            ..s.clone()
+            ..*s
         };
         if let Some(b) = &mut merged_base {
             b.samples.extend(base.samples.iter().map(place));
