@@ -14,6 +14,7 @@ pub mod interrupt;
 pub mod machine;
 pub mod matrix;
 pub mod measure;
+pub mod merge;
 pub mod module_root;
 pub mod names;
 pub mod nofollow;

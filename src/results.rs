@@ -80,6 +80,30 @@ pub struct Run {
     /// The machine it measured on; `null` in runs saved before gostart recorded it.
     #[serde(default)]
     pub machine: Option<crate::machine::Machine>,
+    /// For a run `gostart merge` joined from shards: each shard, the machine that measured it,
+    /// its configs and how its rounds and times were placed in this run; absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<MergedShard>,
+}
+
+/// One shard of a merged run. Its rounds are this run's rounds `first_round..first_round +
+/// rounds` (its baseline's samples with them), so every config is paired with its own shard's
+/// baseline; its times (wall, user, sys) are scaled by `scale` = the pooled baseline median /
+/// its baseline median, so that absolute times read relative to the pooled baseline. Ratios,
+/// being within one shard, are unchanged by both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergedShard {
+    pub shard: crate::shard::Shard,
+    /// The shard's own run id.
+    pub run_id: String,
+    pub machine: Option<crate::machine::Machine>,
+    /// The configs it measured, the baseline left out.
+    pub configs: Vec<String>,
+    pub first_round: u32,
+    pub rounds: u32,
+    /// Its baseline's startup median as it measured it, raw.
+    pub baseline_median_ns: u64,
+    pub scale: f64,
 }
 
 /// How far a run got.

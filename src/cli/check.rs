@@ -389,5 +389,6 @@ fn new_run(config: &Config, ws: &Workspace, run_id: &str, go_version: &str) -> R
         effects: Vec::new(),
         shard: None,
         machine: Some(crate::machine::Machine::this(go_version)),
+        merged: Vec::new(),
     }
 }

@@ -34,6 +34,10 @@ pub fn serialize(run: &Run) -> String {
             esc(&r.note)
         ));
     }
+    if let Some(merged) = super::merged::section(run) {
+        out.push_str(&format!("\n**Merged:** {}\n\n", esc(&merged.summary)));
+        out.extend(merged.shards.iter().map(|l| format!("- {}\n", esc(l))));
+    }
     if let Some(search) = super::search::section(run) {
         let rest = search.summary.strip_prefix("search: ").unwrap_or(&search.summary);
         out.push_str(&format!("\n**Search:** {}\n", esc(rest)));

@@ -10,6 +10,7 @@ mod html;
 mod init;
 mod json;
 mod markdown;
+mod merged;
 mod rows;
 pub mod schedule;
 #[cfg(test)]

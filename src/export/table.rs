@@ -96,6 +96,10 @@ pub fn serialize(run: &Run, style: Style) -> String {
         head.push_str(&format!("warning: {warning}\n"));
     }
     let mut out = String::new();
+    if let Some(merged) = super::merged::section(run) {
+        out.push_str(&format!("{}\n", merged.summary));
+        out.extend(merged.shards.iter().map(|l| format!("  {}\n", printable(l))));
+    }
     if let Some(search) = super::search::section(run) {
         out.push_str(&format!("{}\n", search.summary));
         out.extend(search.details.iter().map(|l| format!("  {l}\n")));

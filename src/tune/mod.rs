@@ -226,6 +226,7 @@ fn begin(
         effects: Vec::new(),
         shard: config.shard,
         machine: Some(crate::machine::Machine::this(&p.go_env.get("GOVERSION").cloned().unwrap_or_default())),
+        merged: Vec::new(),
     };
 
     let mut builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;

@@ -21,6 +21,7 @@ mod hostile_argv;
 mod hostile_files;
 mod limits;
 mod matrix;
+mod merge;
 mod metadata;
 mod modproxy;
 mod module_root;

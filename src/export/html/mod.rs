@@ -70,6 +70,7 @@ pub fn serialize(run: &Run) -> Result<String> {
 
     w.push_str("<h2>Ranking</h2>\n");
     table(w, run, &rows)?;
+    merged(w, run)?;
     search(w, run)?;
     schedule(w, run)?;
     if let Some(summary) = super::checks::summary(run) {
@@ -214,6 +215,18 @@ fn delta_cell(text: &str, tone: Tone) -> String {
         Tone::Neutral => "num",
     };
     format!("<td class=\"{class}\">{}</td>", esc(text))
+}
+
+/// A merged run's shards: which machine measured which configs, and what its times are.
+fn merged(w: &mut String, run: &Run) -> std::fmt::Result {
+    let Some(merged) = super::merged::section(run) else { return Ok(()) };
+    writeln!(w, "<p class=\"schedule\">{}</p>", esc(&merged.summary))?;
+    w.push_str("<ul class=\"schedule\">\n");
+    for line in &merged.shards {
+        writeln!(w, "<li>{}</li>", esc(line))?;
+    }
+    w.push_str("</ul>\n");
+    Ok(())
 }
 
 /// What the search did (a run saved before gostart recorded it shows nothing): the summary,
