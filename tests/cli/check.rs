@@ -91,6 +91,10 @@ fn a_big_table_at_head_is_over_the_size_budget() {
     assert_eq!(rows.len(), 1, "{doc}");
     assert_eq!(rows[0]["figure"], "size");
     assert_eq!(rows[0]["verdict"], "exceeded");
+    // The sections say where the bytes went: the string is read-only data.
+    let sections = doc["sections"].as_array().unwrap();
+    let rodata = sections.iter().find(|s| s["name"] == ".rodata").unwrap_or_else(|| panic!("{doc}"));
+    assert!(rodata["head"].as_u64().unwrap() >= rodata["base"].as_u64().unwrap() + 300_000, "{rodata}");
     assert_worktree_gone(&p);
 }
 
@@ -115,4 +119,28 @@ fn outside_a_git_repository_check_says_so() {
     let p = Project::from_fixture("hello");
     let out = p.cmd().args(["check", "--base", "HEAD"]).env("GIT_CEILING_DIRECTORIES", p.temp_dir()).assert().code(1);
     assert!(out.stderr_text().contains("is not in a git work tree"), "{}", out.stderr_text());
+}
+
+#[test]
+fn against_a_saved_run_compares_the_exact_figures_without_building_the_base() {
+    let p = Project::from_fixture("hello").file("gostart.toml", "[matrix]\nldflags = [\"\"]\n");
+    p.run(&["tune", "--no-escapes", "--no-inittrace", "--runs", "10", "--format", "json", "-o", "t.json"]).success();
+    let tuned = crate::project::read_json(&p.path("t.json"));
+    let run_id = tuned["run_id"].as_str().unwrap().to_owned();
+    // Unchanged: within budget, and start-up is said not to be compared.
+    let out = p.run(&["check", "--against", &run_id, "--budget", "size=+1%"]).success();
+    assert!(out.stderr_text().contains("start-up is not compared"), "{}", out.stderr_text());
+    // A big string at head: over the size budget, against the same saved run.
+    let table: String = (0..200_000u32).map(|i| char::from(b'a' + (i * 7 % 26) as u8)).collect();
+    std::fs::write(
+        p.path("table.go"),
+        format!(
+            "package main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n)\n\nvar table = \"{table}\"\n\n\
+             func init() {{\n\tif len(os.Args) > 9 {{\n\t\tfmt.Print(table)\n\t}}\n}}\n"
+        ),
+    )
+    .unwrap();
+    let doc = p.run(&["check", "--against", &run_id, "--budget", "size=+1%", "--format", "json"]).code(4).stdout_json();
+    assert_eq!(doc["rows"][0]["verdict"], "exceeded", "{doc}");
+    assert!(!p.path(".gostart/check").exists() || p.path(".gostart/check").read_dir().unwrap().next().is_none());
 }

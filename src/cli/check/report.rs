@@ -28,6 +28,57 @@ pub struct Row {
 pub struct Outcome {
     pub run_id: String,
     pub rows: Vec<Row>,
+    /// The ELF sections whose size changed, the largest change first (an exact figure, shown
+    /// beside the budgets so that a size change is explained).
+    pub sections: Vec<SectionChange>,
+}
+
+/// One section's size in the base and in the head (0 where it is missing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionChange {
+    pub name: String,
+    pub base: u64,
+    pub head: u64,
+}
+
+/// Sections the line names; the rest are counted.
+const SECTIONS_SHOWN: usize = 6;
+
+/// The sections whose size differs between `base` and `head`, the largest change first.
+fn section_changes(base: &ConfigResult, head: &ConfigResult) -> Vec<SectionChange> {
+    let of = |c: &ConfigResult| c.size.as_ref().map(|s| s.sections.clone()).unwrap_or_default();
+    let (b, h) = (of(base), of(head));
+    let mut out: Vec<SectionChange> = b
+        .keys()
+        .chain(h.keys())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|n| SectionChange {
+            name: n.clone(),
+            base: b.get(n).copied().unwrap_or(0),
+            head: h.get(n).copied().unwrap_or(0),
+        })
+        .filter(|c| c.base != c.head)
+        .collect();
+    out.sort_by_key(|c| std::cmp::Reverse((c.head as i64 - c.base as i64).unsigned_abs()));
+    out
+}
+
+/// `sections changed: .rodata +300000 B, .text +1200 B`; `None` when none changed.
+fn sections_line(o: &Outcome) -> Option<String> {
+    if o.sections.is_empty() {
+        return None;
+    }
+    let mut parts: Vec<String> = o
+        .sections
+        .iter()
+        .take(SECTIONS_SHOWN)
+        .map(|c| format!("{} {:+} B", printable(&c.name), c.head as i64 - c.base as i64))
+        .collect();
+    if o.sections.len() > SECTIONS_SHOWN {
+        parts.push(format!("and {} more", o.sections.len() - SECTIONS_SHOWN));
+    }
+    Some(format!("sections changed: {}", parts.join(", ")))
 }
 
 fn pct(ratio: f64) -> String {
@@ -45,8 +96,9 @@ impl Outcome {
         let find = |n: &str| run.configs.iter().find(|c| c.name == n);
         let mut rows = Vec::new();
         let (Some(base), Some(head)) = (find(BASE), find(HEAD)) else {
-            return Outcome { run_id: run.run_id.clone(), rows };
+            return Outcome { run_id: run.run_id.clone(), rows, sections: Vec::new() };
         };
+        let sections = section_changes(base, head);
         let bytes = |c: &ConfigResult| c.size.as_ref().map_or(0, |s| s.bytes);
         if let Some(allowed) = budget.size {
             let ratio = bytes(head) as f64 / bytes(base).max(1) as f64;
@@ -114,7 +166,7 @@ impl Outcome {
             };
             rows.push(row);
         }
-        Outcome { run_id: run.run_id.clone(), rows }
+        Outcome { run_id: run.run_id.clone(), rows, sections }
     }
 
     /// 4 when a figure is over budget (or, with `strict`, unresolved); else 0.
@@ -164,6 +216,7 @@ pub fn render(o: &Outcome, note: &str, profile: &str, format: CheckFormat) -> Re
                 "profile": profile,
                 "summary": o.summary(),
                 "rows": o.rows,
+                "sections": o.sections,
             });
             let mut text = serde_json::to_string_pretty(&doc).context("cannot serialize the check")?;
             text.push('\n');
@@ -184,6 +237,9 @@ pub fn render(o: &Outcome, note: &str, profile: &str, format: CheckFormat) -> Re
             for r in &rows {
                 text.push_str(&line(r));
             }
+            if let Some(line) = sections_line(o) {
+                text.push_str(&format!("{line}\n"));
+            }
             text.push_str(&format!("{}\n", o.summary()));
             text
         }
@@ -198,6 +254,9 @@ fn markdown(o: &Outcome, note: &str, profile: &str) -> String {
         let c = cells(r).map(|c| esc(&c));
         let verdict = if r.verdict == Verdict::Exceeded { format!("**{}**", c[5]) } else { c[5].clone() };
         text.push_str(&format!("| {} | {} | {} | {} | {} | {verdict} |\n", c[0], c[1], c[2], c[3], c[4]));
+    }
+    if let Some(line) = sections_line(o) {
+        text.push_str(&format!("\n{}\n", esc(&line)));
     }
     text
 }
