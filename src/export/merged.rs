@@ -4,6 +4,9 @@
 use super::rows::format_ns;
 use crate::results::Run;
 
+/// Configurations a shard's line names; results.json `merged[].configs` has them all.
+const NAMED: usize = 8;
+
 /// A one-line summary and a line per shard; `None` for a run that is not merged.
 pub struct Section {
     pub summary: String,
@@ -28,10 +31,16 @@ pub fn section(run: &Run) -> Option<Section> {
         .map(|m| {
             let machine = m.machine.as_ref().map_or("unknown machine".to_owned(), |m| m.describe());
             let n = m.configs.len();
+            let mut names: Vec<String> =
+                m.configs.iter().take(NAMED).map(|c| format!("`{}`", crate::printable::printable(c))).collect();
+            if n > NAMED {
+                names.push(format!("and {} more", n - NAMED));
+            }
             format!(
-                "shard {}: {machine} — {n} config{} (run {}, baseline median {} there)",
+                "shard {}: {machine} — {n} config{}: {} (run {}, baseline median {} there)",
                 m.shard,
                 if n == 1 { "" } else { "s" },
+                names.join(", "),
                 m.run_id,
                 format_ns(m.baseline_median_ns as f64)
             )
