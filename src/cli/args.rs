@@ -47,6 +47,8 @@ pub enum Command {
     Merge(super::merge::MergeArgs),
     /// A release gate: build REV and the working tree, measure both here, exit 4 over budget.
     Check(super::check::CheckArgs),
+    /// A saved run's binaries by package and section, and the difference between two configs.
+    Size(super::size::SizeArgs),
 }
 
 /// Where the config and the matrix come from.

@@ -18,6 +18,7 @@ pub mod compare;
 mod escape;
 mod init;
 mod merge;
+mod size;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -115,6 +116,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Compare(a) => compare::compare(&base, a),
         Command::Merge(a) => merge::merge(&base, a),
         Command::Check(a) => check::check(&base, a),
+        Command::Size(a) => size::size(&base, a),
     }
 }
 

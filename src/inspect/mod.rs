@@ -1,4 +1,5 @@
 //! Inspection of built binaries without running them.
 
+pub mod attribution;
 pub mod escapes;
 pub mod size;
