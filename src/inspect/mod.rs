@@ -2,4 +2,5 @@
 
 pub mod attribution;
 pub mod escapes;
+pub mod pclntab;
 pub mod size;

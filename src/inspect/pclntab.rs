@@ -1,0 +1,162 @@
+//! Reader for the function table of a Go 1.18+ pclntab (`.gopclntab`): each function's name and
+//! code range. The layout is Go's `runtime.pcHeader` and `_func` (src/runtime/symtab.go), the same
+//! one `debug/gosym` reads; it is there even in a `-s -w` build, so code can be attributed without
+//! a symbol table. No maintained Rust crate reads it, and the part needed here is small.
+
+use anyhow::{Result, bail};
+
+/// Magic of the Go 1.20+ layout (`abi.Go120PCLnTabMagic`, still current in Go 1.27).
+const GO120_MAGIC: u32 = 0xFFFF_FFF1;
+/// Magic of the Go 1.18/1.19 layout, whose header and function table are the same.
+const GO118_MAGIC: u32 = 0xFFFF_FFF0;
+
+/// One function of the table: its code is `[entry, end)`, offsets from the start of `.text`
+/// (`runtime.text`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Func<'a> {
+    pub entry: u64,
+    pub end: u64,
+    pub name: &'a str,
+}
+
+/// The functions of the pclntab `data`, in address order. Each one ends where the next begins;
+/// the last one ends at the table's end PC.
+pub fn functions(data: &[u8]) -> Result<Vec<Func<'_>>> {
+    let Some(magic) = data.get(..4) else {
+        bail!("the pclntab is {} bytes long, shorter than its header", data.len());
+    };
+    let little = match (u32::from_le_bytes(magic.try_into()?), u32::from_be_bytes(magic.try_into()?)) {
+        (GO120_MAGIC | GO118_MAGIC, _) => true,
+        (_, GO120_MAGIC | GO118_MAGIC) => false,
+        (le, _) => bail!("the pclntab's magic number is {le:#x}, not one of Go 1.18 or later (0xfffffff0/0xfffffff1)"),
+    };
+    let reader = Reader { data, little };
+    let ptr_size = usize::from(data.get(7).copied().unwrap_or(0));
+    if ptr_size != 4 && ptr_size != 8 {
+        bail!("the pclntab's pointer size is {ptr_size}, not 4 or 8");
+    }
+    // The header's words after the first 8 bytes: nfunc, nfiles, (textStart), funcnameOffset,
+    // cuOffset, filetabOffset, pctabOffset, pclnOffset.
+    let word = |i: usize| -> Result<usize> {
+        let at = 8 + i * ptr_size;
+        let value = if ptr_size == 8 { reader.u64(at)? } else { u64::from(reader.u32(at)?) };
+        usize::try_from(value).map_err(|_| anyhow::anyhow!("pclntab header word {i} is out of range"))
+    };
+    let nfunc = word(0)?;
+    let funcnames = reader.slice_from(word(3)?)?;
+    let pcln_offset = word(7)?;
+    let pcln = Reader { data: reader.slice_from(pcln_offset)?, little };
+    // The function table: nfunc pairs (entry offset, _func offset), then the end offset.
+    let table_len = nfunc.checked_mul(8).and_then(|n| n.checked_add(4));
+    if table_len.is_none_or(|n| n > pcln.data.len()) {
+        bail!("the pclntab says it has {nfunc} functions, more than its {} bytes can hold", data.len());
+    }
+    let mut funcs = Vec::with_capacity(nfunc);
+    for i in 0..nfunc {
+        let entry = pcln.u32(i * 8)?;
+        let func_offset = pcln.u32(i * 8 + 4)? as usize;
+        let end = pcln.u32(i * 8 + 8)?;
+        // _func starts with entryOff (u32) and nameOff (i32, into the function name table).
+        let name_offset = pcln.u32(func_offset + 4)? as usize;
+        let name = name_at(funcnames, name_offset)
+            .ok_or_else(|| anyhow::anyhow!("function {i} of the pclntab has a name outside the name table"))?;
+        if end < entry {
+            bail!("function {i} ({name}) of the pclntab ends before it begins");
+        }
+        funcs.push(Func { entry: u64::from(entry), end: u64::from(end), name });
+    }
+    Ok(funcs)
+}
+
+/// The NUL-terminated UTF-8 name at `offset`; a name that is not UTF-8 is shown lossily elsewhere,
+/// here it is refused (Go writes only UTF-8 names).
+fn name_at(table: &[u8], offset: usize) -> Option<&str> {
+    let rest = table.get(offset..)?;
+    let len = rest.iter().position(|&b| b == 0)?;
+    std::str::from_utf8(&rest[..len]).ok()
+}
+
+/// Bounds-checked integer reads in the table's byte order.
+struct Reader<'a> {
+    data: &'a [u8],
+    little: bool,
+}
+
+impl<'a> Reader<'a> {
+    fn bytes<const N: usize>(&self, at: usize) -> Result<[u8; N]> {
+        let Some(b) = at.checked_add(N).and_then(|end| self.data.get(at..end)) else {
+            bail!("the pclntab is cut short: {N} bytes at offset {at} are past its end ({} bytes)", self.data.len());
+        };
+        Ok(b.try_into()?)
+    }
+
+    fn u32(&self, at: usize) -> Result<u32> {
+        let b = self.bytes::<4>(at)?;
+        Ok(if self.little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+    }
+
+    fn u64(&self, at: usize) -> Result<u64> {
+        let b = self.bytes::<8>(at)?;
+        Ok(if self.little { u64::from_le_bytes(b) } else { u64::from_be_bytes(b) })
+    }
+
+    fn slice_from(&self, at: usize) -> Result<&'a [u8]> {
+        match self.data.get(at..) {
+            Some(s) => Ok(s),
+            None => bail!("the pclntab header points at offset {at}, past its end ({} bytes)", self.data.len()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A little-endian 64-bit table with two functions, laid out as the Go linker does.
+    fn table() -> Vec<u8> {
+        let mut t = vec![0u8; 8 + 8 * 8];
+        t[..4].copy_from_slice(&GO120_MAGIC.to_le_bytes());
+        t[6] = 1;
+        t[7] = 8;
+        let names = t.len();
+        t.extend_from_slice(b"main.main\0runtime.(*m).x\0");
+        let pcln = t.len();
+        let set = |t: &mut Vec<u8>, i: usize, v: usize| t[8 + i * 8..16 + i * 8].copy_from_slice(&(v as u64).to_le_bytes());
+        set(&mut t, 0, 2);
+        set(&mut t, 3, names);
+        set(&mut t, 7, pcln);
+        // functab: (0, f0) (0x40, f1) end 0x100; then the two _func structs.
+        for v in [0u32, 20, 0x40, 28, 0x100] {
+            t.extend_from_slice(&v.to_le_bytes());
+        }
+        for (entry, name) in [(0u32, 0u32), (0x40, 10)] {
+            t.extend_from_slice(&entry.to_le_bytes());
+            t.extend_from_slice(&name.to_le_bytes());
+        }
+        t
+    }
+
+    #[test]
+    fn reads_names_and_ranges() {
+        let t = table();
+        let funcs = functions(&t).unwrap();
+        assert_eq!(
+            funcs,
+            vec![
+                Func { entry: 0, end: 0x40, name: "main.main" },
+                Func { entry: 0x40, end: 0x100, name: "runtime.(*m).x" }
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_other_magic_and_cut_tables() {
+        let mut t = table();
+        t[0] = 0xfb;
+        assert!(functions(&t).unwrap_err().to_string().contains("magic"));
+        let t = table();
+        for len in [0, 3, 20, t.len() - 1] {
+            assert!(functions(&t[..len]).is_err(), "{len} bytes");
+        }
+    }
+}
