@@ -121,7 +121,8 @@ mod tests {
         let names = t.len();
         t.extend_from_slice(b"main.main\0runtime.(*m).x\0");
         let pcln = t.len();
-        let set = |t: &mut Vec<u8>, i: usize, v: usize| t[8 + i * 8..16 + i * 8].copy_from_slice(&(v as u64).to_le_bytes());
+        let set =
+            |t: &mut Vec<u8>, i: usize, v: usize| t[8 + i * 8..16 + i * 8].copy_from_slice(&(v as u64).to_le_bytes());
         set(&mut t, 0, 2);
         set(&mut t, 3, names);
         set(&mut t, 7, pcln);
