@@ -126,12 +126,17 @@ struct Totals<'a> {
     packages: HashMap<(Cow<'a, str>, usize), u64>,
     bss: HashMap<Cow<'a, str>, u64>,
     other: HashMap<Cow<'a, str>, u64>,
+    /// Section index → file bytes given to a package or an `other` symbol group in it.
+    in_section: HashMap<usize, u64>,
 }
 
 impl<'a> Totals<'a> {
     fn add(&mut self, owner: Owner<'a>, section: usize, bss: bool, bytes: u64) {
         if bytes == 0 {
             return;
+        }
+        if !bss {
+            *self.in_section.entry(section).or_default() += bytes;
         }
         match owner {
             Owner::Package(p) if bss => *self.bss.entry(p).or_default() += bytes,
@@ -167,6 +172,8 @@ pub fn attribute_bytes(data: &[u8]) -> Result<Attribution> {
     totals.other.insert(Cow::Borrowed("ELF headers"), headers);
 
     let mut by_symbol: Vec<(usize, Kind<'_>)> = Vec::new();
+    // The sections split by function or symbol: (index, name, size).
+    let mut split: Vec<(usize, &str, u64)> = Vec::new();
     let mut section_names: HashMap<usize, &str> = HashMap::new();
     for section in file.sections() {
         let name = section.name().unwrap_or("");
@@ -182,8 +189,15 @@ pub fn attribute_bytes(data: &[u8]) -> Result<Attribution> {
             continue;
         }
         match kind(name, nobits, alloc, has_symbols) {
-            Kind::Text => attribute_text(&file, &section, &mut totals)?,
-            k @ (Kind::BySymbol | Kind::Bss) if has_symbols => by_symbol.push((index, k)),
+            Kind::Text => {
+                attribute_text(&file, &section, &mut totals)?;
+                split.push((index, name, section.size()));
+            }
+            Kind::BySymbol if has_symbols => {
+                by_symbol.push((index, Kind::BySymbol));
+                split.push((index, name, section.size()));
+            }
+            k @ Kind::Bss if has_symbols => by_symbol.push((index, k)),
             Kind::Other(key) => {
                 if !nobits {
                     *totals.other.entry(Cow::Borrowed(key)).or_default() += section.size();
@@ -194,6 +208,14 @@ pub fn attribute_bytes(data: &[u8]) -> Result<Attribution> {
     }
     if !by_symbol.is_empty() {
         attribute_data(&file, &by_symbol, &mut totals);
+    }
+    // What no function or symbol covers in a split section (alignment between symbols, data the
+    // symbol table does not name) is that section's, and no package's: named so, not left over.
+    for (index, name, size) in split {
+        let named = totals.in_section.get(&index).copied().unwrap_or(0);
+        if size > named {
+            totals.other.insert(Cow::Owned(format!("unnamed in {name}")), size - named);
+        }
     }
     let padding = gaps(&mut ranges, data.len() as u64);
     if padding > 0 {
