@@ -474,7 +474,7 @@ mod tests {
     fn check_code(a: &Attribution, nm: &HashMap<String, u64>, what: &str) {
         let mut by_code: Vec<(&str, u64)> =
             a.packages.iter().map(|p| (p.package.as_str(), p.sections.get(".text").copied().unwrap_or(0))).collect();
-        by_code.sort_by(|x, y| y.1.cmp(&x.1));
+        by_code.sort_by_key(|x| std::cmp::Reverse(x.1));
         for &(package, code) in by_code.iter().take(6) {
             let expected = nm.get(package).copied().unwrap_or(0);
             eprintln!(
