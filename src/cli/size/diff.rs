@@ -85,8 +85,7 @@ pub fn diff(base_name: &str, base: &Attribution, config_name: &str, config: &Att
         .into_iter()
         .map(|name| {
             let (pb, pc) = (b.get(name), c.get(name));
-            let sections: BTreeSet<&String> =
-                pb.iter().chain(pc.iter()).flat_map(|p| p.sections.keys()).collect();
+            let sections: BTreeSet<&String> = pb.iter().chain(pc.iter()).flat_map(|p| p.sections.keys()).collect();
             let bytes = |p: Option<&PackageBytes>, s: &str| p.and_then(|p| p.sections.get(s)).copied().unwrap_or(0);
             let sections = sections
                 .into_iter()
@@ -98,7 +97,8 @@ pub fn diff(base_name: &str, base: &Attribution, config_name: &str, config: &Att
             PackageChange { package: name.clone(), base, config, change, sections }
         })
         .collect();
-    packages.sort_by(|x, y| y.change.unsigned_abs().cmp(&x.change.unsigned_abs()).then_with(|| x.package.cmp(&y.package)));
+    packages
+        .sort_by(|x, y| y.change.unsigned_abs().cmp(&x.change.unsigned_abs()).then_with(|| x.package.cmp(&y.package)));
     let parts: BTreeSet<&String> = base.other.keys().chain(config.other.keys()).collect();
     let mut other: Vec<PartChange> = parts
         .into_iter()
@@ -176,7 +176,10 @@ pub mod tests {
         let os = &d.packages[0];
         assert_eq!((os.base, os.config, os.change, os.status()), (Some(20_000), None, -20_000, "removed"));
         let strconv = &d.packages[1];
-        assert_eq!((strconv.base, strconv.config, strconv.change, strconv.status()), (None, Some(9_500), 9_500, "added"));
+        assert_eq!(
+            (strconv.base, strconv.config, strconv.change, strconv.status()),
+            (None, Some(9_500), 9_500, "added")
+        );
         assert_eq!(strconv.sections, BTreeMap::from([(".text".into(), 9_000), (".rodata".into(), 500)]));
         let runtime = &d.packages[2];
         assert_eq!((runtime.change, runtime.status()), (100, ""));
@@ -205,7 +208,10 @@ pub mod tests {
             ]
         );
         assert_eq!(d.unattributed, Change { base: 17, config: 5, change: -12 });
-        assert_eq!(d.file_bytes, Change { base: a.file_bytes, config: b.file_bytes, change: b.file_bytes as i64 - a.file_bytes as i64 });
+        assert_eq!(
+            d.file_bytes,
+            Change { base: a.file_bytes, config: b.file_bytes, change: b.file_bytes as i64 - a.file_bytes as i64 }
+        );
         // Every change adds up to the file's.
         let total = d.packages.iter().map(|p| p.change).sum::<i64>()
             + d.other.iter().map(|p| p.change).sum::<i64>()

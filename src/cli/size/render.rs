@@ -40,8 +40,8 @@ fn table(width: u16) -> Table {
 }
 
 /// Figures from column `from` on: right-aligned and never wrapped (names wrap instead).
-fn align_right(t: &mut Table, from: usize) {
-    for col in from..t.column_count() {
+fn align_right(t: &mut Table, columns: std::ops::Range<usize>) {
+    for col in columns {
         if let Some(c) = t.column_mut(col) {
             c.set_cell_alignment(CellAlignment::Right);
             c.set_constraint(ColumnConstraint::ContentWidth);
@@ -66,7 +66,13 @@ pub fn signed_bytes(change: i64) -> String {
 /// `+1.2%`, `−82.6%`.
 fn signed_percent(change: i64, base: u64) -> String {
     let p = change as f64 * 100.0 / base.max(1) as f64;
-    let sign = if change > 0 { "+" } else if change < 0 { "−" } else { "" };
+    let sign = if change > 0 {
+        "+"
+    } else if change < 0 {
+        "−"
+    } else {
+        ""
+    };
     format!("{sign}{:.1}%", p.abs())
 }
 
@@ -109,7 +115,8 @@ pub fn view_table(v: &SizeView, all: usize, width: u16) -> String {
         }
         t.add_row(row);
     }
-    align_right(&mut t, 1);
+    let n = t.column_count();
+    align_right(&mut t, 1..n);
 
     let mut parts: Vec<(&String, &u64)> = v.other.iter().collect();
     parts.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
@@ -120,7 +127,8 @@ pub fn view_table(v: &SizeView, all: usize, width: u16) -> String {
     }
     o.add_row(["unattributed".to_owned(), format_bytes(v.unattributed), percent(v.unattributed, v.file_bytes)]);
     o.add_row(["file".to_owned(), format_bytes(v.file_bytes), "100.0%".to_owned()]);
-    align_right(&mut o, 1);
+    let n = o.column_count();
+    align_right(&mut o, 1..n);
 
     let in_packages: u64 = v.packages.iter().map(|p| p.bytes).sum();
     let shown = if v.packages.len() == all {
@@ -166,10 +174,8 @@ pub fn diff_table(d: &SizeDiff, width: u16) -> String {
             String::new(),
         ]);
     }
-    align_right(&mut t, 1);
-    if let Some(c) = t.column_mut(4) {
-        c.set_cell_alignment(CellAlignment::Left);
-    }
+    // The sections list wraps like the names.
+    align_right(&mut t, 1..4);
 
     let mut o = table(width);
     o.set_header(["not in a package", "base", "config", "change"]);
@@ -180,7 +186,8 @@ pub fn diff_table(d: &SizeDiff, width: u16) -> String {
     o.add_row(["unattributed".to_owned(), format_bytes(u.base), format_bytes(u.config), signed_bytes(u.change)]);
     let f = &d.file_bytes;
     o.add_row(["file".to_owned(), format_bytes(f.base), format_bytes(f.config), signed_bytes(f.change)]);
-    align_right(&mut o, 1);
+    let n = o.column_count();
+    align_right(&mut o, 1..n);
 
     let unchanged = d.packages.len() - changed.len();
     let in_packages: i64 = d.packages.iter().map(|p| p.change).sum();
@@ -267,7 +274,9 @@ mod tests {
         };
         let text = view_table(&v, 2, 120);
         assert!(text.starts_with("config `default` · 7.10 KiB file · 1 of 2 packages: 3.00 KiB (42.3%)\n"), "{text}");
-        for needle in ["runtime", ".text", "2.00 KiB", ".rodata", "1.00 KiB", ".symtab", "4.00 KiB", "unattributed", "3 B"] {
+        for needle in
+            ["runtime", ".text", "2.00 KiB", ".rodata", "1.00 KiB", ".symtab", "4.00 KiB", "unattributed", "3 B"]
+        {
             assert!(text.contains(needle), "{needle}:\n{text}");
         }
         assert!(!text.contains("main"), "{text}");
@@ -277,17 +286,30 @@ mod tests {
     #[test]
     fn the_diff_table_marks_added_and_removed_and_leaves_unchanged_out() {
         let a = attribution(
-            vec![package("runtime", &[(".text", 2048)]), package("os", &[(".text", 512)]), package("fmt", &[(".text", 9)])],
+            vec![
+                package("runtime", &[(".text", 2048)]),
+                package("os", &[(".text", 512)]),
+                package("fmt", &[(".text", 9)]),
+            ],
             &[(".symtab", 4096)],
             0,
         );
         let b = attribution(
-            vec![package("runtime", &[(".text", 1024)]), package("strconv", &[(".rodata", 10)]), package("fmt", &[(".text", 9)])],
+            vec![
+                package("runtime", &[(".text", 1024)]),
+                package("strconv", &[(".rodata", 10)]),
+                package("fmt", &[(".text", 9)]),
+            ],
             &[],
             0,
         );
         let text = diff_table(&diff("default", &a, "small", &b), 120);
-        assert!(text.starts_with("config `small` against `default` · file −5.49 KiB (−84.4%) · packages −1.49 KiB; 1 unchanged\n"), "{text}");
+        assert!(
+            text.starts_with(
+                "config `small` against `default` · file −5.49 KiB (−84.4%) · packages −1.49 KiB; 1 unchanged\n"
+            ),
+            "{text}"
+        );
         assert!(text.contains("removed"), "{text}");
         assert!(text.contains("added, .rodata +10 B"), "{text}");
         assert!(text.contains(".text −1.00 KiB"), "{text}");
