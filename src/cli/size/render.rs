@@ -162,7 +162,8 @@ pub fn diff_table(d: &SizeDiff, width: u16) -> String {
             text.push(p.status().to_owned());
         }
         text.extend(sections.iter().map(|(s, c)| format!("{s} {}", signed_bytes(**c))));
-        t.add_row([p.package.clone(), or_dash(p.base), or_dash(p.config), signed_bytes(p.change), text.join(", ")]);
+        // One section a line: a section's name and its change are never split.
+        t.add_row([p.package.clone(), or_dash(p.base), or_dash(p.config), signed_bytes(p.change), text.join("\n")]);
     }
     let more = &changed[changed.len().min(DIFF_ROWS)..];
     if !more.is_empty() {
@@ -311,7 +312,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("removed"), "{text}");
-        assert!(text.contains("added, .rodata +10 B"), "{text}");
+        assert!(text.contains("added") && text.contains(".rodata +10 B"), "{text}");
         assert!(text.contains(".text −1.00 KiB"), "{text}");
         assert!(!text.contains("fmt"), "{text}");
         let order: Vec<usize> = ["runtime", "os", "strconv"].iter().map(|p| text.find(p).unwrap()).collect();
