@@ -1,18 +1,134 @@
 //! `gostart size`: a saved run's binaries by package and section, and what grew and shrank
-//! against another config. STUB: a helper fills it in.
+//! against another config.
 
-use anyhow::{Result, bail};
-use clap::Args;
+mod diff;
+mod pattern;
+mod render;
 
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, ValueEnum};
+
+use super::emit;
 use crate::config::Overrides;
+use crate::inspect::attribution::{Attribution, attribute};
+use crate::results::{ConfigResult, Run};
+use crate::{module_root, rundir};
 
 #[derive(Debug, Args)]
 pub struct SizeArgs {
     /// The run: last (default), a run id or a path.
     #[arg(value_name = "RUN", default_value = "last")]
     pub run: String,
+    /// The configuration to show, by name or id [default: the recommended one, else the baseline].
+    #[arg(long, value_name = "NAME")]
+    pub config: Option<String>,
+    /// Show what grew and shrank against this configuration [default, with no value: the baseline].
+    #[arg(long, value_name = "BASE", num_args = 0..=1)]
+    pub diff: Option<Option<String>>,
+    /// Only packages matching this import path: a prefix of whole path elements, or a go
+    /// pattern with `...` (`github.com/foo/...`).
+    #[arg(long, value_name = "PATTERN")]
+    pub package: Option<String>,
+    #[arg(long, value_enum, default_value_t = SizeFormat::Table)]
+    pub format: SizeFormat,
+    /// Where runs are saved [default: .gostart in the module root].
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
 }
 
-pub fn size(_base: &Overrides, _a: SizeArgs) -> Result<i32> {
-    bail!("gostart size is not built yet")
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SizeFormat {
+    Table,
+    Json,
+}
+
+pub fn size(base: &Overrides, a: SizeArgs) -> Result<i32> {
+    let target_dir = module_root::runs_dir(base, a.target_dir.as_deref())?;
+    let results = rundir::locate(&target_dir, &a.run)?;
+    let run = rundir::load(&results)?;
+    let run_dir = results.parent().unwrap_or(Path::new("."));
+    let shown = a.config.clone().or_else(|| run.verdict.recommended.clone()).unwrap_or_else(|| run.baseline.clone());
+    let config = pick(&run, &shown)?;
+    let attribution = attributed(&run, run_dir, config)?;
+    let keep = |package: &str| a.package.as_deref().is_none_or(|p| pattern::matches(p, package));
+    let width = crate::export::Style::detect(true).width;
+    let text = match &a.diff {
+        Some(against) => {
+            let against = against.as_deref().unwrap_or(&run.baseline);
+            let base_config = pick(&run, against)?;
+            let base_attribution = attributed(&run, run_dir, base_config)?;
+            let mut d = diff::diff(&base_config.name, &base_attribution, &config.name, &attribution);
+            d.packages.retain(|p| keep(&p.package));
+            no_match(&a.package, d.packages.is_empty())?;
+            match a.format {
+                SizeFormat::Json => json(&d)?,
+                SizeFormat::Table => render::diff_table(&d, width),
+            }
+        }
+        None => {
+            let view = render::SizeView {
+                config: &config.name,
+                file_bytes: attribution.file_bytes,
+                packages: attribution.packages.iter().filter(|p| keep(&p.package)).collect(),
+                other: &attribution.other,
+                unattributed: attribution.unattributed,
+            };
+            no_match(&a.package, view.packages.is_empty())?;
+            match a.format {
+                SizeFormat::Json => json(&view)?,
+                SizeFormat::Table => render::view_table(&view, attribution.packages.len(), width),
+            }
+        }
+    };
+    emit(text.as_bytes(), None, &base.dir)?;
+    Ok(0)
+}
+
+/// A pattern that matches no package is a mistake, not an empty answer.
+fn no_match(pattern: &Option<String>, empty: bool) -> Result<()> {
+    match pattern {
+        Some(p) if empty => bail!("no package of the binary matches `{p}`"),
+        _ => Ok(()),
+    }
+}
+
+fn json(value: &impl serde::Serialize) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(value).context("cannot serialize the sizes")?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The config named `wanted` (its name or id), or an error listing the names.
+fn pick<'a>(run: &'a Run, wanted: &str) -> Result<&'a ConfigResult> {
+    run.configs.iter().find(|c| c.name == wanted || c.id == wanted).with_context(|| {
+        let names: Vec<String> = run.configs.iter().map(|c| format!("`{}` ({})", c.name, c.id)).collect();
+        crate::export::printable(&format!(
+            "run {} has no configuration `{wanted}`; its configurations are: {}",
+            run.run_id,
+            names.join(", ")
+        ))
+        .into_owned()
+    })
+}
+
+/// The attribution of `config`'s binary in the run folder.
+fn attributed(run: &Run, run_dir: &Path, config: &ConfigResult) -> Result<Attribution> {
+    let name = crate::export::printable(&config.name).into_owned();
+    if !config.build.ok {
+        bail!("configuration `{name}` did not build in run {}, so it has no binary", run.run_id);
+    }
+    let binary = run.binaries.get(&config.build_id).with_context(|| {
+        format!("run {} records no binary for configuration `{name}` (build {})", run.run_id, config.build_id)
+    })?;
+    let path = run_dir.join(&binary.path);
+    if !path.is_file() {
+        bail!(
+            "the binary of configuration `{name}` is missing: {} does not exist (deleted?); `gostart tune --resume` \
+             does not rebuild a finished run, run `gostart tune` again",
+            path.display()
+        );
+    }
+    attribute(&path).with_context(|| format!("cannot attribute the bytes of {}", path.display()))
 }

@@ -32,6 +32,7 @@ mod resume;
 mod sabotage;
 mod screening;
 mod shard;
+mod size;
 mod startup;
 mod target;
 mod tune;
