@@ -131,6 +131,7 @@ pub mod tests {
             package: name.to_owned(),
             bytes: sections.iter().map(|(_, b)| b).sum(),
             sections: sections.iter().map(|(s, b)| ((*s).to_owned(), *b)).collect(),
+            bss: 0,
         }
     }
 
