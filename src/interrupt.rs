@@ -23,10 +23,15 @@ pub struct Interrupted {
     pub saved: Option<String>,
 }
 
-/// `; `gostart tune --resume ID` continues it`, the id being the folder of the saved results.json.
+/// `; `gostart tune --resume ID` continues it`, the id being the folder of the saved results.json
+/// — but for a screened run's design stage (saved in `<run>/design/`), which cannot be resumed.
 fn resume_hint(saved: &str) -> String {
     let id = std::path::Path::new(saved).parent().and_then(|d| d.file_name()).map(|n| n.to_string_lossy());
-    id.map(|id| format!(" (`gostart tune --resume {id}` continues it)")).unwrap_or_default()
+    match id {
+        Some(id) if id == "design" => " (a screened run cannot be resumed: `gostart tune` runs it again)".to_owned(),
+        Some(id) => format!(" (`gostart tune --resume {id}` continues it)"),
+        None => String::new(),
+    }
 }
 
 /// Starts the thread that handles SIGINT, SIGTERM and SIGHUP; harmless if called twice.

@@ -210,10 +210,19 @@ impl Run {
             }
             _ => format!("{done} of {planned} timed rounds measured"),
         };
-        Some(format!(
-            "{what}{why}: {rounds}, ranked on what was measured; `gostart tune --resume {}` continues it",
-            self.run_id
-        ))
+        Some(format!("{what}{why}: {rounds}, ranked on what was measured; {}", self.continuing()))
+    }
+
+    /// How to finish this run when it stopped early: `--resume` for a run `tune` made alone; a
+    /// screened run (two stages) or a merged one is made again instead.
+    pub fn continuing(&self) -> String {
+        if !self.merged.is_empty() {
+            "a merged run is not resumed: resume its shards, then merge them again".to_owned()
+        } else if self.search.as_ref().is_some_and(|s| s.strategy == crate::search::Strategy::Screen) {
+            "a screened run cannot be resumed: `gostart tune` runs it again".to_owned()
+        } else {
+            format!("`gostart tune --resume {}` continues it", self.run_id)
+        }
     }
 }
 

@@ -495,9 +495,9 @@ fn measure_and_rank(
     let results_path = rundir::save(&p.target_dir, save_dir, &run).with_context(|| {
         format!(
             "cannot save the results; {} holds what was measured up to its last checkpoint (`gostart report` \
-             reads it, `gostart tune --resume {}` continues it)",
+             reads it, {})",
             save_dir.join("results.json").display(),
-            run.run_id
+            run.continuing()
         )
     })?;
     match stop {
@@ -507,10 +507,10 @@ fn measure_and_rank(
         }
         Some(Stopped::Failed(e)) => {
             return Err(e.context(format!(
-                "measuring stopped after {} whole rounds, saved in {} (`gostart tune --resume {}` continues it)",
+                "measuring stopped after {} whole rounds, saved in {} ({})",
                 run.rounds.done,
                 results_path.display(),
-                run.run_id
+                run.continuing()
             )));
         }
     }
