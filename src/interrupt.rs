@@ -17,21 +17,15 @@ static SIGNAL: AtomicI32 = AtomicI32::new(0);
 static GROUPS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
 
 /// The run was interrupted; results so far were saved. Exit code 128 + the signal.
-#[derive(Debug, thiserror::Error)]
-#[error("interrupted{}", .saved.as_ref().map(|s| format!("; what was measured so far is saved in {s}{}", resume_hint(s))).unwrap_or_default())]
+#[derive(Debug, Default, thiserror::Error)]
+#[error(
+    "interrupted{}",
+    .saved.as_ref().map(|s| format!("; what was measured so far is saved in {s}{}", .continuing.as_ref().map(|c| format!(" ({c})")).unwrap_or_default())).unwrap_or_default()
+)]
 pub struct Interrupted {
     pub saved: Option<String>,
-}
-
-/// `; `gostart tune --resume ID` continues it`, the id being the folder of the saved results.json
-/// — but for a screened run's design stage (saved in `<run>/design/`), which cannot be resumed.
-fn resume_hint(saved: &str) -> String {
-    let id = std::path::Path::new(saved).parent().and_then(|d| d.file_name()).map(|n| n.to_string_lossy());
-    match id {
-        Some(id) if id == "design" => " (a screened run cannot be resumed: `gostart tune` runs it again)".to_owned(),
-        Some(id) => format!(" (`gostart tune --resume {id}` continues it)"),
-        None => String::new(),
-    }
+    /// How to finish the saved run (`Run::continuing`).
+    pub continuing: Option<String>,
 }
 
 /// Starts the thread that handles SIGINT, SIGTERM and SIGHUP; harmless if called twice.
@@ -149,14 +143,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_resume_hint_names_the_run_folder() {
-        let e = Interrupted { saved: Some("/p/.gostart/runs/20261127-043012-123/results.json".into()) };
+    fn the_message_names_what_was_saved_and_how_to_finish_it() {
+        let e = Interrupted {
+            saved: Some("/p/.gostart/runs/20261127-043012-123/results.json".into()),
+            continuing: Some("`gostart tune --resume 20261127-043012-123` continues it".into()),
+        };
         assert_eq!(
             e.to_string(),
             "interrupted; what was measured so far is saved in /p/.gostart/runs/20261127-043012-123/results.json \
              (`gostart tune --resume 20261127-043012-123` continues it)"
         );
-        assert_eq!(Interrupted { saved: None }.to_string(), "interrupted");
+        assert_eq!(Interrupted::default().to_string(), "interrupted");
     }
 
     #[test]

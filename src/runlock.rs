@@ -82,7 +82,7 @@ pub fn acquire(target_dir: &Path, wait: Wait) -> Result<RunLock> {
             told = true;
         }
         if crate::interrupt::requested() {
-            return Err(crate::interrupt::Interrupted { saved: None }.into());
+            return Err(crate::interrupt::Interrupted::default().into());
         }
         std::thread::sleep(RETRY);
     }

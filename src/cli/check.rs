@@ -220,7 +220,7 @@ impl Side<'_> {
         let mut builds = crate::build::run(go, go_version, &[job], &ws.package, 1, &reporter)?;
         let outcome: BuildOutcome = builds.remove(name).unwrap_or_default();
         if crate::interrupt::requested() {
-            return Err(crate::interrupt::Interrupted { saved: None }.into());
+            return Err(crate::interrupt::Interrupted::default().into());
         }
         if !outcome.ok {
             bail!(
@@ -349,7 +349,7 @@ fn measure_both(
     }
     run.recompute();
     if run.status == Status::Interrupted {
-        return Err(crate::interrupt::Interrupted { saved: None }.into());
+        return Err(crate::interrupt::Interrupted::default().into());
     }
     if let Some((c, f)) = run.configs.iter().find_map(|c| Some((c, c.probe_failure.as_ref()?))) {
         bail!("the {} binary failed when run: {}", c.name, f.reason);

@@ -121,7 +121,7 @@ pub fn build(base: &Overrides, a: BuildArgs) -> Result<i32> {
     eprintln!("gostart: {}", command_line(&flags.env, &argv));
     let outcome = go.build(&out, flags, &ws.package)?;
     if outcome.status == crate::go::BuildStatus::Interrupted {
-        return Err(crate::interrupt::Interrupted { saved: None }.into());
+        return Err(crate::interrupt::Interrupted::default().into());
     }
     if !outcome.ok {
         bail!("go build failed for [profile.{}]:\n{}", a.profile, outcome.error.unwrap_or_default());

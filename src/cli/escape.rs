@@ -134,7 +134,7 @@ fn compile_now(base: &Overrides, a: &EscapeArgs, target_dir: &Path) -> Result<Re
         }
         match report {
             Some(r) => out.push((c.name.clone(), c.id.clone(), r)),
-            None if crate::interrupt::requested() => return Err(crate::interrupt::Interrupted { saved: None }.into()),
+            None if crate::interrupt::requested() => return Err(crate::interrupt::Interrupted::default().into()),
             None => bail!("compiling `{}` failed:\n{}", c.name, collected.error.unwrap_or_default()),
         }
     }

@@ -64,7 +64,7 @@ impl Go {
                 };
                 return Err(self.garbled(args, what, &printed.bytes, printed.total));
             }
-            child::Ended::Interrupted => return Err(crate::interrupt::Interrupted { saved: None }.into()),
+            child::Ended::Interrupted => return Err(crate::interrupt::Interrupted::default().into()),
             child::Ended::TimedOut(_) => bail!(
                 "`{}` did not finish within {} and was stopped, with every process it started. Is `{}` a \
                  working go command? If it is only slow (e.g. downloading a toolchain), let it take longer \

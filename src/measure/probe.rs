@@ -214,7 +214,7 @@ pub fn run_capturing(probe: &Probe, round: u32) -> Result<std::result::Result<(S
         return Err(std::io::Error::last_os_error()).context("wait4 on a probe failed");
     }
     if interrupted {
-        return Err(crate::interrupt::Interrupted { saved: None }.into());
+        return Err(crate::interrupt::Interrupted::default().into());
     }
     drain(&mut out, &mut drained.out, probe.keep_bytes);
     drain(&mut err, &mut drained.err, probe.keep_bytes);

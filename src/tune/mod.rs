@@ -124,9 +124,8 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
     reporter.event(&Event::SearchChosen { strategy, why: record.why.clone() });
     let (run_id, run_dir) = rundir::create(&p.target_dir, SystemTime::now())?;
     let stage = Stage { run_dir: &run_dir, save_dir: &run_dir, first: true, last: true };
-    let mut run = begin(config, p, &run_id, &p.expanded.configs, &stage, &[], reporter)?;
-    run.search = Some(Search { builds: record.matrix_builds, ..record });
-    rundir::save(&p.target_dir, &run_dir, &run)?;
+    let search = Search { builds: record.matrix_builds, ..record };
+    let run = begin(config, p, &run_id, &p.expanded.configs, &stage, &[], search, reporter)?;
     measure_and_rank(config, p, run, &stage, Start::default(), reporter)
 }
 
@@ -169,9 +168,10 @@ struct Stage<'a> {
     last: bool,
 }
 
-/// A new run of `specs`, built (but for the builds `prior` already made in this run folder,
-/// whose outcomes and escape reports it reuses), its escapes collected, saved; an error when
-/// interrupted or when every build failed.
+/// A new run of `specs` that `search` chose, built (but for the builds `prior` already made in
+/// this run folder, whose outcomes and escape reports it reuses), its escapes collected, saved;
+/// an error when interrupted or when every build failed.
+#[allow(clippy::too_many_arguments)]
 fn begin(
     config: &Config,
     p: &Prepared,
@@ -179,6 +179,7 @@ fn begin(
     specs: &[ConfigSpec],
     stage: &Stage,
     prior: &[ConfigResult],
+    search: Search,
     reporter: &dyn Reporter,
 ) -> Result<Run> {
     let plan: Vec<build::BuildJob> = build::plan(specs, stage.run_dir, &p.workspace.bin_name)
@@ -222,7 +223,7 @@ fn begin(
         checks: Vec::new(),
         suspended: Default::default(),
         schedule: None,
-        search: None,
+        search: Some(search),
         effects: Vec::new(),
         shard: config.shard,
         machine: Some(crate::machine::Machine::this(&p.go_env.get("GOVERSION").cloned().unwrap_or_default())),
@@ -381,7 +382,16 @@ fn stop_interrupted(p: &Prepared, run_dir: &Path, run: &mut Run) -> Result<anyho
     run.status = Status::Interrupted;
     run.stopped = crate::interrupt::signal_name();
     let results_path = rundir::save(&p.target_dir, run_dir, run)?;
-    Ok(crate::interrupt::Interrupted { saved: Some(results_path.display().to_string()) }.into())
+    Ok(interrupted(&results_path, run))
+}
+
+/// The error of a run stopped by a signal: what it saved, and how to finish it.
+fn interrupted(results_path: &Path, run: &Run) -> anyhow::Error {
+    crate::interrupt::Interrupted {
+        saved: Some(results_path.display().to_string()),
+        continuing: Some(run.continuing()),
+    }
+    .into()
 }
 
 /// Where the binary of a build is: `<run>/<build_id>/<bin_name>`.
@@ -503,7 +513,7 @@ fn measure_and_rank(
     match stop {
         None => {}
         Some(Stopped::Interrupted) => {
-            return Err(crate::interrupt::Interrupted { saved: Some(results_path.display().to_string()) }.into());
+            return Err(interrupted(&results_path, &run));
         }
         Some(Stopped::Failed(e)) => {
             return Err(e.context(format!(

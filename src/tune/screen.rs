@@ -81,8 +81,8 @@ pub(super) fn run(
     let design_dir = run_dir.join("design");
     std::fs::create_dir(&design_dir).with_context(|| format!("cannot create {}", design_dir.display()))?;
     let first_stage = Stage { run_dir: &run_dir, save_dir: &design_dir, first: true, last: false };
-    let mut first = begin(config, p, &run_id, &stage.specs, &first_stage, &[], reporter)?;
-    first.search = Some(Search { builds: builds(&stage.specs, &[]), ..record.clone() });
+    let search = Search { builds: builds(&stage.specs, &[]), ..record.clone() };
+    let first = begin(config, p, &run_id, &stage.specs, &first_stage, &[], search, reporter)?;
     let (first, _) = measure_and_rank(config, p, first, &first_stage, Start::default(), reporter)?;
 
     record.design_runs = stage
@@ -115,9 +115,7 @@ pub(super) fn run(
     });
 
     let last = Stage { run_dir: &run_dir, save_dir: &run_dir, first: false, last: true };
-    let mut run = begin(config, p, &run_id, &confirm, &last, &first.configs, reporter)?;
-    run.search = Some(record);
-    rundir::save(&p.target_dir, &run_dir, &run)?;
+    let run = begin(config, p, &run_id, &confirm, &last, &first.configs, record, reporter)?;
     measure_and_rank(config, p, run, &last, Start::default(), reporter)
 }
 
