@@ -150,6 +150,43 @@ pub struct Binary {
 }
 
 impl Run {
+    /// A run that has built and measured nothing yet: partial until its last round is in,
+    /// recording this machine and the settings it will measure and rank with.
+    pub fn new(
+        run_id: &str,
+        go_version: &str,
+        target: TargetInfo,
+        config: &crate::config::Config,
+        baseline: &str,
+    ) -> Run {
+        Run {
+            schema: SCHEMA,
+            gostart_version: env!("CARGO_PKG_VERSION").to_owned(),
+            run_id: run_id.to_owned(),
+            started: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            go_version: go_version.to_owned(),
+            target,
+            measure: config.measure.clone(),
+            baseline: baseline.to_owned(),
+            configs: Vec::new(),
+            floor: None,
+            verdict: Verdict::default(),
+            status: Status::Partial,
+            rounds: Rounds::planned(&config.measure),
+            stopped: None,
+            rank: Some(config.rank.clone()),
+            binaries: BTreeMap::new(),
+            checks: Vec::new(),
+            suspended: Default::default(),
+            schedule: None,
+            search: None,
+            effects: Vec::new(),
+            shard: None,
+            machine: Some(crate::machine::Machine::this(go_version)),
+            merged: Vec::new(),
+        }
+    }
+
     /// The figures from the samples — every config's `startup`, the floor's — the self-checks,
     /// and the ranking without the figures a failed check suspends, with the run's saved rank
     /// settings (the defaults for a run saved without them). `tune` ends with it, and a saved

@@ -7,7 +7,6 @@ mod gate;
 mod git;
 mod report;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -20,7 +19,7 @@ use crate::flags::Flags;
 use crate::go::{BuildOutcome, Go};
 use crate::measure::{self, Start, Subject};
 use crate::progress::Bars;
-use crate::results::{Binary, ConfigResult, Escapes, Rounds, Run, Status, TargetInfo, Verdict};
+use crate::results::{Binary, ConfigResult, Escapes, Run, Status, TargetInfo};
 use crate::target::{self, Workspace};
 use crate::{module_root, rundir, runlock};
 
@@ -359,36 +358,12 @@ fn measure_both(
 
 /// A run of two configs, `base` (the baseline) and `head`, before anything is built.
 fn new_run(config: &Config, ws: &Workspace, run_id: &str, go_version: &str) -> Run {
-    Run {
-        schema: crate::results::SCHEMA,
-        gostart_version: env!("CARGO_PKG_VERSION").to_owned(),
-        run_id: run_id.to_owned(),
-        started: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-        go_version: go_version.to_owned(),
-        target: TargetInfo {
-            package: ws.package.clone(),
-            import_path: ws.import_path.clone(),
-            args: config.target.args.clone(),
-            env: config.target.env.clone(),
-            expect_exit: config.target.expect_exit,
-        },
-        measure: config.measure.clone(),
-        baseline: BASE.to_owned(),
-        configs: Vec::new(),
-        floor: None,
-        verdict: Verdict::default(),
-        status: Status::Partial,
-        rounds: Rounds::planned(&config.measure),
-        stopped: None,
-        rank: Some(config.rank.clone()),
-        binaries: BTreeMap::new(),
-        checks: Vec::new(),
-        suspended: Default::default(),
-        schedule: None,
-        search: None,
-        effects: Vec::new(),
-        shard: None,
-        machine: Some(crate::machine::Machine::this(go_version)),
-        merged: Vec::new(),
-    }
+    let target = TargetInfo {
+        package: ws.package.clone(),
+        import_path: ws.import_path.clone(),
+        args: config.target.args.clone(),
+        env: config.target.env.clone(),
+        expect_exit: config.target.expect_exit,
+    };
+    Run::new(run_id, go_version, target, config, BASE)
 }

@@ -13,7 +13,7 @@ use crate::inspect::escapes::collect;
 use crate::matrix::{ConfigSpec, Expanded};
 use crate::measure::{self, Outcome, Progress, Start, Startup, Stopped, Subject};
 use crate::progress::{Event, Reporter};
-use crate::results::{Binary, ConfigResult, Escapes, Rounds, Run, Status, TargetInfo, Verdict};
+use crate::results::{Binary, ConfigResult, Escapes, Run, Status, TargetInfo};
 use crate::search::{self, Search, Strategy};
 use crate::target::{self, Workspace};
 use crate::{build, inspect, module_root, rundir};
@@ -196,39 +196,10 @@ fn begin(
         false => Event::StageStarted { stage: "confirmation", configs: specs.len(), builds: plan.len() },
     });
 
-    let mut run = Run {
-        schema: crate::results::SCHEMA,
-        gostart_version: env!("CARGO_PKG_VERSION").to_owned(),
-        run_id: run_id.to_owned(),
-        started: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-        go_version: p.go_env.get("GOVERSION").cloned().unwrap_or_default(),
-        target: TargetInfo {
-            package: p.workspace.package.clone(),
-            import_path: p.workspace.import_path.clone(),
-            args: config.target.args.clone(),
-            env: config.target.env.clone(),
-            expect_exit: config.target.expect_exit,
-        },
-        measure: config.measure.clone(),
-        baseline: p.expanded.baseline.clone(),
-        configs: Vec::new(),
-        floor: None,
-        verdict: Verdict::default(),
-        // Until the last round is in, whatever is saved is partial.
-        status: Status::Partial,
-        rounds: Rounds::planned(&config.measure),
-        stopped: None,
-        rank: Some(config.rank.clone()),
-        binaries: BTreeMap::new(),
-        checks: Vec::new(),
-        suspended: Default::default(),
-        schedule: None,
-        search: Some(search),
-        effects: Vec::new(),
-        shard: config.shard,
-        machine: Some(crate::machine::Machine::this(&p.go_env.get("GOVERSION").cloned().unwrap_or_default())),
-        merged: Vec::new(),
-    };
+    let go_version = p.go_env.get("GOVERSION").cloned().unwrap_or_default();
+    let mut run = Run::new(run_id, &go_version, target_info(config, p), config, &p.expanded.baseline);
+    run.search = Some(search);
+    run.shard = config.shard;
 
     let mut builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
     for c in prior {
@@ -383,6 +354,17 @@ fn stop_interrupted(p: &Prepared, run_dir: &Path, run: &mut Run) -> Result<anyho
     run.stopped = crate::interrupt::signal_name();
     let results_path = rundir::save(&p.target_dir, run_dir, run)?;
     Ok(interrupted(&results_path, run))
+}
+
+/// What the run's target is: the resolved package and how it is started.
+fn target_info(config: &Config, p: &Prepared) -> TargetInfo {
+    TargetInfo {
+        package: p.workspace.package.clone(),
+        import_path: p.workspace.import_path.clone(),
+        args: config.target.args.clone(),
+        env: config.target.env.clone(),
+        expect_exit: config.target.expect_exit,
+    }
 }
 
 /// The error of a run stopped by a signal: what it saved, and how to finish it.
