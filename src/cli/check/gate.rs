@@ -11,7 +11,14 @@ use crate::measure::{Outcome, Sample, stats};
 use super::budget::{self, Budget, Verdict};
 
 /// A paired figure's value in one run.
-type PerRun = fn(&Sample) -> f64;
+pub type PerRun = fn(&Sample) -> f64;
+
+/// The confidence of every interval the gate decides on, stopping and exit code alike: 95%
+/// spread over the looks (Bonferroni, as the race spends its 5%), so that looking after rounds
+/// 10, 15, 23... does not raise the chance of a false alarm above 5%.
+pub fn level(looks: usize) -> f64 {
+    1.0 - race::ALPHA / looks.max(1) as f64
+}
 
 pub const BASE: &str = "base";
 pub const HEAD: &str = "head";
@@ -47,7 +54,7 @@ impl Gate {
             .into_iter()
             .filter_map(|(allowed, figure)| {
                 let allowed = allowed?;
-                Some(match paired(&head.samples, &base.samples, figure) {
+                Some(match paired(&head.samples, &base.samples, figure, level(self.looks.len())) {
                     Some((value, ci)) => (value, ci, budget::interval(ci, allowed)),
                     None => (f64::NAN, [f64::NAN; 2], Verdict::Unresolved),
                 })
@@ -56,11 +63,11 @@ impl Gate {
     }
 }
 
-/// The Hodges–Lehmann ratio of `head` to `base`, paired by round, with its 95% interval.
-pub fn paired(head: &[Sample], base: &[Sample], figure: PerRun) -> Option<(f64, [f64; 2])> {
+/// The Hodges–Lehmann ratio of `head` to `base`, paired by round, with its interval at `level`.
+pub fn paired(head: &[Sample], base: &[Sample], figure: PerRun, level: f64) -> Option<(f64, [f64; 2])> {
     let pairs: Vec<(f64, f64)> =
         head.iter().filter_map(|s| Some((figure(s), figure(base.iter().find(|b| b.round == s.round)?)))).collect();
-    let (location, _) = stats::paired_log_ratio(&pairs, 0.95)?;
+    let (location, _) = stats::paired_log_ratio(&pairs, level)?;
     Some((location.estimate.exp(), location.ci.map(f64::exp)))
 }
 

@@ -132,14 +132,15 @@ impl Outcome {
                 verdict,
             });
         }
-        let ratios = head.ratios.as_ref();
-        for (figure, allowed) in [("startup", budget.startup), ("max_rss", budget.max_rss)] {
+        // The intervals the gate stopped on: 95% spread over its looks.
+        let looks = run.schedule.as_ref().map_or(1, |s| s.looks.len());
+        let level = super::gate::level(looks);
+        let figures: [(&str, Option<f64>, super::gate::PerRun); 2] =
+            [("startup", budget.startup, |s| s.wall_ns as f64), ("max_rss", budget.max_rss, |s| s.max_rss_kib as f64)];
+        for (figure, allowed, per_run) in figures {
             let Some(allowed) = allowed else { continue };
-            let budget_text = format!("+{}% (95% interval)", allowed * 100.0);
-            let paired = match figure {
-                "startup" => ratios.map(|r| (r.startup, r.startup_ci95)),
-                _ => ratios.and_then(|r| Some((r.max_rss?, r.max_rss_ci95?))),
-            };
+            let budget_text = format!("+{}% ({:.1}% interval, 95% over {looks} looks)", allowed * 100.0, level * 100.0);
+            let paired = super::gate::paired(&head.samples, &base.samples, per_run, level);
             let median = |c: &ConfigResult| {
                 c.startup.as_ref().map_or("-".to_owned(), |s| match figure {
                     "startup" => ms(s.median_ns),
