@@ -123,10 +123,11 @@ impl Fit {
     }
 
     /// The predicted log-ratio of `levels` against the reference combination, counting only the
-    /// terms whose interval excludes 0 (as the score counts a ratio within noise as 1.0).
+    /// terms resolved beyond noise (as the score counts a ratio within noise as 1.0): their
+    /// interval, at 95% spread over the fit's terms, excludes 0.
     /// Terms the observations cannot estimate count as 0.
     pub fn predict_effective(&self, levels: &[u32]) -> f64 {
-        let counted = |e: &Estimate| if e.noise() { 0.0 } else { e.log };
+        let counted = |e: &Estimate| if self.resolved(e) { e.log } else { 0.0 };
         let main: f64 = levels
             .iter()
             .enumerate()
@@ -136,6 +137,22 @@ impl Fit {
         let has = |(a, v): (usize, u32)| levels.get(a) == Some(&v);
         let pairs: f64 = self.pairs.iter().filter(|p| has(p.a) && has(p.b)).map(|p| counted(&p.estimate)).sum();
         main + pairs
+    }
+}
+
+impl Fit {
+    /// Whether a term's interval excludes 0 at 95% spread over the fit's terms (Bonferroni): a
+    /// fit of many effects finds some beyond a 95% interval by chance, and the prediction must
+    /// not add a setting for one of them.
+    fn resolved(&self, e: &Estimate) -> bool {
+        let terms = self.model.terms.len().saturating_sub(1).max(1);
+        let p = 1.0 - 0.025 / terms as f64;
+        let q = match self.model.t_df {
+            Some(df) => StudentsT::new(0.0, 1.0, df as f64).map_or(Z95, |t| t.inverse_cdf(p)),
+            None => statrs::distribution::Normal::new(0.0, 1.0).map_or(Z95, |n| n.inverse_cdf(p)),
+        };
+        let se = (e.hi - e.lo) / (2.0 * self.model.quantile);
+        e.log.abs() > q * se
     }
 }
 
@@ -177,6 +194,8 @@ struct Model {
     weights: DVector<f64>,
     /// The interval's quantile.
     quantile: f64,
+    /// The degrees of freedom of a Student t quantile; `None` when it is the normal's.
+    t_df: Option<usize>,
 }
 
 impl Model {
@@ -346,7 +365,8 @@ pub fn fit_terms(levels: &[usize], reference: &[u32], obs: &[Observation], terms
     } else {
         0.0
     };
-    let quantile = if lack_of_fit > 0.0 { t975(df) } else { Z95 };
+    let t_df = (lack_of_fit > 0.0).then_some(df);
+    let quantile = if t_df.is_some() { t975(df) } else { Z95 };
     let model = Model {
         levels: levels.to_vec(),
         terms: terms.clone(),
@@ -357,6 +377,7 @@ pub fn fit_terms(levels: &[usize], reference: &[u32], obs: &[Observation], terms
         rowspace,
         weights: v.map(|v| v + lack_of_fit),
         quantile,
+        t_df,
     };
 
     let mut main: Vec<Vec<Option<Estimate>>> = levels.iter().map(|&n| vec![None; n]).collect();
@@ -702,6 +723,26 @@ mod tests {
         // predict counts them all (and the intercept).
         let p = fit.predict(&[1, 1, 0]).expect("estimable");
         assert_close(p.log, truth(&effects, &[], &[1, 1, 0]));
+    }
+
+    #[test]
+    fn an_effect_beyond_a_95_percent_interval_by_a_little_is_not_counted_among_many_terms() {
+        // Six axes, one with a small effect: measured so that its own 95% interval just excludes
+        // 0 (2.5 standard errors), short of the 95% spread over the fit's 21 other terms.
+        let mut effects = vec![vec![0.0, 0.0]; 6];
+        effects[0][1] = 0.02;
+        let runs = full_factorial(&[2; 6]);
+        let unit = fit(&[2; 6], &[0; 6], &observe(&runs, |l| truth(&effects, &[], l), 1.0)).expect("fit");
+        let se_per_sd = (estimate(&unit, 0, 1).hi - estimate(&unit, 0, 1).lo) / (2.0 * Z95);
+        let sd = 0.02 / (2.5 * se_per_sd);
+        let obs = observe(&runs, |l| truth(&effects, &[], l), sd * sd);
+        let f = fit(&[2; 6], &[0; 6], &obs).expect("fit");
+        assert!(!estimate(&f, 0, 1).noise(), "{:?}", estimate(&f, 0, 1));
+        assert_close(f.predict_effective(&[1, 0, 0, 0, 0, 0]), 0.0);
+        // Twice as large, it is resolved even so.
+        effects[0][1] = 0.04;
+        let f = fit(&[2; 6], &[0; 6], &observe(&runs, |l| truth(&effects, &[], l), sd * sd)).expect("fit");
+        assert_close(f.predict_effective(&[1, 0, 0, 0, 0, 0]), 0.04);
     }
 
     #[test]
