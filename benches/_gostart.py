@@ -40,6 +40,25 @@ def copy_project(src, prefix="gostart-bench-"):
     return dst
 
 
+def fetch_module(module, toml):
+    """A writable copy of a module from the module proxy (`path@version`) with `toml` as its
+    gostart.toml, its dependencies downloaded into the usual module cache."""
+    cache = tempfile.mkdtemp(prefix="gostart-modcache-")
+    env = {**os.environ, "GOMODCACHE": cache, "GOFLAGS": "-modcacherw"}  # -modcacherw: removable after
+    info = json.loads(sh(["go", "mod", "download", "-json", module], env=env, cwd=cache).stdout)
+    name = module.split("@")[0].rstrip("/").split("/")[-1]
+    project = tempfile.mkdtemp(prefix=f"gostart-{name}-")
+    shutil.copytree(info["Dir"], project, dirs_exist_ok=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    for d, _, files in os.walk(project):  # the module cache's files are read-only
+        os.chmod(d, 0o755)
+        for f in files:
+            os.chmod(os.path.join(d, f), 0o644)
+    sh(["go", "mod", "download"], cwd=project)  # its dependencies, into the usual module cache
+    write_toml(project, toml)
+    return project
+
+
 def write_toml(project, toml):
     with open(os.path.join(project, "gostart.toml"), "w") as f:
         f.write(toml)

@@ -25,12 +25,10 @@ Prints a report to stdout; nothing here is a pass/fail test (machines are shared
 """
 
 import argparse
-import json
-import os
 import shutil
 import tempfile
 
-from _gostart import machine, prepare, sh
+from _gostart import fetch_module, machine, prepare, sh
 from _screening import (build_phases, builds_of, dry_run_builds, fmt_secs, has_strategy, prewarm, search_line,
                         tune_events)
 
@@ -57,24 +55,11 @@ GOGC = ["", "off"]
 
 def fetch_caddy():
     """A writable copy of caddy v2.11.9's module with gostart.toml, its dependencies downloaded."""
-    cache = tempfile.mkdtemp(prefix="gostart-modcache-")
-    env = {**os.environ, "GOMODCACHE": cache, "GOFLAGS": "-modcacherw"}  # -modcacherw: removable after
-    info = json.loads(sh(["go", "mod", "download", "-json", CADDY], env=env, cwd=cache).stdout)
-    project = tempfile.mkdtemp(prefix="gostart-caddy-")
-    shutil.copytree(info["Dir"], project, dirs_exist_ok=True)
-    shutil.rmtree(cache, ignore_errors=True)
-    for d, _, files in os.walk(project):  # the module cache's files are read-only
-        os.chmod(d, 0o755)
-        for f in files:
-            os.chmod(os.path.join(d, f), 0o644)
-    sh(["go", "mod", "download"], cwd=project)  # its dependencies, into the usual module cache
     toml = TOML
     with open("/proc/cpuinfo") as f:
         if " avx2 " in f.read():
             toml += '\n[rank]\n# this CPU has AVX2: GOAMD64=v3 may be recommended\ngoamd64 = "v3"\n'
-    with open(os.path.join(project, "gostart.toml"), "w") as f:
-        f.write(toml)
-    return project
+    return fetch_module(CADDY, toml)
 
 
 def progress():

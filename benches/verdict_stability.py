@@ -20,15 +20,13 @@ Prints a report to stdout; nothing here is a pass/fail test (machines are shared
 """
 
 import argparse
-import json
 import os
 import shutil
 import statistics
-import tempfile
 import time
 from collections import Counter
 
-from _gostart import copy_project, machine, prepare, probe_runs, sh, tune_timed
+from _gostart import copy_project, fetch_module, machine, prepare, probe_runs, sh, tune_timed
 
 AGE = "filippo.io/age@v1.3.2"
 AGE_TOML = '[target]\npackage = "./cmd/age"\nargs = ["--version"]\n'
@@ -36,20 +34,7 @@ AGE_TOML = '[target]\npackage = "./cmd/age"\nargs = ["--version"]\n'
 
 def fetch_age():
     """A writable copy of filippo.io/age v1.3.2's module, its dependencies downloaded."""
-    cache = tempfile.mkdtemp(prefix="gostart-modcache-")
-    env = {**os.environ, "GOMODCACHE": cache, "GOFLAGS": "-modcacherw"}  # -modcacherw: removable after
-    info = json.loads(sh(["go", "mod", "download", "-json", AGE], env=env, cwd=cache).stdout)
-    project = tempfile.mkdtemp(prefix="gostart-age-")
-    shutil.copytree(info["Dir"], project, dirs_exist_ok=True)
-    shutil.rmtree(cache, ignore_errors=True)
-    for d, _, files in os.walk(project):  # the module cache's files are read-only
-        os.chmod(d, 0o755)
-        for f in files:
-            os.chmod(os.path.join(d, f), 0o644)
-    sh(["go", "mod", "download"], cwd=project)  # its dependencies, into the usual module cache
-    with open(os.path.join(project, "gostart.toml"), "w") as f:
-        f.write(AGE_TOML)
-    return project
+    return fetch_module(AGE, AGE_TOML)
 
 
 def end_of(run):
