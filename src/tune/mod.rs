@@ -125,7 +125,7 @@ fn new_run(config: &Config, p: &Prepared, reporter: &dyn Reporter) -> Result<(Ru
     let (run_id, run_dir) = rundir::create(&p.target_dir, SystemTime::now())?;
     let stage = Stage { run_dir: &run_dir, save_dir: &run_dir, first: true, last: true };
     let search = Search { builds: record.matrix_builds, ..record };
-    let run = begin(config, p, &run_id, &p.expanded.configs, &stage, &[], search, reporter)?;
+    let run = begin(config, p, &run_id, &p.expanded.configs, &stage, None, search, reporter)?;
     measure_and_rank(config, p, run, &stage, Start::default(), reporter)
 }
 
@@ -168,7 +168,7 @@ struct Stage<'a> {
     last: bool,
 }
 
-/// A new run of `specs` that `search` chose, built (but for the builds `prior` already made in
+/// A new run of `specs` that `search` chose, built (but for the builds the run `prior` already made in
 /// this run folder, whose outcomes and escape reports it reuses), its escapes collected, saved;
 /// an error when interrupted or when every build failed.
 #[allow(clippy::too_many_arguments)]
@@ -178,13 +178,13 @@ fn begin(
     run_id: &str,
     specs: &[ConfigSpec],
     stage: &Stage,
-    prior: &[ConfigResult],
+    prior: Option<&Run>,
     search: Search,
     reporter: &dyn Reporter,
 ) -> Result<Run> {
     let plan: Vec<build::BuildJob> = build::plan(specs, stage.run_dir, &p.workspace.bin_name)
         .into_iter()
-        .filter(|j| !prior.iter().any(|c| c.build_id == j.build_id))
+        .filter(|j| !prior.is_some_and(|r| r.configs.iter().any(|c| c.build_id == j.build_id)))
         .collect();
     reporter.event(&match stage.first {
         true => Event::RunStarted {
@@ -202,13 +202,15 @@ fn begin(
     run.shard = config.shard;
 
     let mut builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
-    for c in prior {
+    let prior_configs = prior.map_or(&[][..], |r| &r.configs[..]);
+    for c in prior_configs {
         builds.entry(c.build_id.clone()).or_insert_with(|| c.build.clone());
     }
-    run.configs = record_builds(p, stage.run_dir, &mut run, specs, &builds);
+    run.configs = record_builds(p, stage.run_dir, &mut run, specs, &builds, prior);
     for c in run.configs.iter_mut() {
         let compile_id = c.flags.compile_id();
-        c.escapes = prior.iter().filter_map(|q| q.escapes.as_ref()).find(|e| e.compile_id == compile_id).cloned();
+        c.escapes =
+            prior_configs.iter().filter_map(|q| q.escapes.as_ref()).find(|e| e.compile_id == compile_id).cloned();
     }
     // Interrupted during the builds: no escape pass; what was built is saved just below.
     if config.escapes && !crate::interrupt::requested() {
@@ -257,7 +259,7 @@ fn continue_run(config: &Config, p: &Prepared, which: &str, reporter: &dyn Repor
     if !unbuilt.is_empty() {
         let plan = build::plan(&unbuilt, &run_dir, &p.workspace.bin_name);
         let builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
-        for fresh in record_builds(p, &run_dir, &mut run, &unbuilt, &builds) {
+        for fresh in record_builds(p, &run_dir, &mut run, &unbuilt, &builds, None) {
             if let Some(c) = run.configs.iter_mut().find(|c| c.name == fresh.name) {
                 *c = fresh;
             }
@@ -295,8 +297,10 @@ fn record_builds(
     run: &mut Run,
     specs: &[ConfigSpec],
     builds: &BTreeMap<String, BuildOutcome>,
+    known: Option<&Run>,
 ) -> Vec<ConfigResult> {
-    // Each binary read once, for its size and its hash; configs that differ only in runenv share one.
+    // Each binary read once, for its size and its hash; configs that differ only in runenv share
+    // one, and a binary an earlier stage of the run (`known`) read is not read again.
     let mut results = Vec::new();
     let mut inspected: BTreeMap<&str, std::result::Result<inspect::size::Size, String>> = BTreeMap::new();
     for c in specs {
@@ -304,6 +308,14 @@ fn record_builds(
         let binary = binary_path(run_dir, &c.build_id, &p.workspace.bin_name);
         let size = if outcome.ok {
             let inspected = inspected.entry(&c.build_id).or_insert_with(|| {
+                let read = known.and_then(|k| {
+                    let size = k.configs.iter().find(|q| q.build_id == c.build_id)?.size.clone()?;
+                    Some((size, k.binaries.get(&c.build_id)?.clone()))
+                });
+                if let Some((size, recorded)) = read {
+                    run.binaries.insert(c.build_id.clone(), recorded);
+                    return Ok(size);
+                }
                 let (size, sha256) = crate::resume::inspect(&binary).map_err(|e| format!("{e:#}"))?;
                 let path = format!("{}/{}", c.build_id, p.workspace.bin_name);
                 run.binaries.insert(c.build_id.clone(), Binary { path, sha256 });

@@ -82,7 +82,7 @@ pub(super) fn run(
     std::fs::create_dir(&design_dir).with_context(|| format!("cannot create {}", design_dir.display()))?;
     let first_stage = Stage { run_dir: &run_dir, save_dir: &design_dir, first: true, last: false };
     let search = Search { builds: builds(&stage.specs, &[]), ..record.clone() };
-    let first = begin(config, p, &run_id, &stage.specs, &first_stage, &[], search, reporter)?;
+    let first = begin(config, p, &run_id, &stage.specs, &first_stage, None, search, reporter)?;
     let (first, _) = measure_and_rank(config, p, first, &first_stage, Start::default(), reporter)?;
 
     record.design_runs = stage
@@ -115,7 +115,7 @@ pub(super) fn run(
     });
 
     let last = Stage { run_dir: &run_dir, save_dir: &run_dir, first: false, last: true };
-    let run = begin(config, p, &run_id, &confirm, &last, &first.configs, record, reporter)?;
+    let run = begin(config, p, &run_id, &confirm, &last, Some(&first), record, reporter)?;
     measure_and_rank(config, p, run, &last, Start::default(), reporter)
 }
 

@@ -83,6 +83,15 @@ fn screening_builds_a_design_fits_predicts_and_confirms_head_to_head_with_the_ba
     let recommended = run["verdict"]["recommended"].as_str().unwrap();
     assert!(config(&run, recommended)["startup"].is_object(), "{recommended}");
     assert!(search["builds"].as_u64().unwrap() <= 4, "{search}");
+    // Binaries the design stage built and hashed are recorded for the confirmation stage as they were.
+    for c in configs(&run) {
+        let build_id = c["build_id"].as_str().unwrap();
+        let sha = &run["binaries"][build_id]["sha256"];
+        assert!(sha.is_string(), "no binary recorded for {}", c["name"]);
+        if let Some(d) = configs(&first).iter().find(|d| d["build_id"] == build_id) {
+            assert_eq!(sha, &first["binaries"][d["build_id"].as_str().unwrap()]["sha256"]);
+        }
+    }
 }
 
 #[test]
