@@ -295,8 +295,11 @@ fn resume_says_why_it_cannot_continue_a_run() {
 #[test]
 fn a_run_that_cannot_save_measures_on_and_ends_naming_what_is_saved() {
     // A full disk cannot be made here; a folder where results.json goes fails every save the
-    // same way, whatever way the save takes.
-    let p = sleepy(60);
+    // same way, whatever way the save takes. Checkpoints come at most once a second, so the run
+    // must measure for several seconds after the first one for a later checkpoint to meet the
+    // folder: 400 rounds of a 30 ms sleep are 12 s, 60 were under 2 s and lost that race in CI.
+    const ROUNDS: u64 = 400;
+    let p = sleepy(ROUNDS as u32);
     let bg = Background::start(&p, &["--no-escapes"]);
     bg.wait_for("measure-started");
     let results = bg.results();
@@ -326,6 +329,6 @@ fn a_run_that_cannot_save_measures_on_and_ends_naming_what_is_saved() {
     std::fs::remove_dir_all(&results).unwrap();
     std::fs::rename(&kept, &results).unwrap();
     let run = p.run(&["tune", "--resume", "--no-escapes", "--format", "json"]).success().stdout_json();
-    assert_eq!(run["rounds"], serde_json::json!({"done": 60, "planned": 60}));
-    assert!(configs(&run).iter().all(|c| rounds_of(c) == (0..60).collect::<Vec<_>>()));
+    assert_eq!(run["rounds"], serde_json::json!({"done": ROUNDS, "planned": ROUNDS}));
+    assert!(configs(&run).iter().all(|c| rounds_of(c) == (0..ROUNDS).collect::<Vec<_>>()));
 }
