@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use rustix::fs::FileType;
 
 use crate::nofollow::Dir;
-use crate::results::{Rounds, Run, Status};
+use crate::results::{ConfigResult, Rounds, Run, Status};
 
 pub const DEFAULT_DIR: &str = ".gostart";
 const RESULTS: &str = "results.json";
@@ -222,6 +222,27 @@ fn in_runs(target: &Dir, id: &str) -> Result<Option<PathBuf>> {
         Some(_) => bail!("{} is not a regular file", run.path().join(RESULTS).display()),
         None => bail!("the run folder {} holds no {RESULTS}", shown.display()),
     }
+}
+
+/// The binary `config` was measured with, in the folder of `run` (`run_dir`), or an error that
+/// says why there is none.
+pub fn binary_of(run: &Run, run_dir: &Path, config: &ConfigResult) -> Result<PathBuf> {
+    let name = crate::export::printable(&config.name).into_owned();
+    if !config.build.ok {
+        bail!("configuration `{name}` did not build in run {}, so it has no binary", run.run_id);
+    }
+    let binary = run.binaries.get(&config.build_id).with_context(|| {
+        format!("run {} records no binary for configuration `{name}` (build {})", run.run_id, config.build_id)
+    })?;
+    let path = run_dir.join(&binary.path);
+    if !path.is_file() {
+        bail!(
+            "the binary of configuration `{name}` is missing: {} does not exist (deleted?); `gostart tune --resume` \
+             does not rebuild a finished run, run `gostart tune` again",
+            path.display()
+        );
+    }
+    Ok(path)
 }
 
 /// Reads a saved run — complete or cut short — with its figures computed from its samples

@@ -1,7 +1,6 @@
 //! `gostart size`: a saved run's binaries by package and section, and what grew and shrank
 //! against another config.
 
-mod diff;
 mod pattern;
 mod render;
 
@@ -13,6 +12,7 @@ use clap::{Args, ValueEnum};
 use super::emit;
 use crate::config::Overrides;
 use crate::inspect::attribution::{Attribution, attribute};
+use crate::inspect::size_diff as diff;
 use crate::results::{ConfigResult, Run};
 use crate::{module_root, rundir};
 
@@ -115,20 +115,6 @@ fn pick<'a>(run: &'a Run, wanted: &str) -> Result<&'a ConfigResult> {
 
 /// The attribution of `config`'s binary in the run folder.
 fn attributed(run: &Run, run_dir: &Path, config: &ConfigResult) -> Result<Attribution> {
-    let name = crate::export::printable(&config.name).into_owned();
-    if !config.build.ok {
-        bail!("configuration `{name}` did not build in run {}, so it has no binary", run.run_id);
-    }
-    let binary = run.binaries.get(&config.build_id).with_context(|| {
-        format!("run {} records no binary for configuration `{name}` (build {})", run.run_id, config.build_id)
-    })?;
-    let path = run_dir.join(&binary.path);
-    if !path.is_file() {
-        bail!(
-            "the binary of configuration `{name}` is missing: {} does not exist (deleted?); `gostart tune --resume` \
-             does not rebuild a finished run, run `gostart tune` again",
-            path.display()
-        );
-    }
+    let path = rundir::binary_of(run, run_dir, config)?;
     attribute(&path).with_context(|| format!("cannot attribute the bytes of {}", path.display()))
 }

@@ -4,3 +4,4 @@ pub mod attribution;
 pub mod escapes;
 pub mod pclntab;
 pub mod size;
+pub mod size_diff;

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use super::diff::SizeDiff;
 use crate::export::{format_bytes, printable};
 use crate::inspect::attribution::PackageBytes;
+use crate::inspect::size_diff::SizeDiff;
 
 /// At most this many sections get columns of their own, the largest first (fewer when the
 /// width is short); the rest are summed in `rest`.
@@ -207,9 +207,9 @@ pub fn diff_table(d: &SizeDiff, width: u16) -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use super::super::diff::diff;
-    use super::super::diff::tests::{attribution, package};
     use super::*;
+    use crate::inspect::size_diff::diff;
+    use crate::inspect::size_diff::tests::{attribution, package};
 
     /// Long import paths and many sections: every line still fits.
     fn wide() -> crate::inspect::attribution::Attribution {

@@ -1,14 +1,14 @@
-//! `gostart size --diff`: what grew and shrank between two configs' attributions, per package
-//! and section, and per part that belongs to no package.
+//! What grew and shrank between two binaries' attributions, per package and section, and per
+//! part that belongs to no package: `gostart size --diff`, and the reports' size split.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::inspect::attribution::{Attribution, PackageBytes};
 
 /// The diff, as `--format json` prints it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SizeDiff {
     /// The config shown.
     pub config: String,
@@ -24,7 +24,7 @@ pub struct SizeDiff {
 }
 
 /// A figure in both binaries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub base: u64,
     pub config: u64,
@@ -40,7 +40,7 @@ impl Change {
 
 /// One package; `base` is `null` when only the config has it (added), `config` when only the
 /// base has it (removed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackageChange {
     pub package: String,
     pub base: Option<u64>,
@@ -62,7 +62,7 @@ impl PackageChange {
 }
 
 /// One part that belongs to no package, like a package's change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartChange {
     pub part: String,
     pub base: Option<u64>,
