@@ -4,7 +4,7 @@
 //! parts add up to the file size, with an `unattributed` remainder.
 //!
 //! Rules: `.text` is split by the pclntab's functions (so a stripped build attributes code the
-//! same way); the other loaded sections by the symbol table's symbols, a zero-sized carrier symbol
+//! same way), less the INT3 fill that aligns them on amd64; the other loaded sections by the symbol table's symbols, a zero-sized carrier symbol
 //! (`type:*`, `go:string.*`) spanning up to the next symbol; without a symbol table they go to
 //! `other` whole. `.bss`/`.noptrbss` take no file bytes: they are kept apart, in `bss`. What is
 //! neither a package's nor a known part (bytes between symbols, unknown sections) is
@@ -236,11 +236,32 @@ fn attribute_text<'a>(
     };
     let table = pclntab.data().context("cannot read its .gopclntab section")?;
     let size = text.size();
+    let index = text.index().0;
+    // On amd64 the linker aligns each function to 32 bytes with INT3 (0xCC) fill; that fill is
+    // no function's (nm's sizes leave it out too), and small packages would be off by it.
+    let code = match file.elf_header().e_machine(file.endian()) {
+        object::elf::EM_X86_64 => text.data().unwrap_or(&[]),
+        _ => &[],
+    };
     for f in crate::inspect::pclntab::functions(table).context("cannot read its .gopclntab section")? {
-        let bytes = f.end.min(size).saturating_sub(f.entry);
-        totals.add(owner(f.name), text.index().0, false, bytes);
+        let end = f.end.min(size);
+        let bytes = end.saturating_sub(f.entry);
+        let fill = code.get(to_usize(f.entry)..to_usize(end)).map_or(0, trailing_fill);
+        totals.add(owner(f.name), index, false, bytes - fill);
+        totals.add(Owner::Other(Cow::Borrowed("alignment in .text")), index, false, fill);
     }
     Ok(())
+}
+
+fn to_usize(v: u64) -> usize {
+    usize::try_from(v).unwrap_or(usize::MAX)
+}
+
+/// The INT3 fill at the end of a function's bytes: fewer than 32 bytes (the alignment), and never
+/// the whole function.
+fn trailing_fill(code: &[u8]) -> u64 {
+    let fill = code.iter().rev().take(31).take_while(|&&b| b == 0xCC).count();
+    fill.min(code.len().saturating_sub(1)) as u64
 }
 
 /// Loaded data and bss sections by the symbol table. Symbols are taken in address order and
@@ -438,8 +459,13 @@ mod tests {
 
     /// Text bytes by package from `go tool nm -size` (T/t symbols), with the same name rule.
     fn nm_text(bin: &Path) -> HashMap<String, u64> {
+        nm_text_of(&go(&fixture(), &["tool", "nm", "-size", bin.to_str().unwrap()]))
+    }
+
+    /// Text bytes by package in `go tool nm -size` output.
+    fn nm_text_of(nm: &str) -> HashMap<String, u64> {
         let mut by_package = HashMap::new();
-        for line in go(&fixture(), &["tool", "nm", "-size", bin.to_str().unwrap()]).lines() {
+        for line in nm.lines() {
             let fields: Vec<&str> = line.split_whitespace().collect();
             if fields.len() >= 4 && (fields[2] == "T" || fields[2] == "t") {
                 let name = fields[3..].join(" ");
@@ -481,7 +507,8 @@ mod tests {
                 "{what}: {package:<28} pclntab {code:>8}  nm {expected:>8}  {:+.1}%",
                 (code as f64 / expected as f64 - 1.0) * 100.0
             );
-            assert!(code.abs_diff(expected) * 10 <= expected, "{what}: {package}: {code} vs nm {expected}");
+            // The issue asks for 10%; leaving out the INT3 fill between functions makes it exact.
+            assert!(code.abs_diff(expected) * 50 <= expected, "{what}: {package}: {code} vs nm {expected}");
         }
     }
 
@@ -508,6 +535,40 @@ mod tests {
         check_sums(&p, "pie");
         check_code(&p, &nm_text(&pie), "pie");
         assert!(p.other.keys().any(|k| k.starts_with(".rela")), "{:?}", p.other);
+    }
+
+    /// A gzipped file kept under tests/fixtures/binaries (the outputs of a Go tests cannot fetch).
+    fn gunzip(name: &str) -> Vec<u8> {
+        use std::io::Read;
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/binaries").join(name);
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap()).read_to_end(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn attributes_go_1_27_builds_like_its_nm() {
+        let nm = nm_text_of(&String::from_utf8(gunzip("go1.27.3/tiny-full.nm.gz")).unwrap());
+        let full = attribute_bytes(&gunzip("go1.27.3/tiny-full.gz")).unwrap();
+        check_sums(&full, "go1.27.3 unstripped");
+        check_code(&full, &nm, "go1.27.3 unstripped");
+        assert!(full.other.contains_key("DWARF") && full.other.contains_key(".symtab"), "{:?}", full.other);
+        // main's own data: `greeting` (15 bytes) in .noptrdata, its inittask in .data... as nm says.
+        let main = full.packages.iter().find(|p| p.package == "main").unwrap();
+        assert_eq!(main.sections.get(".text"), nm.get("main"), "{main:?}");
+        assert!(main.bss >= 8, "main.counts is in .bss: {main:?}");
+
+        let stripped = attribute_bytes(&gunzip("go1.27.3/tiny-sw.gz")).unwrap();
+        check_sums(&stripped, "go1.27.3 -s -w");
+        check_code(&stripped, &nm, "go1.27.3 -s -w");
+        assert!(!stripped.other.contains_key(".symtab") && !stripped.other.contains_key("DWARF"));
+        // Stripping leaves code alone: every package's .text is the same bytes.
+        for p in &full.packages {
+            let code = |a: &Attribution| {
+                a.packages.iter().find(|q| q.package == p.package).and_then(|q| q.sections.get(".text").copied())
+            };
+            assert_eq!(code(&full), code(&stripped), "{}", p.package);
+        }
     }
 
     #[test]
