@@ -4,7 +4,8 @@
 //! parts add up to the file size, with an `unattributed` remainder.
 //!
 //! Rules: `.text` is split by the pclntab's functions (so a stripped build attributes code the
-//! same way), less the INT3 fill that aligns them on amd64; the other loaded sections by the symbol table's symbols, a zero-sized carrier symbol
+//! same way), less the INT3 fill that aligns them on amd64; the pclntab by the same functions
+//! (each one's table entry, name, record and pc-value tables); the other loaded sections by the symbol table's symbols, a zero-sized carrier symbol
 //! (`type:*`, `go:string.*`) spanning up to the next symbol; without a symbol table they go to
 //! `other` whole. `.bss`/`.noptrbss` take no file bytes: they are kept apart, in `bss`. What is
 //! neither a package's nor a known part (bytes between symbols, unknown sections) is
@@ -66,6 +67,8 @@ enum Owner<'a> {
 enum Kind<'a> {
     /// `.text`: split by the pclntab's functions.
     Text,
+    /// The pclntab: each function's entry, name, record and pc-value tables are its package's.
+    Pclntab,
     /// Loaded data split by symbol (when there is a symbol table).
     BySymbol,
     /// `.bss`/`.noptrbss`: split by symbol, no file bytes.
@@ -81,8 +84,6 @@ fn kind<'a>(name: &'a str, nobits: bool, alloc: bool, has_symbols: bool) -> Kind
         ".symtab",
         ".strtab",
         ".shstrtab",
-        ".gopclntab",
-        ".data.rel.ro.gopclntab",
         ".go.buildinfo",
         ".go.fipsinfo",
         ".typelink",
@@ -108,6 +109,7 @@ fn kind<'a>(name: &'a str, nobits: bool, alloc: bool, has_symbols: bool) -> Kind
     ];
     match name {
         ".text" => Kind::Text,
+        ".gopclntab" | ".data.rel.ro.gopclntab" => Kind::Pclntab,
         ".bss" | ".noptrbss" => Kind::Bss,
         _ if nobits => Kind::Other(name),
         _ if name.starts_with(".debug_") || name.starts_with(".zdebug_") => Kind::Other("DWARF"),
@@ -193,6 +195,8 @@ pub fn attribute_bytes(data: &[u8]) -> Result<Attribution> {
                 attribute_text(&file, &section, &mut totals)?;
                 split.push((index, name, section.size()));
             }
+            // attribute_text gives each function's table bytes to its package.
+            Kind::Pclntab => split.push((index, name, section.size())),
             Kind::BySymbol if has_symbols => {
                 by_symbol.push((index, Kind::BySymbol));
                 split.push((index, name, section.size()));
@@ -249,6 +253,7 @@ fn attribute_text<'a>(
         let fill = code.get(to_usize(f.entry)..to_usize(end)).map_or(0, trailing_fill);
         totals.add(owner(f.name), index, false, bytes - fill);
         totals.add(Owner::Other(Cow::Borrowed("alignment in .text")), index, false, fill);
+        totals.add(owner(f.name), pclntab.index().0, false, f.table_bytes);
     }
     Ok(())
 }

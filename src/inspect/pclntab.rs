@@ -17,6 +17,10 @@ pub struct Func<'a> {
     pub entry: u64,
     pub end: u64,
     pub name: &'a str,
+    /// The table's own bytes for this function: its function-table entry, name, `_func` record
+    /// and the pc-value tables (stack, file, line, pcdata) it is the first to use (the linker
+    /// shares identical tables).
+    pub table_bytes: u64,
 }
 
 /// The functions of the pclntab `data`, in address order. Each one ends where the next begins;
@@ -44,7 +48,13 @@ pub fn functions(data: &[u8]) -> Result<Vec<Func<'_>>> {
     };
     let nfunc = word(0)?;
     let funcnames = reader.slice_from(word(3)?)?;
+    let pctab = reader.slice_from(word(6)?)?;
     let pcln_offset = word(7)?;
+    // `_func`: 9 u32 fields (entryOff, nameOff, args, deferreturn, pcsp, pcfile, pcln, npcdata,
+    // cuOffset), Go 1.20's startLine, then funcID, flag, a pad byte and nfuncdata; then npcdata
+    // u32 pcdata offsets and nfuncdata u32 funcdata offsets.
+    let header = if little_magic(data) == Some(GO118_MAGIC) { 40 } else { 44 };
+    let mut shared = std::collections::HashSet::new();
     let pcln = Reader { data: reader.slice_from(pcln_offset)?, little };
     // The function table: nfunc pairs (entry offset, _func offset), then the end offset.
     let table_len = nfunc.checked_mul(8).and_then(|n| n.checked_add(4));
@@ -63,9 +73,53 @@ pub fn functions(data: &[u8]) -> Result<Vec<Func<'_>>> {
         if end < entry {
             bail!("function {i} ({name}) of the pclntab ends before it begins");
         }
-        funcs.push(Func { entry: u64::from(entry), end: u64::from(end), name });
+        let npcdata = pcln.u32(func_offset + 28)? as usize;
+        let nfuncdata = usize::from(pcln.bytes::<1>(func_offset + header - 1)?[0]);
+        let mut table_bytes = 8 + name.len() + 1 + header + 4 * (npcdata + nfuncdata);
+        let tables = [16, 20, 24].into_iter().chain((0..npcdata).map(|k| header + 4 * k));
+        for at in tables {
+            let offset = pcln.u32(func_offset + at)? as usize;
+            if offset != 0 && shared.insert(offset) {
+                table_bytes += pc_value_table_len(pctab, offset);
+            }
+        }
+        funcs.push(Func { entry: u64::from(entry), end: u64::from(end), name, table_bytes: table_bytes as u64 });
     }
     Ok(funcs)
+}
+
+fn little_magic(data: &[u8]) -> Option<u32> {
+    Some(u32::from_le_bytes(data.get(..4)?.try_into().ok()?))
+}
+
+/// The length of the pc-value table at `offset`: (value delta, pc delta) varint pairs ended by a
+/// zero value delta that is not the first (runtime.step). A table cut short ends at the data's end.
+fn pc_value_table_len(pctab: &[u8], offset: usize) -> usize {
+    let Some(table) = pctab.get(offset..) else { return 0 };
+    let mut at = 0;
+    let mut first = true;
+    while at < table.len() {
+        let (value_delta, n) = varint(&table[at..]);
+        at += n;
+        if value_delta == 0 && !first {
+            break;
+        }
+        at += varint(table.get(at..).unwrap_or(&[])).1;
+        first = false;
+    }
+    at.min(table.len())
+}
+
+/// An unsigned LEB128 varint: its value and length (at least 1 byte, at most what is there).
+fn varint(b: &[u8]) -> (u64, usize) {
+    let mut value = 0u64;
+    for (i, &byte) in b.iter().enumerate().take(10) {
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return (value, i + 1);
+        }
+    }
+    (value, b.len().clamp(1, 10))
 }
 
 /// The NUL-terminated UTF-8 name at `offset`; a name that is not UTF-8 is shown lossily elsewhere,
@@ -112,7 +166,8 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    /// A little-endian 64-bit table with two functions, laid out as the Go linker does.
+    /// A little-endian 64-bit table with two functions, laid out as the Go linker does: header,
+    /// name table, pc-value tables, then the function table and the `_func` records.
     fn table() -> Vec<u8> {
         let mut t = vec![0u8; 8 + 8 * 8];
         t[..4].copy_from_slice(&GO120_MAGIC.to_le_bytes());
@@ -120,34 +175,53 @@ mod tests {
         t[7] = 8;
         let names = t.len();
         t.extend_from_slice(b"main.main\0runtime.(*m).x\0");
+        // One pc-value table at offset 1: (+1, 16) (+2, 8), then the end (a zero value delta).
+        let pctab = t.len();
+        t.extend_from_slice(&[0xff, 0x02, 0x10, 0x04, 0x08, 0x00]);
         let pcln = t.len();
         let set =
             |t: &mut Vec<u8>, i: usize, v: usize| t[8 + i * 8..16 + i * 8].copy_from_slice(&(v as u64).to_le_bytes());
         set(&mut t, 0, 2);
         set(&mut t, 3, names);
+        set(&mut t, 6, pctab);
         set(&mut t, 7, pcln);
-        // functab: (0, f0) (0x40, f1) end 0x100; then the two _func structs.
-        for v in [0u32, 20, 0x40, 28, 0x100] {
+        // functab: (0, f0) (0x40, f1) end 0x100; then the two 44-byte _func records, both using
+        // the one stack table (pcsp), so only the first is charged for it.
+        for v in [0u32, 20, 0x40, 64, 0x100] {
             t.extend_from_slice(&v.to_le_bytes());
         }
         for (entry, name) in [(0u32, 0u32), (0x40, 10)] {
-            t.extend_from_slice(&entry.to_le_bytes());
-            t.extend_from_slice(&name.to_le_bytes());
+            let mut f = [0u8; 44];
+            f[..4].copy_from_slice(&entry.to_le_bytes());
+            f[4..8].copy_from_slice(&name.to_le_bytes());
+            f[16..20].copy_from_slice(&1u32.to_le_bytes());
+            t.extend_from_slice(&f);
         }
         t
     }
 
     #[test]
-    fn reads_names_and_ranges() {
+    fn reads_names_ranges_and_table_bytes() {
         let t = table();
         let funcs = functions(&t).unwrap();
+        // Entry 8 + name and NUL + _func 44, and the first one the 5-byte stack table.
         assert_eq!(
             funcs,
             vec![
-                Func { entry: 0, end: 0x40, name: "main.main" },
-                Func { entry: 0x40, end: 0x100, name: "runtime.(*m).x" }
+                Func { entry: 0, end: 0x40, name: "main.main", table_bytes: 8 + 10 + 44 + 5 },
+                Func { entry: 0x40, end: 0x100, name: "runtime.(*m).x", table_bytes: 8 + 15 + 44 }
             ]
         );
+    }
+
+    #[test]
+    fn reads_varints_and_pc_value_tables() {
+        assert_eq!(varint(&[0x96, 0x01]), (150, 2));
+        assert_eq!(varint(&[0x80]), (0, 1), "cut short");
+        // A first zero value delta does not end a table (runtime.step's `first`).
+        assert_eq!(pc_value_table_len(&[0x00, 0x04, 0x02, 0x04, 0x00], 0), 5);
+        assert_eq!(pc_value_table_len(&[0x02, 0x04], 0), 2, "cut short: up to the end");
+        assert_eq!(pc_value_table_len(&[0x02], 7), 0, "past the end");
     }
 
     #[test]
