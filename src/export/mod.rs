@@ -17,7 +17,7 @@ pub mod schedule;
 mod screened;
 mod search;
 mod table;
-mod toolchain;
+pub(crate) mod toolchain;
 
 pub(crate) use crate::printable::printable;
 pub(crate) use rows::{first_line, format_bytes, format_ns};
