@@ -114,7 +114,10 @@ pub fn words(m: &Mismatch) -> String {
         Some(g) => format!("`go build` here selects {s} (GOTOOLCHAIN={g})"),
         None => format!("go.mod selects {s}"),
     };
-    let fix = if m.newer {
+    let fix = if m.pinned_by.is_some() {
+        // GOTOOLCHAIN set to a version or `local` overrides go.mod's lines.
+        format!("set GOTOOLCHAIN={r} where you build to ship it")
+    } else if m.newer {
         format!("add `toolchain {r}` to go.mod (or set GOTOOLCHAIN={r} where you build) to ship it")
     } else {
         format!(
@@ -167,7 +170,11 @@ mod tests {
              GOTOOLCHAIN=go1.27.3 where you build) to ship it"
         );
         selecting(&mut run, "go1.26.8", "local");
-        assert!(words(&mismatch(&run).unwrap()).contains("but `go build` here selects go1.26.8 (GOTOOLCHAIN=local)"));
+        assert_eq!(
+            words(&mismatch(&run).unwrap()),
+            "recommends go1.27.3, but `go build` here selects go1.26.8 (GOTOOLCHAIN=local): set GOTOOLCHAIN=go1.27.3 \
+             where you build to ship it"
+        );
         selecting(&mut run, "go1.28.0", "auto");
         let older = words(&mismatch(&run).unwrap());
         assert!(older.contains("set GOTOOLCHAIN=go1.27.3 where you build to ship it"), "{older}");
