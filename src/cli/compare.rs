@@ -398,4 +398,30 @@ mod tests {
         assert!(!text.contains(['\u{1b}', '\u{7}']), "{text}");
         assert!(text.contains("\\x1b]0;title\\x07evil"), "{text}");
     }
+
+    /// Two runs: only a configuration whose Go differs is explained; without its binaries the
+    /// explanation says why, and the comparison still prints.
+    #[test]
+    fn the_size_is_explained_where_the_go_versions_differ() {
+        let a = fixture::run();
+        let mut b = fixture::run();
+        let path = Path::new("/nonexistent/results.json");
+        let c = comparison(&a, path, &b, path);
+        assert!(explanations(&c, (&a, path), (&b, path), false).is_empty());
+        b.configs[1].go_version = Some("go1.27.3".into());
+        let c = comparison(&a, path, &b, path);
+        let sizes = explanations(&c, (&a, path), (&b, path), false);
+        assert_eq!(sizes.len(), 1);
+        let s = &sizes[0];
+        assert_eq!(
+            (s.name.as_str(), s.go_a.as_str(), s.go_b.as_str()),
+            (b.configs[1].name.as_str(), "go1.26.8", "go1.27.3")
+        );
+        assert!(s.diff.is_none());
+        let text = sizes_text(&sizes, 120);
+        assert!(text.contains(&format!("size by package, `{}` (go1.26.8 → go1.27.3):", s.name)), "{text}");
+        assert!(text.contains("cannot explain it: A: "), "{text}");
+        // `--config` with two runs: every pair, the same Go or not.
+        assert_eq!(explanations(&c, (&a, path), (&b, path), true).len(), a.configs.len());
+    }
 }

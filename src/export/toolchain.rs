@@ -128,7 +128,7 @@ mod tests {
         let out = String::from_utf8(serialize(&run, Format::Csv).unwrap()).unwrap();
         let mut rows = ::csv::Reader::from_reader(out.as_bytes());
         let header = rows.headers().unwrap().clone();
-        assert_eq!(header.iter().last(), Some("go_version"));
+        assert_eq!(header.iter().next_back(), Some("go_version"));
         let winner = run.verdict.recommended.clone().unwrap();
         for row in rows.records().map(Result::unwrap) {
             let want = if row[0] == *winner { "go1.27.3" } else { "go1.26.8" };
