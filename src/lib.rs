@@ -29,4 +29,5 @@ pub mod runlock;
 pub mod search;
 pub mod shard;
 pub mod target;
+pub mod toolchain;
 pub mod tune;

@@ -282,6 +282,7 @@ fn build(inputs: &[Input]) -> Run {
         shard: None,
         machine: None,
         merged: record,
+        toolchain: first.toolchain.clone(),
     };
     run.recompute();
     run

@@ -84,6 +84,10 @@ pub struct Run {
     /// its configs and how its rounds and times were placed in this run; absent otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged: Vec<MergedShard>,
+    /// The Go a plain `go build` in the module selects (and go.mod's lines that chose it), so
+    /// the verdict can warn when it recommends another; absent in runs saved before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toolchain: Option<crate::toolchain::Selection>,
 }
 
 /// One shard of a merged run. Its rounds are this run's rounds `first_round..first_round +
@@ -184,6 +188,7 @@ impl Run {
             shard: None,
             machine: Some(crate::machine::Machine::this(go_version)),
             merged: Vec::new(),
+            toolchain: None,
         }
     }
 
@@ -208,6 +213,7 @@ impl Run {
             crate::rank::race_note(&mut self.verdict, end, &self.configs);
         }
         self.effects = crate::search::effects::of_run(self);
+        self.verdict.toolchain = crate::toolchain::mismatch(self);
     }
 
     /// Makes the self-checks from what the run records, and the figures they suspend.
@@ -453,4 +459,8 @@ pub struct Verdict {
     /// `null` without a run environment.
     #[serde(default)]
     pub run_command: Option<String>,
+    /// The recommendation was built by another Go than the module's build selects (see
+    /// `toolchain`); absent when they agree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toolchain: Option<crate::toolchain::Mismatch>,
 }

@@ -125,8 +125,9 @@ fn report_says_what_a_saved_race_did() {
     assert!(md.contains(&format!("\n**Race:** {summary}\n")), "{md}");
     assert!(md.contains(&format!("\n- {drop}\n")), "{md}");
     let csv = report("csv");
-    assert!(csv.lines().next().unwrap().ends_with(",rounds,dropped_round,dropped_reason"), "{csv}");
-    assert!(csv.lines().any(|l| l.starts_with("buildmode=pie,") && l.ends_with(",10,10,worse")), "{csv}");
+    // Columns are only added at the end: these stay together, `go_version` after them.
+    assert!(csv.lines().next().unwrap().ends_with(",rounds,dropped_round,dropped_reason,go_version"), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("buildmode=pie,") && l.ends_with(",10,10,worse,go1.26.8")), "{csv}");
     let json: serde_json::Value = serde_json::from_str(&report("json")).unwrap();
     assert_eq!(json["schedule"], run["schedule"]);
     let pie = json["configs"].as_array().unwrap().iter().find(|c| c["name"] == "buildmode=pie").unwrap();

@@ -1,17 +1,22 @@
 //! `gostart compare RUN_A RUN_B`: the configurations two saved runs share, side by side — e.g.
-//! before and after a code change. The runs are independent (no shared rounds), so the startup
-//! ratio B/A gets an unpaired bootstrap interval of the ratio of medians.
+//! before and after a code change or a Go upgrade; or `gostart compare RUN --config A --config
+//! B`: two configurations of one run. The startup ratio B/A gets an unpaired bootstrap interval
+//! of the ratio of medians. Where the Go versions differ (and always for two configurations),
+//! the size change is explained by package and section from both binaries.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use comfy_table::{CellAlignment, Table, presets};
 use serde::Serialize;
 
 use super::emit;
+use crate::cli::size::pick;
 use crate::config::Overrides;
 use crate::export::format_bytes;
+use crate::inspect::attribution::{Attribution, attribute};
+use crate::inspect::size_diff::{self, SizeDiff};
 use crate::measure::stats;
 use crate::results::{ConfigResult, Run};
 use crate::{module_root, rundir};
@@ -25,8 +30,12 @@ const SEED: u64 = 1;
 pub struct CompareArgs {
     /// The first run ("before"): `last`, a run id, a run folder or a results.json file.
     pub run_a: String,
-    /// The second run ("after"), the same way.
-    pub run_b: String,
+    /// The second run ("after"), the same way; without it, give two `--config` of RUN_A.
+    pub run_b: Option<String>,
+    /// With one run: twice, the two configurations to compare (A, then B), by name or id. With
+    /// two runs: once, the one configuration to compare (its size explained by package).
+    #[arg(long = "config", value_name = "NAME")]
+    pub configs: Vec<String>,
     #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
     pub format: CompareFormat,
     /// Where runs are saved [default: .gostart in the module root].
@@ -46,9 +55,24 @@ pub struct Comparison {
     pub a: RunInfo,
     pub b: RunInfo,
     pub configs: Vec<Row>,
+    /// The size change by package and section, for each compared pair built by different Go
+    /// versions (every pair when comparing two configurations of one run).
+    pub sizes: Vec<SizeExplanation>,
 }
 
+/// One pair of binaries' size change by package and section (`gostart size --diff`'s JSON).
 #[derive(Debug, Serialize)]
+pub struct SizeExplanation {
+    /// The row it explains.
+    pub name: String,
+    pub go_a: String,
+    pub go_b: String,
+    /// `null` when a binary is missing or unreadable: `missing` says why.
+    pub diff: Option<SizeDiff>,
+    pub missing: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct RunInfo {
     pub run_id: String,
     pub path: PathBuf,
@@ -57,6 +81,9 @@ pub struct RunInfo {
     pub import_path: String,
     /// For a run that did not finish: how far it got (compared on what it measured).
     pub incomplete: Option<String>,
+    /// The configuration of this side when comparing two configurations of one run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
 }
 
 /// One configuration name. Figures missing on a side (not in that run, failed) are `null`.
@@ -91,15 +118,44 @@ pub fn compare(base: &Overrides, a: CompareArgs) -> Result<i32> {
         Ok((path, run))
     };
     let (path_a, run_a) = load(&a.run_a).context("run A")?;
-    let (path_b, run_b) = load(&a.run_b).context("run B")?;
-    let comparison = comparison(&run_a, &path_a, &run_b, &path_b);
+    let comparison = match (&a.run_b, a.configs.as_slice()) {
+        (None, [ca, cb]) => {
+            let (ca, cb) = (pick(&run_a, ca)?, pick(&run_a, cb)?);
+            let mut c = of_configs(&run_a, &path_a, ca, cb);
+            c.sizes = vec![explain(&c.configs[0].name, (&run_a, &path_a, ca), (&run_a, &path_a, cb))];
+            c
+        }
+        (None, _) => bail!(
+            "compare needs two runs (`gostart compare RUN_A RUN_B`), or one run and two configurations of it \
+             (`gostart compare RUN --config A --config B`)"
+        ),
+        (Some(b), configs) => {
+            let (path_b, run_b) = load(b).context("run B")?;
+            let mut c = comparison(&run_a, &path_a, &run_b, &path_b);
+            match configs {
+                [] => {}
+                [one] => {
+                    let (ca, cb) = (pick(&run_a, one).context("run A")?, pick(&run_b, one).context("run B")?);
+                    c.configs.retain(|r| r.name == ca.name || r.name == cb.name);
+                }
+                _ => bail!("with two runs, --config names the one configuration to compare; give it once"),
+            }
+            c.sizes = explanations(&c, (&run_a, &path_a), (&run_b, &path_b), !configs.is_empty());
+            c
+        }
+    };
     let text = match a.format {
         CompareFormat::Json => {
             let mut text = serde_json::to_string_pretty(&comparison).context("cannot serialize the comparison")?;
             text.push('\n');
             text
         }
-        CompareFormat::Table => table(&comparison),
+        CompareFormat::Table => {
+            let mut text = table(&comparison);
+            let width = crate::export::Style::detect(true).width;
+            text.push_str(&sizes_text(&comparison.sizes, width));
+            text
+        }
     };
     emit(text.as_bytes(), None, &base.dir)?;
     Ok(0)
@@ -114,10 +170,89 @@ pub fn comparison(a: &Run, path_a: &Path, b: &Run, path_b: &Path) -> Comparison 
         go_version: run.go_version.clone(),
         import_path: run.target.import_path.clone(),
         incomplete: run.incomplete(),
+        config: None,
     };
     let mut configs: Vec<Row> = a.configs.iter().map(|ca| row(&ca.name, Some(ca), find(b, &ca.name))).collect();
     configs.extend(b.configs.iter().filter(|cb| find(a, &cb.name).is_none()).map(|cb| row(&cb.name, None, Some(cb))));
-    Comparison { a: info(a, path_a), b: info(b, path_b), configs }
+    Comparison { a: info(a, path_a), b: info(b, path_b), configs, sizes: Vec::new() }
+}
+
+/// Two configurations of one run, as one row `A → B`, each side's Go its own.
+pub fn of_configs(run: &Run, path: &Path, a: &ConfigResult, b: &ConfigResult) -> Comparison {
+    let mut c = comparison(run, path, run, path);
+    let info = |side: &RunInfo, config: &ConfigResult| RunInfo {
+        go_version: go_of(run, config).to_owned(),
+        config: Some(config.name.clone()),
+        ..side.clone()
+    };
+    c.a = info(&c.a, a);
+    c.b = info(&c.b, b);
+    c.configs = vec![row(&format!("{} → {}", a.name, b.name), Some(a), Some(b))];
+    c
+}
+
+/// The Go that built `c` (its recorded version, else its run's).
+fn go_of<'a>(run: &'a Run, c: &'a ConfigResult) -> &'a str {
+    crate::export::toolchain::go_of(run, c)
+}
+
+/// The size explanation of each configuration both runs have and built with different Go
+/// versions (each one when `every`).
+fn explanations(
+    c: &Comparison,
+    (a, path_a): (&Run, &Path),
+    (b, path_b): (&Run, &Path),
+    every: bool,
+) -> Vec<SizeExplanation> {
+    c.configs
+        .iter()
+        .filter(|r| r.in_runs == "both")
+        .filter_map(|r| Some((find(a, &r.name)?, find(b, &r.name)?)))
+        .filter(|(ca, cb)| every || go_of(a, ca) != go_of(b, cb))
+        .map(|(ca, cb)| explain(&ca.name, (a, path_a, ca), (b, path_b, cb)))
+        .collect()
+}
+
+/// Attributes both binaries and diffs them (A the base); a missing or unreadable binary is
+/// said, not an error, so the rest of the comparison still prints.
+fn explain(
+    name: &str,
+    (a, path_a, ca): (&Run, &Path, &ConfigResult),
+    (b, path_b, cb): (&Run, &Path, &ConfigResult),
+) -> SizeExplanation {
+    let (go_a, go_b) = (go_of(a, ca).to_owned(), go_of(b, cb).to_owned());
+    let attributed = |run: &Run, path: &Path, c: &ConfigResult| -> Result<Attribution> {
+        let binary = rundir::binary_of(run, path.parent().unwrap_or(Path::new(".")), c)?;
+        attribute(&binary).with_context(|| format!("cannot attribute the bytes of {}", binary.display()))
+    };
+    let label = |side: &str, c: &ConfigResult, go: &str| format!("{} ({side}, {go})", c.name);
+    match (attributed(a, path_a, ca).context("A"), attributed(b, path_b, cb).context("B")) {
+        (Ok(x), Ok(y)) => SizeExplanation {
+            name: name.to_owned(),
+            diff: Some(size_diff::diff(&label("A", ca, &go_a), &x, &label("B", cb, &go_b), &y)),
+            missing: None,
+            go_a,
+            go_b,
+        },
+        (x, y) => {
+            let why: Vec<String> = [x.err(), y.err()].into_iter().flatten().map(|e| format!("{e:#}")).collect();
+            SizeExplanation { name: name.to_owned(), go_a, go_b, diff: None, missing: Some(why.join("; ")) }
+        }
+    }
+}
+
+/// The size explanations for people: each diff as `gostart size --diff` shows it.
+pub fn sizes_text(sizes: &[SizeExplanation], width: u16) -> String {
+    let mut out = String::new();
+    for s in sizes {
+        let go = if s.go_a == s.go_b { s.go_a.clone() } else { format!("{} → {}", s.go_a, s.go_b) };
+        out.push_str(&format!("\nsize by package, `{}` ({go}):\n", s.name));
+        match (&s.diff, &s.missing) {
+            (Some(d), _) => out.push_str(&crate::cli::size::render::diff_table(d, width)),
+            (None, why) => out.push_str(&format!("cannot explain it: {}\n", why.as_deref().unwrap_or("no binaries"))),
+        }
+    }
+    crate::export::printable(&out).into_owned()
 }
 
 fn find<'a>(run: &'a Run, name: &str) -> Option<&'a ConfigResult> {
@@ -215,7 +350,8 @@ pub fn table(c: &Comparison) -> String {
         }
     }
     let line = |side: &str, r: &RunInfo| {
-        format!("{side}: run {} · {} · {} · {}\n", r.run_id, r.import_path, r.go_version, r.path.display())
+        let config = r.config.as_ref().map_or(String::new(), |c| format!(" · config `{c}`"));
+        format!("{side}: run {}{config} · {} · {} · {}\n", r.run_id, r.import_path, r.go_version, r.path.display())
     };
     let mut out = line("A", &c.a);
     out.push_str(&line("B", &c.b));
@@ -228,7 +364,8 @@ pub fn table(c: &Comparison) -> String {
         }
     }
     if c.a.go_version != c.b.go_version {
-        out.push_str("note: the runs used different Go versions\n");
+        let what = if c.a.config.is_some() { "configurations were built by" } else { "runs used" };
+        out.push_str(&format!("note: the {what} different Go versions\n"));
     }
     out.push_str(&format!("{t}\n"));
     out.push_str(
@@ -260,5 +397,31 @@ mod tests {
         let text = table(&comparison(&run, path, &run, path));
         assert!(!text.contains(['\u{1b}', '\u{7}']), "{text}");
         assert!(text.contains("\\x1b]0;title\\x07evil"), "{text}");
+    }
+
+    /// Two runs: only a configuration whose Go differs is explained; without its binaries the
+    /// explanation says why, and the comparison still prints.
+    #[test]
+    fn the_size_is_explained_where_the_go_versions_differ() {
+        let a = fixture::run();
+        let mut b = fixture::run();
+        let path = Path::new("/nonexistent/results.json");
+        let c = comparison(&a, path, &b, path);
+        assert!(explanations(&c, (&a, path), (&b, path), false).is_empty());
+        b.configs[1].go_version = Some("go1.27.3".into());
+        let c = comparison(&a, path, &b, path);
+        let sizes = explanations(&c, (&a, path), (&b, path), false);
+        assert_eq!(sizes.len(), 1);
+        let s = &sizes[0];
+        assert_eq!(
+            (s.name.as_str(), s.go_a.as_str(), s.go_b.as_str()),
+            (b.configs[1].name.as_str(), "go1.26.8", "go1.27.3")
+        );
+        assert!(s.diff.is_none());
+        let text = sizes_text(&sizes, 120);
+        assert!(text.contains(&format!("size by package, `{}` (go1.26.8 → go1.27.3):", s.name)), "{text}");
+        assert!(text.contains("cannot explain it: A: "), "{text}");
+        // `--config` with two runs: every pair, the same Go or not.
+        assert_eq!(explanations(&c, (&a, path), (&b, path), true).len(), a.configs.len());
     }
 }

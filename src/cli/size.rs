@@ -2,7 +2,7 @@
 //! against another config.
 
 mod pattern;
-mod render;
+pub(crate) mod render;
 
 use std::path::{Path, PathBuf};
 
@@ -101,7 +101,7 @@ fn json(value: &impl serde::Serialize) -> Result<String> {
 }
 
 /// The config named `wanted` (its name or id), or an error listing the names.
-fn pick<'a>(run: &'a Run, wanted: &str) -> Result<&'a ConfigResult> {
+pub(crate) fn pick<'a>(run: &'a Run, wanted: &str) -> Result<&'a ConfigResult> {
     run.configs.iter().find(|c| c.name == wanted || c.id == wanted).with_context(|| {
         let names: Vec<String> = run.configs.iter().map(|c| format!("`{}` ({})", c.name, c.id)).collect();
         crate::export::printable(&format!(

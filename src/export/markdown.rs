@@ -16,14 +16,18 @@ pub fn serialize(run: &Run) -> String {
         // Above the table too: a figure in it is not in the score.
         out.push_str(&format!("> **Warning:** {}\n\n", esc(&warning)));
     }
+    // Several Gos built the run (a GOTOOLCHAIN sweep): a `go` column before the note.
+    let go_column = super::toolchain::several(run);
+    let (go_head, go_rule) = if go_column { (" go |", "--:|") } else { ("", "") };
     out.push_str(&format!(
-        "| # | config | size | {} | startup | {} | score | note |\n|--:|---|--:|--:|--:|--:|--:|---|\n",
+        "| # | config | size | {} | startup | {} | score |{go_head} note |\n|--:|---|--:|--:|--:|--:|--:|{go_rule}---|\n",
         delta_header(run, Figure::Size, "Δsize"),
         delta_header(run, Figure::Startup, "Δstartup"),
     ));
     for (i, r) in rows(run).iter().enumerate() {
+        let go = if go_column { format!(" {} |", esc(&r.go)) } else { String::new() };
         out.push_str(&format!(
-            "| {} | `{}` | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | `{}` | {} | {} | {} | {} | {} |{go} {} |\n",
             i + 1,
             esc(&r.config.name),
             r.size,
@@ -64,6 +68,9 @@ pub fn serialize(run: &Run) -> String {
     }
     let verdict = run.verdict.recommended.as_deref().unwrap_or("none");
     out.push_str(&format!("\n**Verdict:** `{}` — {}\n", esc(verdict), esc(&run.verdict.reason)));
+    if let Some(warning) = super::toolchain::warning(run) {
+        out.push_str(&format!("\n> **Warning:** {}\n", esc(&warning)));
+    }
     let guarded = super::rows::guarded(run);
     if !guarded.is_empty() {
         out.push_str("\nKept out of the recommendation:\n\n");

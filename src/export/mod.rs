@@ -17,6 +17,7 @@ pub mod schedule;
 mod screened;
 mod search;
 mod table;
+pub(crate) mod toolchain;
 
 pub(crate) use crate::printable::printable;
 pub(crate) use rows::{first_line, format_bytes, format_ns};
@@ -327,9 +328,9 @@ mod tests {
         );
         assert!(table.contains("    runenv = { GOGC = \"off\" }\n"), "{table}");
         assert!(table.lines().next().unwrap().contains(" · go1.26.8 (3 configs), go1.27.3 (1 config) · "), "{table}");
-        // The note wraps at its commas: the winner's row, then its note's last line.
-        let row = table.lines().skip_while(|l| !l.contains(&format!(" {winner} "))).take(3).collect::<Vec<_>>();
-        assert!(row.iter().any(|l| l.contains("built by go1.27.3")), "{table}");
+        // Two Gos built the run: the winner's row says which in its `go` column.
+        let row = table.lines().find(|l| l.contains(&format!(" {winner} "))).unwrap();
+        assert!(row.contains(" 1.27.3 "), "{table}");
         let md = text(Format::Markdown);
         assert!(
             md.contains("Then run it with this environment (a build cannot carry it):\n\n```sh\nGOGC=off ./hello\n```"),

@@ -14,6 +14,8 @@ pub struct Row<'a> {
     pub startup_tone: Tone,
     pub score: String,
     pub note: String,
+    /// The Go that built it (`1.26.8`), for the `go` column of a run several Go versions built.
+    pub go: String,
 }
 
 /// Whether a change against the baseline is good news.
@@ -74,7 +76,9 @@ fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
     if c.pareto {
         notes.push("pareto".to_owned());
     }
-    if let Some(v) = c.go_version.as_deref().filter(|v| *v != run.go_version) {
+    // With several Gos, the `go` column says it.
+    let several = super::toolchain::several(run);
+    if let Some(v) = c.go_version.as_deref().filter(|v| *v != run.go_version && !several) {
         notes.push(format!("built by {v}"));
     }
     if let Some(e) = &c.build.error {
@@ -100,6 +104,7 @@ fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
         startup_tone,
         score: c.score.map_or_else(dash, |s| format!("{s:+.3}")),
         note: notes.join(", "),
+        go: super::toolchain::cell(run, c),
     }
 }
 
@@ -224,14 +229,18 @@ mod tests {
         let n = run.configs.len();
         assert_eq!(go_versions(&run), format!("go1.26.8 ({} configs), go1.27.3 (1 config)", n - 1));
         let other = run.configs[1].name.clone();
+        // Two Gos: the `go` column says which built each, the note does not repeat it.
         for r in rows(&run) {
-            assert_eq!(r.note.contains("built by go1.27.3"), r.config.name == other, "{}: {}", r.config.name, r.note);
+            let want = if r.config.name == other { "1.27.3" } else { "1.26.8" };
+            assert_eq!(r.go, want, "{}", r.config.name);
+            assert!(!r.note.contains("built by"), "{}: {}", r.config.name, r.note);
         }
-        // All built by another Go than the run's: that one.
+        // All built by another Go than the run's: that one, and each row's note says it (no column).
         for c in &mut run.configs {
             c.go_version = Some("go1.27.3".into());
         }
         assert_eq!(go_versions(&run), "go1.27.3");
+        assert!(rows(&run).iter().all(|r| r.note.contains("built by go1.27.3")));
     }
 
     #[test]

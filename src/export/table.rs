@@ -46,7 +46,9 @@ pub fn serialize(run: &Run, style: Style) -> String {
         table.enforce_styling();
         table.style_text_only();
     }
-    table.set_header([
+    // Several Gos built the run (a GOTOOLCHAIN sweep): a `go` column before the note.
+    let go_column = super::toolchain::several(run);
+    let mut header = vec![
         "#".to_owned(),
         "config".to_owned(),
         "size".to_owned(),
@@ -54,11 +56,13 @@ pub fn serialize(run: &Run, style: Style) -> String {
         "startup ±95% CI".to_owned(),
         delta_header(run, Figure::Startup, "Δstartup"),
         "score".to_owned(),
-        "note".to_owned(),
-    ]);
+    ];
+    header.extend(go_column.then(|| "go".to_owned()));
+    header.push("note".to_owned());
+    table.set_header(header);
     let delta = |text: &str, tone: Tone| toned(Cell::new(text), tone, style);
     for (i, r) in rows(run).iter().enumerate() {
-        table.add_row([
+        let mut cells = vec![
             Cell::new(i + 1),
             Cell::new(wrap_at_commas(&printable(&r.config.name), NAME_WIDTH)),
             Cell::new(&r.size),
@@ -66,8 +70,10 @@ pub fn serialize(run: &Run, style: Style) -> String {
             Cell::new(&r.startup),
             delta(&r.startup_delta, r.startup_tone),
             Cell::new(&r.score),
-            Cell::new(wrap_at_commas(&printable(&r.note), NOTE_WIDTH)),
-        ]);
+        ];
+        cells.extend(go_column.then(|| Cell::new(&r.go)));
+        cells.push(Cell::new(wrap_at_commas(&printable(&r.note), NOTE_WIDTH)));
+        table.add_row(cells);
     }
     for col in [0, 2, 3, 4, 5, 6] {
         if let Some(c) = table.column_mut(col) {
@@ -127,6 +133,9 @@ pub fn serialize(run: &Run, style: Style) -> String {
     match &run.verdict.recommended {
         Some(name) => rest.push_str(&format!("verdict: {name} — {}\n", run.verdict.reason)),
         None => rest.push_str(&format!("verdict: none — {}\n", run.verdict.reason)),
+    }
+    if let Some(warning) = super::toolchain::warning(run) {
+        rest.push_str(&format!("  warning: {warning}\n"));
     }
     if let Some(command) = &run.verdict.command {
         rest.push_str(&format!("  build it: {command}\n"));

@@ -102,6 +102,7 @@ pub fn decide(
         profile: Some(profile::snippet("release", &best.flags)),
         runenv: best.flags.runenv.clone(),
         run_command: profile::run_line(&best.flags.runenv, &profile::program(&best.argv, package)),
+        toolchain: None,
     }
 }
 

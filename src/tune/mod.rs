@@ -200,6 +200,7 @@ fn begin(
     let mut run = Run::new(run_id, &go_version, target_info(config, p), config, &p.expanded.baseline);
     run.search = Some(search);
     run.shard = config.shard;
+    run.toolchain = crate::toolchain::Selection::from_env(&p.go_env);
 
     let mut builds = build::run(&p.go, &run.go_version, &plan, &p.workspace.package, config.jobs, reporter)?;
     let prior_configs = prior.map_or(&[][..], |r| &r.configs[..]);

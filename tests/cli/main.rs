@@ -35,4 +35,5 @@ mod shard;
 mod size;
 mod startup;
 mod target;
+mod toolchain;
 mod tune;

@@ -52,15 +52,15 @@ fn every_config_records_the_go_that_built_it() {
     let table = p.run(&["report"]).success().stdout_text();
     let header = format!(" · {go_version} (1 config), go1.27.3 (1 config) · ");
     assert!(table.lines().next().unwrap().contains(&header), "{table}");
-    // The note wraps at its commas: the row and the lines under it.
-    let row: Vec<&str> = table.lines().skip_while(|l| !l.contains(" GOTOOLCHAIN=local ")).take(3).collect();
-    assert!(row.iter().any(|l| l.contains("built by go1.27.3")), "{table}");
+    // Two Gos: each row says which built it in the `go` column.
+    let row = table.lines().find(|l| l.contains(" GOTOOLCHAIN=local ")).unwrap();
+    assert!(row.contains(" 1.27.3 "), "{table}");
     let markdown = p.run(&["report", "--format", "markdown"]).success().stdout_text();
     assert!(markdown.contains(&format!("on {go_version} (1 config), go1.27.3 (1 config)\n")), "{markdown}");
-    assert!(markdown.contains("built by go1.27.3"), "{markdown}");
+    assert!(markdown.contains(" | 1.27.3 | "), "{markdown}");
     let html = p.run(&["report", "--format", "html"]).success().stdout_text();
     assert!(html.contains(&format!("on {go_version} (1 config), go1.27.3 (1 config)</h1>")), "{html}");
-    assert!(html.contains("built by go1.27.3"), "{html}");
+    assert!(html.contains("<td>1.27.3</td>"), "{html}");
 }
 
 /// A toolchain module in the module cache other than the installed Go, if there is one.

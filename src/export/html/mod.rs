@@ -66,6 +66,9 @@ pub fn serialize(run: &Run) -> Result<String> {
             with_code(&run.verdict.reason)
         )?,
     }
+    if let Some(warning) = super::toolchain::warning(run) {
+        writeln!(w, "<p class=\"warning\"><strong>Warning:</strong> {}</p>", with_code(&warning))?;
+    }
     reproduce(w, run)?;
 
     w.push_str("<h2>Ranking</h2>\n");
@@ -175,11 +178,14 @@ footer{margin-top:3em;border-top:1px solid #e6e8eb;padding-top:.6em}
 ";
 
 fn table(w: &mut String, run: &Run, rows: &[Row<'_>]) -> Result<()> {
+    // Several Gos built the run (a GOTOOLCHAIN sweep): a `go` column before the note.
+    let go_column = super::toolchain::several(run);
     write!(
         w,
-        "<div class=\"scroll\"><table>\n<thead><tr><th class=\"num\">#</th><th>config</th><th>id</th><th class=\"num\">size</th><th class=\"num\">{}</th><th class=\"num\">startup (median ±95% CI)</th><th class=\"num\">{}</th><th class=\"num\">score</th><th>note</th></tr></thead>\n<tbody>\n",
+        "<div class=\"scroll\"><table>\n<thead><tr><th class=\"num\">#</th><th>config</th><th>id</th><th class=\"num\">size</th><th class=\"num\">{}</th><th class=\"num\">startup (median ±95% CI)</th><th class=\"num\">{}</th><th class=\"num\">score</th>{}<th>note</th></tr></thead>\n<tbody>\n",
         esc(&delta_header(run, Figure::Size, "Δsize")),
         esc(&delta_header(run, Figure::Startup, "Δstartup")),
+        if go_column { "<th>go</th>" } else { "" },
     )?;
     for (i, r) in rows.iter().enumerate() {
         let class = if run.verdict.recommended.as_deref() == Some(r.config.name.as_str()) {
@@ -191,7 +197,7 @@ fn table(w: &mut String, run: &Run, rows: &[Row<'_>]) -> Result<()> {
         };
         writeln!(
             w,
-            "<tr{class}><td class=\"num\">{}</td><td><code>{}</code></td><td><code>{}</code></td><td class=\"num\">{}</td>{}<td class=\"num\">{}</td>{}<td class=\"num\">{}</td><td>{}</td></tr>",
+            "<tr{class}><td class=\"num\">{}</td><td><code>{}</code></td><td><code>{}</code></td><td class=\"num\">{}</td>{}<td class=\"num\">{}</td>{}<td class=\"num\">{}</td>{}<td>{}</td></tr>",
             i + 1,
             esc(&r.config.name),
             esc(&r.config.id),
@@ -200,6 +206,7 @@ fn table(w: &mut String, run: &Run, rows: &[Row<'_>]) -> Result<()> {
             esc(&r.startup),
             delta_cell(&r.startup_delta, r.startup_tone),
             esc(&r.score),
+            if go_column { format!("<td>{}</td>", esc(&r.go)) } else { String::new() },
             esc(&r.note),
         )?;
     }
