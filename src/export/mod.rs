@@ -19,7 +19,7 @@ mod search;
 mod table;
 
 pub(crate) use crate::printable::printable;
-pub(crate) use rows::{first_line, format_bytes, format_ns};
+pub(crate) use rows::{first_line, format_bytes, format_ns, signed_bytes, signed_percent};
 
 use std::ffi::OsStr;
 use std::io::{IsTerminal, Write};
