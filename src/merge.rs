@@ -282,6 +282,8 @@ fn build(inputs: &[Input]) -> Run {
         shard: None,
         machine: None,
         merged: record,
+        // The shards' binaries stay on their machines: the merged folder has none to attribute.
+        size_split: None,
     };
     run.recompute();
     run

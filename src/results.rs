@@ -84,6 +84,11 @@ pub struct Run {
     /// its configs and how its rounds and times were placed in this run; absent otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged: Vec<MergedShard>,
+    /// The recommended config's file size against the baseline's, by package and section
+    /// (`gostart size --diff` of the two); absent without a recommendation other than the
+    /// baseline, when a binary could not be attributed, and in merged runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_split: Option<crate::inspect::size_diff::SizeDiff>,
 }
 
 /// One shard of a merged run. Its rounds are this run's rounds `first_round..first_round +
@@ -184,6 +189,7 @@ impl Run {
             shard: None,
             machine: Some(crate::machine::Machine::this(go_version)),
             merged: Vec::new(),
+            size_split: None,
         }
     }
 

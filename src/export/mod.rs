@@ -16,6 +16,7 @@ pub mod schedule;
 #[cfg(test)]
 mod screened;
 mod search;
+pub(crate) mod size_split;
 mod table;
 
 pub(crate) use crate::printable::printable;
