@@ -202,6 +202,7 @@ impl Split<'_> {
         self.by_section.iter().map(|(s, c)| format!("{s} {}", signed_bytes(*c))).collect()
     }
 
+    /// (It begins with a number: a sentence as it is.)
     /// `12 smaller changes left out: +1.20 KiB; 140 packages unchanged`, or `None` when
     /// nothing is left out.
     pub fn rest(&self) -> Option<String> {
@@ -259,6 +260,41 @@ pub fn text(run: &Run, width: u16) -> Option<String> {
     if s.unsplit {
         let words: Vec<String> = format!("note: {UNSPLIT}").split(' ').map(str::to_owned).collect();
         out.push_str(&wrap(&words, " ", "  ", width));
+    }
+    Some(out)
+}
+
+/// The section in Markdown: the file change, each section's, a table of the largest changes.
+pub fn markdown(run: &Run) -> Option<String> {
+    let s = section(run)?;
+    let esc = |s: &str| s.replace('|', "\\|");
+    let mut out = format!("\n**{TITLE}:** {}.\n", esc(&s.summary()));
+    let mut sections: String = s
+        .by_section
+        .iter()
+        .map(|(name, c)| format!("`{}` {}", esc(name), signed_bytes(*c)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if s.more_sections > 0 {
+        sections.push_str(&format!(" and {} more", s.more_sections));
+    }
+    out.push_str(&format!("\nBy section: {sections}.\n\n"));
+    out.push_str("| package or part | baseline | recommended | change | sections |\n|---|--:|--:|--:|---|\n");
+    for i in &s.items {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            esc(i.name),
+            or_dash(i.base),
+            or_dash(i.config),
+            signed_bytes(i.change),
+            esc(&i.breakdown(", "))
+        ));
+    }
+    if let Some(rest) = s.rest() {
+        out.push_str(&format!("\n{}.\n", rest));
+    }
+    if s.unsplit {
+        out.push_str(&format!("\nNote: {}.\n", esc(UNSPLIT)));
     }
     Some(out)
 }
