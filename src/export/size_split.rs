@@ -183,18 +183,24 @@ pub fn split(diff: &SizeDiff) -> Split<'_> {
 impl Split<'_> {
     /// `` `ldflags=-s -w` against `default`: file 2.10 MiB → 1.40 MiB, −716.00 KiB (−33.3%) ``.
     pub fn summary(&self) -> String {
-        self.summary_parts().join(" ")
+        self.summary_parts().concat()
     }
 
-    /// The summary in the pieces a line may break between.
+    /// The summary in the pieces a line may break after: between words, and inside the
+    /// config's name after a comma (between settings, never inside one).
     fn summary_parts(&self) -> Vec<String> {
         let f = &self.diff.file_bytes;
-        vec![
-            format!("`{}`", self.diff.config),
-            format!("against `{}`:", self.diff.base),
-            format!("file {} → {},", format_bytes(f.base), format_bytes(f.config)),
+        let name = format!("`{}`", self.diff.config);
+        let mut parts: Vec<String> = name.split_inclusive(',').map(str::to_owned).collect();
+        if let Some(last) = parts.last_mut() {
+            last.push(' ');
+        }
+        parts.extend([
+            format!("against `{}`: ", self.diff.base),
+            format!("file {} → {}, ", format_bytes(f.base), format_bytes(f.config)),
             format!("{} ({})", signed_bytes(f.change), signed_percent(f.change, f.base)),
-        ]
+        ]);
+        parts
     }
 
     /// Each section's change, `DWARF −400.00 KiB`, the largest first.
@@ -225,17 +231,16 @@ pub fn text(run: &Run, width: u16) -> Option<String> {
     let s = section(run)?;
     let width = usize::from(width);
     let mut out = format!("{}:\n", TITLE.to_lowercase());
-    out.push_str(&wrap(&s.summary_parts(), " ", "  ", width));
-    let sections: Vec<String> =
-        std::iter::once("by section:".to_owned()).chain(s.sections().into_iter().map(|t| format!("{t} ·"))).collect();
-    let more = (s.more_sections > 0).then(|| format!("and {} more ·", s.more_sections));
-    let sections: Vec<String> = sections.into_iter().chain(more).collect();
-    let mut by_section = wrap(&sections, " ", "  ", width);
-    // The last entry's separator is not one.
-    if by_section.ends_with(" ·\n") {
-        by_section.truncate(by_section.len() - " ·\n".len());
-        by_section.push('\n');
+    out.push_str(&wrap(&s.summary_parts(), "  ", width));
+    let more = (s.more_sections > 0).then(|| format!("and {} more", s.more_sections));
+    let mut sections: Vec<String> = std::iter::once("by section: ".to_owned())
+        .chain(s.sections().into_iter().chain(more).map(|t| format!("{t} · ")))
+        .collect();
+    if let Some(last) = sections.last_mut() {
+        // The last entry's separator is not one.
+        last.truncate(last.len() - " · ".len());
     }
+    let by_section = wrap(&sections, "  ", width);
     out.push_str(&by_section);
     let mut t = Table::new();
     t.load_preset(presets::UTF8_BORDERS_ONLY);
@@ -258,8 +263,8 @@ pub fn text(run: &Run, width: u16) -> Option<String> {
         out.push_str(&format!("  {rest}\n"));
     }
     if s.unsplit {
-        let words: Vec<String> = format!("note: {UNSPLIT}").split(' ').map(str::to_owned).collect();
-        out.push_str(&wrap(&words, " ", "  ", width));
+        let words: Vec<String> = format!("note: {UNSPLIT}").split_inclusive(' ').map(str::to_owned).collect();
+        out.push_str(&wrap(&words, "  ", width));
     }
     Some(out)
 }
@@ -299,24 +304,21 @@ pub fn markdown(run: &Run) -> Option<String> {
     Some(out)
 }
 
-/// `pieces` joined by `sep` in lines of at most `width` columns, each begun with `indent`; a
-/// piece longer than a line stays whole.
-fn wrap(pieces: &[String], sep: &str, indent: &str, width: usize) -> String {
+/// `pieces` (each with the space or separator that follows it) in lines of at most `width`
+/// columns, each begun with `indent`; a piece longer than a line stays whole.
+fn wrap(pieces: &[String], indent: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for piece in pieces {
-        let fits = indent.len() + line.chars().count() + sep.len() + piece.chars().count() <= width;
+        let fits = indent.len() + line.chars().count() + piece.trim_end().chars().count() <= width;
         if !line.is_empty() && !fits {
-            out.push_str(&format!("{indent}{line}\n"));
+            out.push_str(&format!("{indent}{}\n", line.trim_end()));
             line.clear();
-        }
-        if !line.is_empty() {
-            line.push_str(sep);
         }
         line.push_str(piece);
     }
     if !line.is_empty() {
-        out.push_str(&format!("{indent}{line}\n"));
+        out.push_str(&format!("{indent}{}\n", line.trim_end()));
     }
     out
 }
@@ -327,7 +329,7 @@ pub fn or_dash(v: Option<u64>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
@@ -390,6 +392,56 @@ mod tests {
         assert_eq!(s.rest().unwrap(), format!("20 smaller changes left out: {}", signed_bytes(s.left_out_change)));
         assert_eq!(s.by_section, [(".rodata".to_owned(), d.file_bytes.change), (".text".to_owned(), 0)]);
         assert_eq!(s.sections()[1], ".text 0 B");
+    }
+
+    /// The fixture run with a split recorded for its recommendation.
+    pub(crate) fn with_split() -> Run {
+        let mut run = crate::export::fixture::run();
+        let (a, b) = stripped_pair();
+        let recommended = run.verdict.recommended.clone().unwrap();
+        run.size_split = Some(diff(&run.baseline, &a, &recommended, &b));
+        run
+    }
+
+    #[test]
+    fn size_split_text() {
+        insta::assert_snapshot!(text(&with_split(), 120).unwrap());
+    }
+
+    #[test]
+    fn size_split_markdown() {
+        insta::assert_snapshot!(markdown(&with_split()).unwrap());
+    }
+
+    #[test]
+    fn the_text_fits_the_width() {
+        let long = "github.com/some-organisation/a-rather-long-repository-name/internal/pkg/sub";
+        let base = attribution(
+            (0..40)
+                .map(|i| package(&format!("{long}{i}"), &[(".text", 100_000 + i), (".rodata", 9_000), (".data", 7)]))
+                .collect(),
+            &[(".symtab", 90_000), ("DWARF", 300_000), (".strtab", 1), (".shstrtab", 2), ("padding", 3)],
+            1,
+        );
+        let mut config = base.clone();
+        for p in config.packages.iter_mut() {
+            p.sections.insert(".rodata".into(), 8_000);
+            p.sections.insert(".noptrdata".into(), 8);
+            p.bytes = p.sections.values().sum();
+        }
+        config.other.clear();
+        config.other.insert(".rodata".into(), 40_000);
+        config.file_bytes = config.packages.iter().map(|p| p.bytes).sum::<u64>() + 40_000 + 1;
+        let mut run = crate::export::fixture::run();
+        let name = "ldflags=\"-s -w -X main.version=a-rather-long-version-string\",trimpath,gcflags=\"all=-l -B\"";
+        run.verdict.recommended = Some(name.into());
+        run.size_split = Some(diff(&run.baseline, &base, name, &config));
+        for width in [80u16, 120] {
+            let out = text(&run, width).unwrap();
+            assert!(out.lines().all(|l| l.chars().count() <= usize::from(width)), "{width}:\n{out}");
+            assert!(out.contains("smaller changes left out"), "{out}");
+            assert!(out.contains("note: one of the binaries has no symbol table"), "{out}");
+        }
     }
 
     #[test]

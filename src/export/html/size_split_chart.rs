@@ -162,3 +162,44 @@ pub(super) fn size_split(w: &mut String, run: &Run) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::super::serialize;
+    use super::super::testing::{hex, svgs, top};
+    use super::*;
+
+    #[test]
+    fn size_split_bars() {
+        let run = crate::export::size_split::tests::with_split();
+        let html = serialize(&run).unwrap();
+        let (_, section) = html.split_once(&format!("<h2>{TITLE}</h2>")).expect("the section");
+        let svg = svgs(section)[0];
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        let bars = |c: RGBColor| {
+            doc.descendants()
+                .filter(|n| {
+                    n.has_tag_name("rect")
+                        && n.attribute("fill") == Some(hex(c).as_str())
+                        && top(n) > f64::from(LEGEND_HEIGHT)
+                })
+                .count()
+        };
+        // Every change of the fixture's split is a loss of bytes: all green.
+        let split = crate::export::size_split::section(&run).unwrap();
+        assert_eq!(bars(RECOMMENDED), split.items.len());
+        assert_eq!(bars(LOSS), 0);
+        let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).map(str::trim).collect();
+        for needle in ["DWARF (no package)", ".symtab (no package)", "pkg2", "−292.97 KiB"] {
+            assert!(texts.contains(&needle), "{needle}: {texts:?}");
+        }
+        assert!(section.contains("<code>.text</code> −9.77 KiB"), "{section}");
+        assert!(section.contains("<td><code>pkg2</code></td>"), "{section}");
+        assert!(section.contains("removed, .text −9.77 KiB, .rodata −500 B"), "{section}");
+        // Without a split, no section.
+        let html = serialize(&crate::export::fixture::run()).unwrap();
+        assert!(!html.contains(TITLE));
+    }
+}
