@@ -283,6 +283,8 @@ fn build(inputs: &[Input]) -> Run {
         machine: None,
         merged: record,
         toolchain: first.toolchain.clone(),
+        // The shards' binaries stay on their machines: the merged folder has none to attribute.
+        size_split: None,
     };
     run.recompute();
     run

@@ -112,6 +112,11 @@ pub enum Event {
     CheckpointFailed {
         error: String,
     },
+    /// The recommendation's size could not be split against the baseline's (a binary missing
+    /// or not attributable); the run goes on without the split.
+    SizeSplitFailed {
+        error: String,
+    },
     /// The run stopped on SIGINT, SIGTERM or SIGHUP: the last event of an interrupted run,
     /// naming the signal and the results.json that holds what was measured.
     RunInterrupted {
@@ -248,6 +253,9 @@ impl Reporter for Bars {
             Event::CheckpointFailed { error } => {
                 self.say(&format!("warning: cannot save the results so far ({error}); measuring goes on"))
             }
+            Event::SizeSplitFailed { error } => self.say(&format!(
+                "warning: the reports leave out the size of the recommendation against the baseline by package: {error}"
+            )),
             // The error that ends the run says it.
             Event::RunInterrupted { .. } => self.with_bar(|b| b.finish_and_clear()),
         }

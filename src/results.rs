@@ -88,6 +88,11 @@ pub struct Run {
     /// the verdict can warn when it recommends another; absent in runs saved before it was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toolchain: Option<crate::toolchain::Selection>,
+    /// The recommended config's file size against the baseline's, by package and section
+    /// (`gostart size --diff` of the two); absent without a recommendation other than the
+    /// baseline, when a binary could not be attributed, and in merged runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_split: Option<crate::inspect::size_diff::SizeDiff>,
 }
 
 /// One shard of a merged run. Its rounds are this run's rounds `first_round..first_round +
@@ -189,6 +194,7 @@ impl Run {
             machine: Some(crate::machine::Machine::this(go_version)),
             merged: Vec::new(),
             toolchain: None,
+            size_split: None,
         }
     }
 

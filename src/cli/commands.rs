@@ -231,7 +231,13 @@ pub fn metadata(base: &Overrides, a: MetadataArgs) -> Result<i32> {
 pub fn report(base: &Overrides, a: ReportArgs) -> Result<i32> {
     let target_dir = module_root::runs_dir(base, a.target_dir.as_deref())?;
     let path = rundir::locate(&target_dir, &a.run)?;
-    let run = rundir::load(&path)?;
+    let mut run = rundir::load(&path)?;
+    // A run saved without the split of its (current) recommendation gets it from the binaries
+    // in its folder when they are there; a merged run has none (they stayed with the shards).
+    if run.merged.is_empty() && export::size_split::recorded(&run).is_none() {
+        let run_dir = path.parent().unwrap_or(std::path::Path::new("."));
+        run.size_split = pipeline::size_split::split(&run, run_dir).ok().flatten();
+    }
     let style = export::Style::detect(a.output.is_none());
     emit(&export::serialize_styled(&run, a.format, style)?, a.output.as_deref(), &base.dir)?;
     Ok(0)

@@ -66,6 +66,9 @@ pub fn serialize(run: &Run) -> String {
     if let Some(effects) = super::effects::table(run) {
         out.push_str(&effects_table(&effects));
     }
+    if let Some(split) = super::size_split::markdown(run) {
+        out.push_str(&split);
+    }
     let verdict = run.verdict.recommended.as_deref().unwrap_or("none");
     out.push_str(&format!("\n**Verdict:** `{}` — {}\n", esc(verdict), esc(&run.verdict.reason)));
     if let Some(warning) = super::toolchain::warning(run) {

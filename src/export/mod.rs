@@ -16,11 +16,12 @@ pub mod schedule;
 #[cfg(test)]
 mod screened;
 mod search;
+pub(crate) mod size_split;
 mod table;
 pub(crate) mod toolchain;
 
 pub(crate) use crate::printable::printable;
-pub(crate) use rows::{first_line, format_bytes, format_ns};
+pub(crate) use rows::{first_line, format_bytes, format_ns, signed_bytes, signed_percent};
 
 use std::ffi::OsStr;
 use std::io::{IsTerminal, Write};

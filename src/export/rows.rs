@@ -200,6 +200,29 @@ pub fn format_bytes(b: u64) -> String {
     if unit == 0 { format!("{b} B") } else { format!("{v:.2} {}", UNITS[unit]) }
 }
 
+/// `+1.20 KiB`, `−300 B`, `0 B`.
+pub fn signed_bytes(change: i64) -> String {
+    let sign = match change {
+        c if c > 0 => "+",
+        c if c < 0 => "−",
+        _ => "",
+    };
+    format!("{sign}{}", format_bytes(change.unsigned_abs()))
+}
+
+/// `+1.2%`, `−82.6%`.
+pub fn signed_percent(change: i64, base: u64) -> String {
+    let p = change as f64 * 100.0 / base.max(1) as f64;
+    let sign = if change > 0 {
+        "+"
+    } else if change < 0 {
+        "−"
+    } else {
+        ""
+    };
+    format!("{sign}{:.1}%", p.abs())
+}
+
 pub fn format_ns(ns: f64) -> String {
     if ns >= 1e9 {
         format!("{:.2} s", ns / 1e9)

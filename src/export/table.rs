@@ -123,6 +123,9 @@ pub fn serialize(run: &Run, style: Style) -> String {
     if let Some(init) = super::init::section(run) {
         rest.push_str(&init);
     }
+    if let Some(split) = super::size_split::text(run, style.width) {
+        rest.push_str(&split);
+    }
     let guarded = super::rows::guarded(run);
     if !guarded.is_empty() {
         rest.push_str("kept out of the recommendation:\n");

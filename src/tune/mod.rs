@@ -20,6 +20,7 @@ use crate::{build, inspect, module_root, rundir};
 
 mod schedule;
 mod screen;
+pub mod size_split;
 
 /// Everything `tune` (and `matrix`, `build`, `metadata`) needs before building anything.
 pub struct Prepared {
@@ -489,6 +490,13 @@ fn measure_and_rank(
         }
     };
     run.recompute();
+    if stage.last && stop.is_none() {
+        // Once per run, for the verdict it ends with; a run cut short gets it from `report`.
+        run.size_split = size_split::split(&run, run_dir).unwrap_or_else(|e| {
+            reporter.event(&Event::SizeSplitFailed { error: format!("{e:#}") });
+            None
+        });
+    }
     for c in run.configs.iter().filter(|c| c.build.ok) {
         reporter.event(&Event::ConfigMeasured {
             id: c.id.clone(),

@@ -162,3 +162,97 @@ fn size_names_an_unknown_config_and_a_deleted_binary() {
     // The other config still reads.
     p.run(&["size", "--config", "default", "--format", "json"]).success();
 }
+
+/// The lines of the size split's section in the terminal report.
+fn split_lines(table: &str) -> Vec<&str> {
+    let start = table.lines().position(|l| l.starts_with("size of the recommendation")).expect("the section");
+    table.lines().skip(start).take_while(|l| !l.starts_with("verdict:")).collect()
+}
+
+/// Weights that rank by size alone, so that the verdict does not hang on a noisy startup.
+const BY_SIZE: &str = "[rank]\nweights = { startup = 0.0, size = 1.0, max_rss = 0.0, escapes = 0.0 }\n";
+
+/// `matrix` tuned with the verdict by size; returns the project and its results.json.
+fn tuned_by_size(matrix: &str) -> (Project, Value) {
+    let p = Project::from_fixture("hello").file("gostart.toml", &format!("{matrix}{BY_SIZE}"));
+    let run =
+        p.run(&["tune", "--runs", "10", "--no-escapes", "--no-inittrace", "--format", "json"]).success().stdout_json();
+    (p, run)
+}
+
+#[test]
+fn tune_splits_the_recommendations_size_by_package_and_section() {
+    let (p, run) = tuned_by_size(MATRIX);
+    assert_eq!(run["verdict"]["recommended"], STRIPPED);
+    let s = &run["size_split"];
+    assert_eq!((&s["config"], &s["base"]), (&Value::from(STRIPPED), &Value::from("default")));
+    assert_eq!(s["file_bytes"]["base"], config(&run, "default")["size"]["bytes"]);
+    assert_eq!(s["file_bytes"]["config"], config(&run, STRIPPED)["size"]["bytes"]);
+    // `-s -w` removes the symbol table and DWARF...
+    let other = s["other"].as_array().unwrap();
+    let part = |name: &str| other.iter().find(|o| o["part"] == name).unwrap_or_else(|| panic!("no {name}: {other:?}"));
+    for name in [".symtab", "DWARF"] {
+        let gone = part(name);
+        assert!(gone["config"].is_null() && gone["change"].as_i64().unwrap() < 0, "{gone}");
+    }
+    // ...and leaves the code alone.
+    let packages = s["packages"].as_array().unwrap();
+    let runtime = package(s, "runtime");
+    let base_text = {
+        let view = p.run(&["size", "--config", "default", "--format", "json"]).success().stdout_json();
+        u(&package(&view, "runtime")["sections"][".text"]) as f64
+    };
+    let text_change = runtime["sections"].get(".text").map_or(0, |c| c.as_i64().unwrap());
+    assert!((text_change as f64).abs() <= base_text * 0.01, "{runtime}");
+    // The parts add up to the file change.
+    let total: i64 = packages.iter().chain(other).map(|x| x["change"].as_i64().unwrap()).sum::<i64>()
+        + s["unattributed"]["change"].as_i64().unwrap();
+    assert_eq!(total, s["file_bytes"]["change"].as_i64().unwrap(), "{s}");
+    // results.json keeps it.
+    let results = run_dir(&p, &run).join("results.json");
+    assert_eq!(&read_json(&results)["size_split"], s);
+
+    // Every report shows it.
+    let table = p.run(&["report"]).success().stdout_text();
+    let lines = split_lines(&table);
+    let section = lines.join("\n");
+    for needle in [&format!("`{STRIPPED}` against `default`: file"), "by section: ", "DWARF", ".symtab", ".text "] {
+        assert!(section.contains(needle), "{needle}:\n{section}");
+    }
+    assert!(lines.iter().all(|l| l.chars().count() <= 120), "{section}");
+    let markdown = p.run(&["report", "--format", "markdown"]).success().stdout_text();
+    assert!(
+        markdown.contains("**Size of the recommendation against the baseline, by package and section:**"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("| `DWARF` |") && markdown.contains("| `.symtab` |"), "{markdown}");
+    let html = p.run(&["report", "--format", "html"]).success().stdout_text();
+    let (_, section) = html
+        .split_once("<h2>Size of the recommendation against the baseline, by package and section</h2>")
+        .expect("the HTML section");
+    assert!(section.contains("<svg") && section.contains("DWARF (no package)"), "{section}");
+
+    // A run saved before gostart recorded the split: `report` makes it from the binaries...
+    let mut old = read_json(&results);
+    old.as_object_mut().unwrap().remove("size_split");
+    std::fs::write(&results, serde_json::to_vec_pretty(&old).unwrap()).unwrap();
+    let reported = p.run(&["report", "--format", "json"]).success().stdout_json();
+    assert_eq!(&reported["size_split"], s);
+    // ...and leaves the section out when a binary is gone.
+    let build = config(&run, "default")["build_id"].as_str().unwrap();
+    std::fs::remove_file(run_dir(&p, &run).join(old["binaries"][build]["path"].as_str().unwrap())).unwrap();
+    let reported = p.run(&["report", "--format", "json"]).success().stdout_json();
+    assert!(reported.get("size_split").is_none(), "{}", reported["size_split"]);
+    let table = p.run(&["report"]).success().stdout_text();
+    assert!(!table.contains("size of the recommendation against the baseline"), "{table}");
+}
+
+#[test]
+fn no_size_split_when_the_baseline_is_recommended() {
+    // A tag no file uses changes only the build info, which grows by its setting.
+    let (p, run) = tuned_by_size("[matrix]\ntags = [\"\", \"nosuchtag\"]\n");
+    assert_eq!(run["verdict"]["recommended"], run["baseline"], "{}", run["verdict"]);
+    assert!(run.get("size_split").is_none(), "{}", run["size_split"]);
+    let table = p.run(&["report"]).success().stdout_text();
+    assert!(!table.contains("size of the recommendation against the baseline"), "{table}");
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use crate::export::{format_bytes, printable};
+use crate::export::{format_bytes, printable, signed_bytes, signed_percent};
 use crate::inspect::attribution::PackageBytes;
 use crate::inspect::size_diff::SizeDiff;
 
@@ -51,29 +51,6 @@ fn align_right(t: &mut Table, columns: std::ops::Range<usize>) {
 
 fn percent(part: u64, whole: u64) -> String {
     format!("{:.1}%", part as f64 * 100.0 / whole.max(1) as f64)
-}
-
-/// `+1.20 KiB`, `−300 B`, `0 B`.
-pub fn signed_bytes(change: i64) -> String {
-    let sign = match change {
-        c if c > 0 => "+",
-        c if c < 0 => "−",
-        _ => "",
-    };
-    format!("{sign}{}", format_bytes(change.unsigned_abs()))
-}
-
-/// `+1.2%`, `−82.6%`.
-fn signed_percent(change: i64, base: u64) -> String {
-    let p = change as f64 * 100.0 / base.max(1) as f64;
-    let sign = if change > 0 {
-        "+"
-    } else if change < 0 {
-        "−"
-    } else {
-        ""
-    };
-    format!("{sign}{:.1}%", p.abs())
 }
 
 /// The packages table, then what belongs to no package and the file size. `all` is the number

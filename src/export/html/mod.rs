@@ -8,6 +8,7 @@ mod effects_chart;
 mod init_chart;
 mod labels;
 mod scatter;
+mod size_split_chart;
 #[cfg(test)]
 mod testing;
 
@@ -142,6 +143,8 @@ pub fn serialize(run: &Run) -> Result<String> {
         }
         w.push_str(".</figcaption>\n</figure>\n");
     }
+
+    size_split_chart::size_split(w, run)?;
 
     writeln!(
         w,
