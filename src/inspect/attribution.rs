@@ -286,6 +286,8 @@ fn attribute_data<'a>(file: &ElfFile64<'a, Endianness>, sections: &[(usize, Kind
     // (in order) so that a carrier gets only what is left of its region.
     let mut taken: Vec<(usize, u64, u64)> = Vec::new();
     let mut carriers: Vec<(usize, u64, u64, &'a str)> = Vec::new();
+    // Packages' own data, whose string headers say which of the unnamed strings are theirs.
+    let mut package_data: Vec<(usize, u64, u64, Cow<'a, str>)> = Vec::new();
     let mut cursor = (usize::MAX, 0u64);
     for (i, &(section, address, size, name)) in symbols.iter().enumerate() {
         let Ok(sec) = file.section_by_index(object::SectionIndex(section)) else { continue };
@@ -305,12 +307,20 @@ fn attribute_data<'a>(file: &ElfFile64<'a, Endianness>, sections: &[(usize, Kind
         let start = if cursor.0 == section { address.max(cursor.1) } else { address };
         let end = address.saturating_add(size).min(section_end);
         if end > start {
-            totals.add(owner(name), section, is_bss(sections, section), end - start);
+            let bss = is_bss(sections, section);
+            let who = owner(name);
+            if let (Owner::Package(p), false) = (&who, bss) {
+                package_data.push((section, start, end, p.clone()));
+            }
+            totals.add(who, section, bss, end - start);
             taken.push((section, start, end));
             cursor = (section, end);
         }
     }
     carriers.sort_unstable_by_key(|c| (c.0, c.1));
+    let regions: Vec<(usize, u64, u64)> =
+        carriers.iter().filter(|c| c.3 == STRINGS).map(|&(section, start, end, _)| (section, start, end)).collect();
+    let mut strings = strings_of_packages(file, &regions, &package_data);
     let mut claimed = (usize::MAX, 0u64);
     for (section, address, end, name) in carriers {
         let start = if claimed.0 == section { address.max(claimed.1) } else { address };
@@ -323,9 +333,83 @@ fn attribute_data<'a>(file: &ElfFile64<'a, Endianness>, sections: &[(usize, Kind
             .take_while(|t| t.0 == section && t.1 < end)
             .map(|t| t.2.min(end).saturating_sub(t.1.max(start)))
             .sum();
-        totals.add(owner(name), section, is_bss(sections, section), (end - start).saturating_sub(overlap));
+        let mut bytes = (end - start).saturating_sub(overlap);
+        if name == STRINGS {
+            for (package, n) in strings.remove(&(section, address)).unwrap_or_default() {
+                let n = n.min(bytes);
+                bytes -= n;
+                totals.add(Owner::Package(package), section, false, n);
+            }
+        }
+        totals.add(owner(name), section, is_bss(sections, section), bytes);
         claimed = (section, end);
     }
+}
+
+/// The linker's carrier of string data: strings have no symbols of their own.
+const STRINGS: &str = "go:string.*";
+
+/// A string region's bytes by the package whose data holds a string header (pointer, length)
+/// into them: embedded files (`embed.FS`'s file table), string tables, string variables. Each
+/// byte goes to the first package (by address) that points at it; strings only code refers to
+/// (by instructions, not data) stay the region's. Pointers are absolute only in a non-PIE
+/// little-endian 64-bit binary; elsewhere nothing is found and the region stays whole.
+/// Keyed by (section, region start).
+fn strings_of_packages<'a>(
+    file: &ElfFile64<'a, Endianness>,
+    regions: &[(usize, u64, u64)],
+    package_data: &[(usize, u64, u64, Cow<'a, str>)],
+) -> HashMap<(usize, u64), Vec<(Cow<'a, str>, u64)>> {
+    let mut found = HashMap::new();
+    if regions.is_empty() || !file.is_little_endian() || file.elf_header().e_type(file.endian()) != object::elf::ET_EXEC
+    {
+        return found;
+    }
+    let region_of = |p: u64| regions.iter().find(|r| r.1 <= p && p < r.2);
+    // (start, end, region, package) of every string a package's data points at.
+    let mut claims: Vec<(u64, u64, (usize, u64), &Cow<'a, str>)> = Vec::new();
+    let mut data_of: HashMap<usize, (u64, &[u8])> = HashMap::new();
+    for (section, start, end, package) in package_data {
+        let (base, bytes) = *data_of.entry(*section).or_insert_with(|| {
+            file.section_by_index(object::SectionIndex(*section))
+                .ok()
+                .and_then(|s| Some((s.address(), s.data().ok()?)))
+                .unwrap_or((0, &[]))
+        });
+        let word = |at: u64| -> Option<u64> {
+            let i = usize::try_from(at.checked_sub(base)?).ok()?;
+            Some(u64::from_le_bytes(bytes.get(i..i + 8)?.try_into().ok()?))
+        };
+        let mut at = start.next_multiple_of(8);
+        while at + 16 <= *end {
+            if let (Some(p), Some(n)) = (word(at), word(at + 8))
+                && let Some(r) = region_of(p)
+                && n > 0
+                && n <= r.2 - p
+            {
+                claims.push((p, p + n, (r.0, r.1), package));
+                at += 16;
+                continue;
+            }
+            at += 8;
+        }
+    }
+    claims.sort_unstable_by_key(|c| (c.0, std::cmp::Reverse(c.1)));
+    let mut cursor = 0u64;
+    let mut by_region: HashMap<(usize, u64), HashMap<&Cow<'a, str>, u64>> = HashMap::new();
+    for (start, end, region, package) in claims {
+        let from = start.max(cursor);
+        if end > from {
+            *by_region.entry(region).or_default().entry(package).or_default() += end - from;
+            cursor = end;
+        }
+    }
+    for (region, packages) in by_region {
+        let mut list: Vec<(Cow<'a, str>, u64)> = packages.into_iter().map(|(p, n)| (p.clone(), n)).collect();
+        list.sort_unstable();
+        found.insert(region, list);
+    }
+    found
 }
 
 fn is_bss(sections: &[(usize, Kind<'_>)], section: usize) -> bool {

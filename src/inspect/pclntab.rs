@@ -62,6 +62,8 @@ pub fn functions(data: &[u8]) -> Result<Vec<Func<'_>>> {
         bail!("the pclntab says it has {nfunc} functions, more than its {} bytes can hold", data.len());
     }
     let mut funcs = Vec::with_capacity(nfunc);
+    // Each function's compilation unit (its offset in the CU table), for the CU's file tables.
+    let mut cus: Vec<(usize, usize)> = Vec::with_capacity(nfunc);
     for i in 0..nfunc {
         let entry = pcln.u32(i * 8)?;
         let func_offset = pcln.u32(i * 8 + 4)? as usize;
@@ -83,9 +85,51 @@ pub fn functions(data: &[u8]) -> Result<Vec<Func<'_>>> {
                 table_bytes += pc_value_table_len(pctab, offset);
             }
         }
+        cus.push((pcln.u32(func_offset + 32)? as usize, i));
         funcs.push(Func { entry: u64::from(entry), end: u64::from(end), name, table_bytes: table_bytes as u64 });
     }
+    // The tables follow each other: CU table, file table, pc-value tables.
+    let (cu_offset, file_offset) = (word(4)?, word(5)?);
+    let cutab = Reader {
+        data: reader.slice_from(cu_offset)?.get(..file_offset.saturating_sub(cu_offset)).unwrap_or(&[]),
+        little,
+    };
+    let filetab = reader.slice_from(file_offset)?;
+    let filetab = filetab.get(..word(6)?.saturating_sub(file_offset)).unwrap_or(filetab);
+    for (function, bytes) in unit_tables(&cutab, filetab, &mut cus) {
+        funcs[function].table_bytes += bytes;
+    }
     Ok(funcs)
+}
+
+/// The bytes of each compilation unit's file tables (its CU-table entries and the file names they
+/// are the first to name), charged to the unit's first function: a unit is one package's.
+/// `cus` holds (the unit's offset in the CU table, function index) of every function.
+fn unit_tables(cutab: &Reader, filetab: &[u8], cus: &mut [(usize, usize)]) -> Vec<(usize, u64)> {
+    cus.sort_unstable();
+    let mut starts: Vec<(usize, usize)> = Vec::new();
+    for &(offset, function) in cus.iter() {
+        if starts.last().is_none_or(|&(o, _)| o != offset) {
+            starts.push((offset, function));
+        }
+    }
+    let entries = cutab.data.len() / 4;
+    let mut named = std::collections::HashSet::new();
+    let mut charged = Vec::with_capacity(starts.len());
+    for (k, &(offset, function)) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(entries, |s| s.0).min(entries);
+        let mut bytes = 4 * end.saturating_sub(offset) as u64;
+        for entry in offset..end {
+            let Ok(name) = cutab.u32(entry * 4) else { break };
+            // !0 marks a file index the unit does not use.
+            if name != u32::MAX && named.insert(name) {
+                let rest = filetab.get(name as usize..).unwrap_or(&[]);
+                bytes += rest.iter().position(|&b| b == 0).map_or(rest.len(), |n| n + 1) as u64;
+            }
+        }
+        charged.push((function, bytes));
+    }
+    charged
 }
 
 fn little_magic(data: &[u8]) -> Option<u32> {
