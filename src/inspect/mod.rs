@@ -2,6 +2,8 @@
 
 pub mod attribution;
 pub mod escapes;
+pub mod explain;
+pub mod imports;
 pub mod pclntab;
 pub mod size;
 pub mod size_diff;
