@@ -282,6 +282,8 @@ fn build(inputs: &[Input]) -> Run {
         shard: None,
         machine: None,
         merged: record,
+        // The shards measured, none explained its binaries against one graph.
+        explain: None,
     };
     run.recompute();
     run

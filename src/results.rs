@@ -84,6 +84,11 @@ pub struct Run {
     /// its configs and how its rounds and times were placed in this run; absent otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged: Vec<MergedShard>,
+    /// "Why is it linked in?": the recommended config's (else the baseline's) slowest-init and
+    /// largest packages with their import chains and exclusive costs, computed at the end of
+    /// `tune`; absent when it could not be (no binary, `go list` failed) and in older runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<crate::inspect::explain::Explanation>,
 }
 
 /// One shard of a merged run. Its rounds are this run's rounds `first_round..first_round +
@@ -184,6 +189,7 @@ impl Run {
             shard: None,
             machine: Some(crate::machine::Machine::this(go_version)),
             merged: Vec::new(),
+            explain: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! `gostart size`: a saved run's binaries by package and section, and what grew and shrank
 //! against another config.
 
-mod pattern;
+pub(super) mod pattern;
 mod render;
 
 use std::path::{Path, PathBuf};
@@ -83,6 +83,9 @@ pub fn size(base: &Overrides, a: SizeArgs) -> Result<i32> {
         }
     };
     emit(text.as_bytes(), None, &base.dir)?;
+    if a.format == SizeFormat::Table {
+        eprintln!("hint: `gostart explain` shows which import pulls each large package in and what dropping it saves");
+    }
     Ok(0)
 }
 
@@ -101,7 +104,7 @@ fn json(value: &impl serde::Serialize) -> Result<String> {
 }
 
 /// The config named `wanted` (its name or id), or an error listing the names.
-fn pick<'a>(run: &'a Run, wanted: &str) -> Result<&'a ConfigResult> {
+pub(super) fn pick<'a>(run: &'a Run, wanted: &str) -> Result<&'a ConfigResult> {
     run.configs.iter().find(|c| c.name == wanted || c.id == wanted).with_context(|| {
         let names: Vec<String> = run.configs.iter().map(|c| format!("`{}` ({})", c.name, c.id)).collect();
         crate::export::printable(&format!(

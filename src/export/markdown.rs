@@ -62,6 +62,9 @@ pub fn serialize(run: &Run) -> String {
     if let Some(effects) = super::effects::table(run) {
         out.push_str(&effects_table(&effects));
     }
+    if let Some(explain) = super::explain::markdown(run, &|t| esc(t)) {
+        out.push_str(&explain);
+    }
     let verdict = run.verdict.recommended.as_deref().unwrap_or("none");
     out.push_str(&format!("\n**Verdict:** `{}` — {}\n", esc(verdict), esc(&run.verdict.reason)));
     let guarded = super::rows::guarded(run);

@@ -117,6 +117,9 @@ pub fn serialize(run: &Run, style: Style) -> String {
     if let Some(init) = super::init::section(run) {
         rest.push_str(&init);
     }
+    if let Some(explain) = super::explain::section(run) {
+        rest.push_str(&printable(&explain));
+    }
     let guarded = super::rows::guarded(run);
     if !guarded.is_empty() {
         rest.push_str("kept out of the recommendation:\n");

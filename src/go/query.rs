@@ -62,8 +62,8 @@ impl Go {
         for (k, v) in env {
             expr = expr.env(k, v);
         }
-        let done = child::run(expr, Some(self.query_timeout), child::QUERY_OUTPUT)
-            .map_err(|e| self.explain_spawn_error(e))?;
+        let done =
+            child::run(expr, Some(self.query_timeout), child::QUERY_OUTPUT).map_err(|e| self.explain_spawn_error(e))?;
         let out = done.stdout;
         let status = match done.ended {
             child::Ended::Exited(status) => status,
@@ -180,7 +180,14 @@ mod tests {
         };
         assert_eq!(
             Go::deps_argv(&flags, "./cmd/app"),
-            ["list", "-deps", "-json=ImportPath,Imports,Standard,DepOnly,Module", "-tags=netgo,osusergo", "-buildmode=pie", "./cmd/app"]
+            [
+                "list",
+                "-deps",
+                "-json=ImportPath,Imports,Standard,DepOnly,Module",
+                "-tags=netgo,osusergo",
+                "-buildmode=pie",
+                "./cmd/app"
+            ]
         );
         let (dir, go) = fake_go("touch \"$(dirname \"$0\")/ran\"");
         let err = go.deps(&flags, "-toolexec=x").unwrap_err().to_string();

@@ -4,6 +4,7 @@ pub mod attribution;
 pub mod escapes;
 pub mod explain;
 pub mod imports;
+pub mod linked;
 pub mod pclntab;
 pub mod size;
 pub mod size_diff;

@@ -139,6 +139,9 @@ pub fn serialize(run: &Run) -> Result<String> {
         }
         w.push_str(".</figcaption>\n</figure>\n");
     }
+    if let Some(explain) = super::explain::html(run, &|t| esc(t)) {
+        w.push_str(&explain);
+    }
 
     writeln!(
         w,

@@ -1,0 +1,135 @@
+//! The "Why is it linked in?" section (table, Markdown, HTML) and `gostart explain`'s table:
+//! for the slowest-init and largest packages, the import chain from main, what the package and
+//! the packages only it brings in cost, and which import to drop to save it.
+
+use std::fmt::Write;
+
+use super::rows::{format_bytes, format_ns};
+use crate::inspect::explain::{Cost, Explained, Explanation};
+use crate::results::Run;
+
+/// `main → a → b`.
+pub fn chain(e: &Explained) -> String {
+    e.chain.join(" → ")
+}
+
+/// What a group costs, in words: `3 packages, 1.20 ms, 45.00 KiB` (no time without a profile).
+fn cost(c: &Cost, timed: bool) -> String {
+    let packages = if c.packages == 1 { "1 package".to_owned() } else { format!("{} packages", c.packages) };
+    if timed {
+        format!("{packages}, {} init, {}", format_ns(c.init_ns as f64), format_bytes(c.bytes))
+    } else {
+        format!("{packages}, {}", format_bytes(c.bytes))
+    }
+}
+
+/// The advice: which import to drop and what it saves, or why there is none.
+pub fn advice(e: &Explained, main: &str, timed: bool) -> String {
+    match &e.drop {
+        Some(d) => {
+            let saves = if timed {
+                format!("{} and {}", format_ns(d.saves.init_ns as f64), format_bytes(d.saves.bytes))
+            } else {
+                format_bytes(d.saves.bytes)
+            };
+            let packages =
+                if d.saves.packages == 1 { "1 package".into() } else { format!("{} packages", d.saves.packages) };
+            format!(
+                "drop or lazily load `{}` (imported by `{}`) and save about {saves} ({packages})",
+                d.import, d.imported_by
+            )
+        }
+        None if e.package == main => "the main package itself".to_owned(),
+        None => "no single import of the main module brings it in: several of its imports (or only packages \
+                 outside it) reach it"
+            .to_owned(),
+    }
+}
+
+fn timed(x: &Explanation) -> bool {
+    x.init_runs > 0
+}
+
+/// Plain text, for the terminal table and `gostart explain`.
+pub fn text(x: &Explanation) -> String {
+    let mut out = String::new();
+    let runs = if timed(&x) { format!(", init times: medians of {} runs", x.init_runs) } else { String::new() };
+    let _ = writeln!(out, "why is it linked in? ({}{runs})", x.config);
+    for (title, list) in [("slowest init", &x.slowest_init), ("largest", &x.largest)] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{title}:");
+        for e in list {
+            let init = e.init_ns.map_or("-".to_owned(), |t| format_ns(t as f64));
+            let _ = writeln!(out, "  {}  init {init}, {}", e.package, format_bytes(e.bytes));
+            let _ = writeln!(out, "    with what only it brings in: {}", cost(&e.exclusive, timed(x)));
+            let _ = writeln!(out, "    chain: {}", chain(e));
+            let _ = writeln!(out, "    {}", advice(e, &x.main, timed(x)));
+        }
+    }
+    if !x.not_in_graph.is_empty() {
+        let _ = writeln!(out, "in the binary but not in the import graph: {}", x.not_in_graph.join(", "));
+    }
+    out
+}
+
+/// The terminal report's section, or `None` when the run has no explanation.
+pub fn section(run: &Run) -> Option<String> {
+    run.explain.as_ref().map(text)
+}
+
+/// The Markdown section; `esc` escapes a cell's text.
+pub fn markdown(run: &Run, esc: &dyn Fn(&str) -> String) -> Option<String> {
+    let x = run.explain.as_ref()?;
+    let mut out = format!("\n### Why is it linked in?\n\nIn `{}`", esc(&x.config));
+    if timed(x) {
+        let _ = write!(out, " (init times: medians of {} runs)", x.init_runs);
+    }
+    out.push_str(":\n\n| package | why | init | bytes | with what only it brings in | chain | advice |\n|---|---|--:|--:|---|---|---|\n");
+    for (why, list) in [("slow init", &x.slowest_init), ("large", &x.largest)] {
+        for e in list {
+            let _ = writeln!(
+                out,
+                "| `{}` | {why} | {} | {} | {} | {} | {} |",
+                esc(&e.package),
+                e.init_ns.map_or("-".to_owned(), |t| format_ns(t as f64)),
+                format_bytes(e.bytes),
+                esc(&cost(&e.exclusive, timed(x))),
+                esc(&chain(e)),
+                esc(&advice(e, &x.main, timed(x)))
+            );
+        }
+    }
+    Some(out)
+}
+
+/// The HTML section; `esc` escapes text for HTML.
+pub fn html(run: &Run, esc: &dyn Fn(&str) -> String) -> Option<String> {
+    let x = run.explain.as_ref()?;
+    let mut out = format!("<h2>Why is it linked in?</h2>\n<p>In <code>{}</code>", esc(&x.config));
+    if timed(x) {
+        let _ = write!(out, " (init times: medians of {} runs)", x.init_runs);
+    }
+    out.push_str(
+        ": the import chain from main to each of the slowest-init and largest packages, and what it costs with \
+         the packages only it brings in.</p>\n<table>\n<tr><th>package</th><th>why</th><th>init</th><th>bytes</th>\
+         <th>with what only it brings in</th><th>chain</th><th>advice</th></tr>\n",
+    );
+    for (why, list) in [("slow init", &x.slowest_init), ("large", &x.largest)] {
+        for e in list {
+            let _ = writeln!(
+                out,
+                "<tr><td><code>{}</code></td><td>{why}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&e.package),
+                esc(&e.init_ns.map_or("-".to_owned(), |t| format_ns(t as f64))),
+                esc(&format_bytes(e.bytes)),
+                esc(&cost(&e.exclusive, timed(x))),
+                esc(&chain(e)),
+                esc(&advice(e, &x.main, timed(x)))
+            );
+        }
+    }
+    out.push_str("</table>\n");
+    Some(out)
+}
