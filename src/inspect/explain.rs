@@ -155,6 +155,10 @@ pub fn explain(
     let mut slow: Vec<(usize, u64)> = costs.init.iter().map(|(&n, &t)| (n, t)).filter(|&(n, _)| keep(n)).collect();
     slow.sort_by(|a, b| b.1.cmp(&a.1).then(graph.name(a.0).cmp(graph.name(b.0))));
     let mut large: Vec<(usize, u64)> = costs.bytes.iter().map(|(&n, &b)| (n, b)).filter(|&(n, _)| keep(n)).collect();
+    if only.is_some() {
+        // A package asked for by name is explained even with no bytes of its own (all inlined).
+        large.extend((0..graph.len()).filter(|&n| keep(n) && !costs.bytes.contains_key(&n)).map(|n| (n, 0)));
+    }
     large.sort_by(|a, b| b.1.cmp(&a.1).then(graph.name(a.0).cmp(graph.name(b.0))));
     let limit = if only.is_some() { usize::MAX } else { top };
     Explanation {
@@ -238,6 +242,13 @@ mod tests {
         assert_eq!(e.slowest_init[0].chain, [MAIN]);
         assert_eq!(e.slowest_init[0].drop, None);
         assert_eq!(e.slowest_init[0].exclusive.bytes, 500 + 100 + 10 + 1 + 50 + 5);
+        // A package asked for that has no bytes of its own (inlined away) is still explained.
+        let only_themes = |p: &str| p == "fixture.test/explain/themes";
+        let e = explain("c", &graph(), &attribution, Some(&profile), 2, Some(&only_themes));
+        assert!(e.slowest_init.is_empty());
+        assert_eq!(e.largest.len(), 1);
+        assert_eq!((e.largest[0].bytes, e.largest[0].chain.len()), (0, 2));
+        assert_eq!(e.largest[0].drop.as_ref().unwrap().import, "fixture.test/explain/themes");
     }
 
     #[test]
