@@ -53,7 +53,7 @@ fn timed(x: &Explanation) -> bool {
 /// Plain text, for the terminal table and `gostart explain`.
 pub fn text(x: &Explanation) -> String {
     let mut out = String::new();
-    let runs = if timed(&x) { format!(", init times: medians of {} runs", x.init_runs) } else { String::new() };
+    let runs = if timed(x) { format!(", init times: medians of {} runs", x.init_runs) } else { String::new() };
     let _ = writeln!(out, "why is it linked in? ({}{runs})", x.config);
     for (title, list) in [("slowest init", &x.slowest_init), ("largest", &x.largest)] {
         if list.is_empty() {
