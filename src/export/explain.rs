@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::rows::{format_bytes, format_ns};
-use crate::inspect::explain::{Cost, Explained, Explanation};
+use crate::inspect::explain::{Cost, Drop, Explained, Explanation};
 use crate::results::Run;
 
 /// `main → a → b`.
@@ -23,25 +23,30 @@ fn cost(c: &Cost, timed: bool) -> String {
     }
 }
 
-/// The advice: which import to drop and what it saves, or why there is none.
+/// "drop or lazily load `X` (imported by `Y`) and save about ...".
+fn drop_words(d: &Drop, timed: bool) -> String {
+    let saves = if timed {
+        format!("{} and {}", format_ns(d.saves.init_ns as f64), format_bytes(d.saves.bytes))
+    } else {
+        format_bytes(d.saves.bytes)
+    };
+    let packages = if d.saves.packages == 1 { "1 package".into() } else { format!("{} packages", d.saves.packages) };
+    let by = match d.importers {
+        0 | 1 => format!("`{}`", d.imported_by),
+        2 => format!("`{}` and 1 other package", d.imported_by),
+        n => format!("`{}` and {} other packages", d.imported_by, n - 1),
+    };
+    format!("drop or lazily load `{}` (imported by {by}) and save about {saves} ({packages})", d.import)
+}
+
+/// The advice: which import to drop and what it saves (and a narrower one), or why there is none.
 pub fn advice(e: &Explained, main: &str, timed: bool) -> String {
-    match &e.drop {
-        Some(d) => {
-            let saves = if timed {
-                format!("{} and {}", format_ns(d.saves.init_ns as f64), format_bytes(d.saves.bytes))
-            } else {
-                format_bytes(d.saves.bytes)
-            };
-            let packages =
-                if d.saves.packages == 1 { "1 package".into() } else { format!("{} packages", d.saves.packages) };
-            format!(
-                "drop or lazily load `{}` (imported by `{}`) and save about {saves} ({packages})",
-                d.import, d.imported_by
-            )
-        }
-        None if e.package == main => "the main package itself".to_owned(),
-        None => "no single import of the main module brings it in: several of its imports (or only packages \
-                 outside it) reach it"
+    match (&e.drop, &e.narrow_drop) {
+        (Some(d), Some(n)) => format!("{}; or, narrower, {}", drop_words(d, timed), drop_words(n, timed)),
+        (Some(d), None) => drop_words(d, timed),
+        (None, _) if e.package == main => "the main package itself".to_owned(),
+        (None, _) => "no single import of the main module takes it away: every program has it (the runtime and \
+                      its imports), or several of the module's imports reach it"
             .to_owned(),
     }
 }

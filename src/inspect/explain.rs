@@ -27,6 +27,9 @@ pub struct Drop {
     pub import: String,
     /// Its importer on the chain (a package of the main module).
     pub imported_by: String,
+    /// How many packages import it (`imported_by` and the others): all of them must let go.
+    #[serde(default)]
+    pub importers: usize,
     /// What goes with it: it and every package only it brings in.
     pub saves: Cost,
 }
@@ -45,9 +48,15 @@ pub struct Explained {
     pub exclusive: Cost,
     /// The shortest import chain from main to it, main first.
     pub chain: Vec<String>,
-    /// What to drop to remove it; `None` when no import of the main module alone brings it in
-    /// (it is main itself, or several of the module's imports reach it).
+    /// What to drop to remove it: the import nearest main that takes it away; `None` when no
+    /// import of the main module alone brings it in (it is main itself, the runtime or what the
+    /// runtime imports, or several of the module's imports reach it).
     pub drop: Option<Drop>,
+    /// The narrowest such import: the last one on the chain that a package of the main module
+    /// makes and that takes it away (costs less than `drop`, removes less); `None` when it is
+    /// `drop`'s.
+    #[serde(default)]
+    pub narrow_drop: Option<Drop>,
 }
 
 /// The explanation of one config's binary.
@@ -74,7 +83,33 @@ pub fn node_of(graph: &Graph, name: &str) -> Option<usize> {
     if name == "main" {
         return Some(graph.root());
     }
-    graph.node(name).or_else(|| graph.node(&format!("vendor/{name}")))
+    // The linker writes a `.` or `%` of a path's last element as `%2e`, `%25` (`gopkg.in/yaml%2ev3`).
+    let name = unescape(name);
+    graph.node(&name).or_else(|| graph.node(&format!("vendor/{name}")))
+}
+
+/// A symbol name's package path with the linker's `%XX` escapes undone.
+fn unescape(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.contains('%') {
+        return name.into();
+    }
+    let bytes = name.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_or(name.into(), Into::into)
 }
 
 /// Costs per graph node, and the names that map to none.
@@ -116,19 +151,29 @@ fn explain_node(graph: &Graph, costs: &Costs, node: usize) -> Explained {
     let chain = graph.chain(node).unwrap_or_default();
     let exclusive = graph.exclusive(node);
     // The import to name: the first package on the chain after main that dominates the package
-    // and that the main module imports (the user can only edit their own module's imports).
-    let drop = chain.windows(2).find_map(|w| {
-        let (by, import) = (w[0], w[1]);
-        if !graph.in_main_module(by) {
-            return None;
-        }
-        let only = if import == node { exclusive.clone() } else { graph.exclusive(import) };
-        only.binary_search(&node).is_ok().then(|| Drop {
-            import: graph.name(import).to_owned(),
-            imported_by: graph.name(by).to_owned(),
-            saves: costs.of(&only),
-        })
-    });
+    // and that the main module imports (the user can only edit their own module's imports);
+    // the narrow one, the last. The runtime and its imports are in every program: none.
+    let runtime = graph.runtime_closure();
+    let drops: Vec<Drop> = if runtime[node] {
+        Vec::new()
+    } else {
+        chain
+            .windows(2)
+            .filter(|w| graph.in_main_module(w[0]) && !runtime[w[1]])
+            .filter_map(|w| {
+                let (by, import) = (w[0], w[1]);
+                let only = if import == node { exclusive.clone() } else { graph.exclusive(import) };
+                only.binary_search(&node).is_ok().then(|| Drop {
+                    import: graph.name(import).to_owned(),
+                    imported_by: graph.name(by).to_owned(),
+                    importers: graph.importers(import),
+                    saves: costs.of(&only),
+                })
+            })
+            .collect()
+    };
+    let drop = drops.first().cloned();
+    let narrow_drop = drops.last().filter(|_| drops.len() > 1).cloned();
     Explained {
         package: graph.name(node).to_owned(),
         init_ns: costs.init.get(&node).copied(),
@@ -136,6 +181,7 @@ fn explain_node(graph: &Graph, costs: &Costs, node: usize) -> Explained {
         exclusive: costs.of(&exclusive),
         chain: chain.iter().map(|&n| graph.name(n).to_owned()).collect(),
         drop,
+        narrow_drop,
     }
 }
 
@@ -195,6 +241,18 @@ mod tests {
     }
 
     #[test]
+    fn the_linker_s_escapes_are_undone() {
+        assert_eq!(unescape("gopkg.in/yaml%2ev3"), "gopkg.in/yaml.v3");
+        assert_eq!(
+            unescape("go.opentelemetry.io/otel/semconv/v1%2e17%2e0"),
+            "go.opentelemetry.io/otel/semconv/v1.17.0"
+        );
+        assert_eq!(unescape("a/100%25"), "a/100%");
+        assert_eq!(unescape("odd%zz%2"), "odd%zz%2");
+        assert_eq!(unescape("runtime"), "runtime");
+    }
+
+    #[test]
     fn an_exclusive_package_names_the_import_that_brings_it_in() {
         let lexers = "fixture.test/explain/internal/lexers";
         let styles = "fixture.test/explain/internal/styles";
@@ -229,12 +287,21 @@ mod tests {
         let drop = first.drop.as_ref().unwrap();
         assert_eq!((drop.import.as_str(), drop.imported_by.as_str()), ("fixture.test/explain/highlight", MAIN));
         assert_eq!(drop.saves, Cost { packages: 3, init_ns: 9_000_000, bytes: 111 });
+        assert_eq!(drop.importers, 1);
+        // Narrower: lexers itself, which highlight (the module's) imports.
+        let narrow = first.narrow_drop.as_ref().unwrap();
+        assert_eq!((narrow.import.as_str(), narrow.imported_by.as_str()), (lexers, "fixture.test/explain/highlight"));
+        assert_eq!(narrow.saves, Cost { packages: 2, init_ns: 9_000_000, bytes: 110 });
         // styles is reached through highlight and themes: neither takes it away, styles itself
         // (and strings, which only it imports; no bytes given here) does.
         assert_eq!(second.package, styles);
         assert_eq!(second.exclusive, Cost { packages: 2, init_ns: 3_000_000, bytes: 50 });
         assert_eq!(second.drop.as_ref().unwrap().import, styles);
+        assert_eq!(second.drop.as_ref().unwrap().importers, 2, "highlight and themes");
+        assert_eq!(second.narrow_drop, None);
         assert_eq!(e.largest[0].package, "runtime");
+        // Every program has the runtime: nothing to drop, though main's chain reaches it.
+        assert_eq!((e.largest[0].drop.as_ref(), e.largest[0].narrow_drop.as_ref()), (None, None));
         // The main package's init is its own: nothing to drop.
         let only_main = |p: &str| p == MAIN;
         let e = explain("c", &graph(), &attribution, Some(&profile), 2, Some(&only_main));

@@ -122,6 +122,28 @@ impl Graph {
         Some(chain)
     }
 
+    /// How many packages of the graph import `node`.
+    pub fn importers(&self, node: usize) -> usize {
+        self.edges.iter().filter(|to| to.binary_search(&node).is_ok()).count()
+    }
+
+    /// `runtime` and what it imports: every Go program has them, no import takes them away.
+    pub fn runtime_closure(&self) -> Vec<bool> {
+        let mut seen = vec![false; self.names.len()];
+        let Some(runtime) = self.node("runtime") else { return seen };
+        seen[runtime] = true;
+        let mut queue = VecDeque::from([runtime]);
+        while let Some(n) = queue.pop_front() {
+            for &m in &self.edges[n] {
+                if !seen[m] {
+                    seen[m] = true;
+                    queue.push_back(m);
+                }
+            }
+        }
+        seen
+    }
+
     /// The packages `node` dominates, itself included, in path order: every path from main to
     /// them passes through it, so a program without it has none of them. Computed as what main
     /// no longer reaches with `node` taken out (one walk; the graphs are thousands of nodes).
@@ -180,6 +202,8 @@ mod tests {
         assert_eq!(names(&g, &g.exclusive(n("m/c"))), ["d/leaf2", "d/y", "m/c"]);
         assert_eq!(g.exclusive(g.root()).len(), g.len());
         assert!(g.in_main_module(n("m/c")) && !g.in_main_module(n("d/y")));
+        assert_eq!((g.importers(n("d/x")), g.importers(n("d/leaf")), g.importers(g.root())), (2, 2, 0));
+        assert!(g.runtime_closure().iter().all(|&r| !r), "no runtime in this graph");
     }
 
     #[test]
@@ -227,5 +251,7 @@ mod tests {
             ["fixture.test/explain/internal/styles", "strings"]
         );
         assert!(g.in_main_module(n("fixture.test/explain/highlight")) && !g.in_main_module(n("fmt")));
+        let runtime = g.runtime_closure();
+        assert!(runtime[n("runtime")] && runtime[n("internal/abi")] && !runtime[n("fmt")] && !runtime[n("os")]);
     }
 }
