@@ -60,6 +60,14 @@ fn explain_shows_the_chain_the_exclusive_packages_and_the_import_to_drop() {
     assert_eq!((drop["import"].as_str(), drop["imported_by"].as_str()), (Some(HIGHLIGHT), Some(MAIN)), "{lexers}");
     assert_eq!(u(&drop["saves"]["packages"]), 3, "highlight, lexers, lexers/table: {drop}");
     assert!(u(&drop["saves"]["bytes"]) >= u(&lexers["exclusive"]["bytes"]), "{drop}");
+    // Narrower: lexers itself, imported by highlight.
+    let narrow = &lexers["narrow_drop"];
+    assert_eq!(
+        (narrow["import"].as_str(), narrow["imported_by"].as_str()),
+        (Some(LEXERS), Some(HIGHLIGHT)),
+        "{lexers}"
+    );
+    assert_eq!(u(&narrow["saves"]["packages"]), 2, "{narrow}");
 
     // styles: reached through highlight and themes, so neither import takes it away; only
     // styles itself (with strings, which only it imports) does.
@@ -68,6 +76,8 @@ fn explain_shows_the_chain_the_exclusive_packages_and_the_import_to_drop() {
     assert_eq!(u(&styles["exclusive"]["packages"]), 2, "{styles}");
     assert_eq!(styles["drop"]["import"], STYLES, "{styles}");
     assert_eq!(styles["drop"]["imported_by"], HIGHLIGHT, "{styles}");
+    assert_eq!(u(&styles["drop"]["importers"]), 2, "highlight and themes: {styles}");
+    assert_eq!(styles["narrow_drop"], Value::Null, "{styles}");
 
     // The table package has no init of its own but code: the same import takes it away.
     let table = entry(&x, "largest", TABLE);
