@@ -138,3 +138,71 @@ pub fn html(run: &Run, esc: &dyn Fn(&str) -> String) -> Option<String> {
     out.push_str("</table>\n");
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn explained(drop: Option<Drop>, narrow_drop: Option<Drop>) -> Explained {
+        Explained {
+            package: "d/x".into(),
+            init_ns: Some(2_000_000),
+            bytes: 10,
+            exclusive: Cost { packages: 1, init_ns: 2_000_000, bytes: 10 },
+            chain: vec!["m".into(), "m/a".into(), "d/x".into()],
+            drop,
+            narrow_drop,
+        }
+    }
+
+    fn drop(import: &str, importers: usize, packages: usize) -> Drop {
+        Drop {
+            import: import.into(),
+            imported_by: "m".into(),
+            importers,
+            saves: Cost { packages, init_ns: 3_000_000, bytes: 3 << 20 },
+        }
+    }
+
+    #[test]
+    fn the_advice_names_the_import_its_importers_and_what_it_saves() {
+        let one = explained(Some(drop("m/a", 1, 4)), None);
+        assert_eq!(chain(&one), "m → m/a → d/x");
+        assert_eq!(
+            advice(&one, "m", true),
+            "drop or lazily load `m/a` (imported by `m`) and save about 3.00 ms and 3.00 MiB (4 packages)"
+        );
+        assert_eq!(
+            advice(&one, "m", false),
+            "drop or lazily load `m/a` (imported by `m`) and save about 3.00 MiB (4 packages)"
+        );
+        let shared = explained(Some(drop("m/a", 3, 1)), Some(drop("d/x", 2, 1)));
+        let text = advice(&shared, "m", true);
+        assert!(text.contains("(imported by `m` and 2 other packages)") && text.contains("(1 package)"), "{text}");
+        assert!(
+            text.contains("; or, narrower, drop or lazily load `d/x` (imported by `m` and 1 other package)"),
+            "{text}"
+        );
+        assert_eq!(
+            advice(&Explained { package: "m".into(), ..explained(None, None) }, "m", true),
+            "the main package itself"
+        );
+        assert!(advice(&explained(None, None), "m", true).starts_with("no single import of the main module"));
+    }
+
+    #[test]
+    fn without_init_times_the_text_has_no_slowest_list() {
+        let x = Explanation {
+            config: "default".into(),
+            main: "m".into(),
+            init_runs: 0,
+            slowest_init: Vec::new(),
+            largest: vec![explained(None, None)],
+            not_in_graph: vec!["go".into()],
+        };
+        let text = text(&x);
+        assert!(text.starts_with("why is it linked in? (default)\nlargest:\n  d/x  init 2.00 ms, 10 B\n"), "{text}");
+        assert!(text.contains("    with what only it brings in: 1 package, 10 B\n"), "{text}");
+        assert!(text.ends_with("in the binary but not in the import graph: go\n"), "{text}");
+    }
+}
