@@ -285,6 +285,8 @@ fn build(inputs: &[Input]) -> Run {
         toolchain: first.toolchain.clone(),
         // The shards' binaries stay on their machines: the merged folder has none to attribute.
         size_split: None,
+        // The shards measured, none explained its binaries against one graph.
+        explain: None,
     };
     run.recompute();
     run

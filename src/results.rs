@@ -93,6 +93,11 @@ pub struct Run {
     /// baseline, when a binary could not be attributed, and in merged runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_split: Option<crate::inspect::size_diff::SizeDiff>,
+    /// "Why is it linked in?": the recommended config's (else the baseline's) slowest-init and
+    /// largest packages with their import chains and exclusive costs, computed at the end of
+    /// `tune`; absent when it could not be (no binary, `go list` failed) and in older runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<crate::inspect::explain::Explanation>,
 }
 
 /// One shard of a merged run. Its rounds are this run's rounds `first_round..first_round +
@@ -195,6 +200,7 @@ impl Run {
             merged: Vec::new(),
             toolchain: None,
             size_split: None,
+            explain: None,
         }
     }
 

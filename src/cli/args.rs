@@ -49,6 +49,9 @@ pub enum Command {
     Check(super::check::CheckArgs),
     /// A saved run's binaries by package and section, and the difference between two configs.
     Size(super::size::SizeArgs),
+    /// Why a config's slowest-init and largest packages are linked in: the import chain from
+    /// main, what each costs with what only it brings in, and the import to drop.
+    Explain(super::explain::ExplainArgs),
 }
 
 /// Where the config and the matrix come from.

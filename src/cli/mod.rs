@@ -16,6 +16,7 @@ mod check;
 mod commands;
 pub mod compare;
 mod escape;
+mod explain;
 mod init;
 mod merge;
 mod size;
@@ -117,6 +118,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Merge(a) => merge::merge(&base, a),
         Command::Check(a) => check::check(&base, a),
         Command::Size(a) => size::size(&base, a),
+        Command::Explain(a) => explain::explain(&base, a),
     }
 }
 

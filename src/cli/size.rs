@@ -1,7 +1,7 @@
 //! `gostart size`: a saved run's binaries by package and section, and what grew and shrank
 //! against another config.
 
-mod pattern;
+pub(crate) mod pattern;
 pub(crate) mod render;
 
 use std::path::{Path, PathBuf};
@@ -83,6 +83,9 @@ pub fn size(base: &Overrides, a: SizeArgs) -> Result<i32> {
         }
     };
     emit(text.as_bytes(), None, &base.dir)?;
+    if a.format == SizeFormat::Table {
+        eprintln!("hint: `gostart explain` shows which import pulls each large package in and what dropping it saves");
+    }
     Ok(0)
 }
 

@@ -69,6 +69,9 @@ pub fn serialize(run: &Run) -> String {
     if let Some(split) = super::size_split::markdown(run) {
         out.push_str(&split);
     }
+    if let Some(explain) = super::explain::markdown(run, &|t| esc(t)) {
+        out.push_str(&explain);
+    }
     let verdict = run.verdict.recommended.as_deref().unwrap_or("none");
     out.push_str(&format!("\n**Verdict:** `{}` — {}\n", esc(verdict), esc(&run.verdict.reason)));
     if let Some(warning) = super::toolchain::warning(run) {

@@ -6,6 +6,7 @@ mod checks;
 mod csv;
 pub(crate) mod effects;
 pub mod escapes;
+pub mod explain;
 mod html;
 mod init;
 mod json;

@@ -126,6 +126,9 @@ pub fn serialize(run: &Run, style: Style) -> String {
     if let Some(split) = super::size_split::text(run, style.width) {
         rest.push_str(&split);
     }
+    if let Some(explain) = super::explain::section(run, style.width) {
+        rest.push_str(&printable(&explain));
+    }
     let guarded = super::rows::guarded(run);
     if !guarded.is_empty() {
         rest.push_str("kept out of the recommendation:\n");

@@ -82,3 +82,34 @@ mod tests {
         assert_eq!(pkgs[0].module.as_ref().unwrap().version, None);
     }
 }
+
+/// One package of `go list -deps -json`: the import graph's node and its edges.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DepPackage {
+    pub import_path: String,
+    /// What it imports, as resolved import paths (vendored ones with their `vendor/` prefix).
+    #[serde(default)]
+    pub imports: Vec<String>,
+    #[serde(default)]
+    pub standard: bool,
+    /// Listed only as a dependency of the packages asked for.
+    #[serde(default)]
+    pub dep_only: bool,
+    #[serde(default)]
+    pub module: Option<DepModule>,
+}
+
+/// The module of a [`DepPackage`]: only its path is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DepModule {
+    pub path: String,
+}
+
+pub fn parse_deps(text: &str) -> Result<Vec<DepPackage>> {
+    serde_json::Deserializer::from_str(text)
+        .into_iter::<DepPackage>()
+        .collect::<Result<_, _>>()
+        .context("cannot parse the output of `go list -deps -json`")
+}

@@ -5,7 +5,7 @@
 mod build;
 pub mod buildinfo;
 mod child;
-mod list;
+pub(crate) mod list;
 mod operand;
 mod outcome;
 mod query;
@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-pub use list::Package;
+pub use list::{DepPackage, Package};
 pub use operand::check_package;
 pub use outcome::{BuildOutcome, BuildStatus};
 

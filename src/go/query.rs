@@ -7,7 +7,9 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use super::{Go, Package, QUERY_TIMEOUT_VAR, buildinfo, check_package, child, list, operand};
+use crate::flags::Flags;
+
+use super::{DepPackage, Go, Package, QUERY_TIMEOUT_VAR, buildinfo, check_package, child, list, operand};
 
 /// How much of unexpected output an error shows.
 const SHOWN_BYTES: usize = 200;
@@ -51,8 +53,17 @@ impl Go {
     /// Runs `go ARGS` within the query limit and returns what it printed on stdout, as text;
     /// a failure carries go's stderr.
     fn output(&self, args: &[String]) -> Result<String> {
-        let done = child::run(self.cmd(args), Some(self.query_timeout), child::QUERY_OUTPUT)
-            .map_err(|e| self.explain_spawn_error(e))?;
+        self.output_with_env(args, &BTreeMap::new())
+    }
+
+    /// `output`, with `env` added to go's environment (a config's build settings).
+    fn output_with_env(&self, args: &[String], env: &BTreeMap<String, String>) -> Result<String> {
+        let mut expr = self.cmd(args);
+        for (k, v) in env {
+            expr = expr.env(k, v);
+        }
+        let done =
+            child::run(expr, Some(self.query_timeout), child::QUERY_OUTPUT).map_err(|e| self.explain_spawn_error(e))?;
         let out = done.stdout;
         let status = match done.ended {
             child::Ended::Exited(status) => status,
@@ -124,12 +135,80 @@ impl Go {
     }
 }
 
+impl Go {
+    /// The argv (after `go`) of `deps`: only the flags that change which files, and so which
+    /// imports, go picks (`-tags`, `-buildmode`); every value inside its flag's word.
+    fn deps_argv(flags: &Flags, package: &str) -> Vec<String> {
+        let mut argv = words(&["list", "-deps", "-json=ImportPath,Imports,Standard,DepOnly,Module"]);
+        if !flags.tags.is_empty() {
+            argv.push(format!("-tags={}", flags.tags.join(",")));
+        }
+        if flags.buildmode != "exe" && !flags.buildmode.is_empty() {
+            argv.push(format!("-buildmode={}", flags.buildmode));
+        }
+        argv.push(package.to_owned());
+        argv
+    }
+
+    /// The import graph of `package` as a config with `flags` builds it: `go list -deps -json`
+    /// with the config's build environment (GOOS, GOARCH, CGO_ENABLED, GOFLAGS...) and tags.
+    pub fn deps(&self, flags: &Flags, package: &str) -> Result<Vec<DepPackage>> {
+        check_package(package).map_err(|why| anyhow::anyhow!("cannot list the imports: {why}"))?;
+        let args = Self::deps_argv(flags, package);
+        let text = self.output_with_env(&args, &flags.env)?;
+        list::parse_deps(&text).map_err(|e| {
+            let what = format!("what is not a stream of package objects ({})", e.root_cause());
+            self.garbled(&args, &what, text.as_bytes(), text.len())
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
 
     use super::*;
     use crate::go::testing::fake_go;
+
+    #[test]
+    fn deps_argv_keeps_the_graph_flags_inside_their_words() {
+        let flags = Flags {
+            tags: vec!["netgo".into(), "osusergo".into()],
+            buildmode: "pie".into(),
+            ldflags: "-s -w".into(),
+            ..Flags::default()
+        };
+        assert_eq!(
+            Go::deps_argv(&flags, "./cmd/app"),
+            [
+                "list",
+                "-deps",
+                "-json=ImportPath,Imports,Standard,DepOnly,Module",
+                "-tags=netgo,osusergo",
+                "-buildmode=pie",
+                "./cmd/app"
+            ]
+        );
+        let (dir, go) = fake_go("touch \"$(dirname \"$0\")/ran\"");
+        let err = go.deps(&flags, "-toolexec=x").unwrap_err().to_string();
+        assert!(err.starts_with("cannot list the imports: `-toolexec=x` starts with `-`"), "{err}");
+        assert!(!dir.path().join("ran").exists(), "go was run");
+    }
+
+    #[test]
+    fn deps_lists_the_graph_the_config_s_build_environment_selects() {
+        // The real go on a fixture: GOOS picks other files of the standard library.
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/heavyinit");
+        let go = Go::new(Path::new("go"), &fixture).unwrap();
+        let paths = |flags: &Flags| -> Vec<String> {
+            go.deps(flags, ".").unwrap().into_iter().map(|p| p.import_path).collect()
+        };
+        let linux = paths(&Flags { env: [("GOOS".to_owned(), "linux".to_owned())].into(), ..Flags::default() });
+        let windows = paths(&Flags { env: [("GOOS".to_owned(), "windows".to_owned())].into(), ..Flags::default() });
+        assert!(!linux.iter().any(|p| p == "internal/syscall/windows"), "{linux:?}");
+        assert!(windows.iter().any(|p| p == "internal/syscall/windows"), "{windows:?}");
+        assert_eq!(linux.last().map(String::as_str), Some("fixture.test/heavyinit"));
+    }
 
     #[test]
     fn go_messages_reach_the_terminal_with_control_characters_escaped() {

@@ -349,6 +349,13 @@ fn attribute_data<'a>(file: &ElfFile64<'a, Endianness>, sections: &[(usize, Kind
 /// The linker's carrier of string data: strings have no symbols of their own.
 const STRINGS: &str = "go:string.*";
 
+/// A string region: (section index, its start address).
+type Region = (usize, u64);
+/// Bytes of a region by package.
+type RegionShares<'a> = HashMap<Region, Vec<(Cow<'a, str>, u64)>>;
+/// A string a package's data points at: (start, end, its region, the package).
+type Claim<'s, 'a> = (u64, u64, Region, &'s Cow<'a, str>);
+
 /// A string region's bytes by the package whose data holds a string header (pointer, length)
 /// into them: embedded files (`embed.FS`'s file table), string tables, string variables. Each
 /// byte goes to the first package (by address) that points at it; strings only code refers to
@@ -359,7 +366,7 @@ fn strings_of_packages<'a>(
     file: &ElfFile64<'a, Endianness>,
     regions: &[(usize, u64, u64)],
     package_data: &[(usize, u64, u64, Cow<'a, str>)],
-) -> HashMap<(usize, u64), Vec<(Cow<'a, str>, u64)>> {
+) -> RegionShares<'a> {
     let mut found = HashMap::new();
     if regions.is_empty() || !file.is_little_endian() || file.elf_header().e_type(file.endian()) != object::elf::ET_EXEC
     {
@@ -367,7 +374,7 @@ fn strings_of_packages<'a>(
     }
     let region_of = |p: u64| regions.iter().find(|r| r.1 <= p && p < r.2);
     // (start, end, region, package) of every string a package's data points at.
-    let mut claims: Vec<(u64, u64, (usize, u64), &Cow<'a, str>)> = Vec::new();
+    let mut claims: Vec<Claim<'_, 'a>> = Vec::new();
     let mut data_of: HashMap<usize, (u64, &[u8])> = HashMap::new();
     for (section, start, end, package) in package_data {
         let (base, bytes) = *data_of.entry(*section).or_insert_with(|| {
@@ -396,7 +403,7 @@ fn strings_of_packages<'a>(
     }
     claims.sort_unstable_by_key(|c| (c.0, std::cmp::Reverse(c.1)));
     let mut cursor = 0u64;
-    let mut by_region: HashMap<(usize, u64), HashMap<&Cow<'a, str>, u64>> = HashMap::new();
+    let mut by_region: HashMap<Region, HashMap<&Cow<'a, str>, u64>> = HashMap::new();
     for (start, end, region, package) in claims {
         let from = start.max(cursor);
         if end > from {

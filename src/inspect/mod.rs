@@ -2,6 +2,9 @@
 
 pub mod attribution;
 pub mod escapes;
+pub mod explain;
+pub mod imports;
+pub mod linked;
 pub mod pclntab;
 pub mod size;
 pub mod size_diff;

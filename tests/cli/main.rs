@@ -15,6 +15,7 @@ mod check;
 mod checks;
 mod config;
 mod escapes;
+mod explain;
 mod faults;
 mod go_faults;
 mod hostile_argv;

@@ -143,6 +143,9 @@ pub fn serialize(run: &Run) -> Result<String> {
         }
         w.push_str(".</figcaption>\n</figure>\n");
     }
+    if let Some(explain) = super::explain::html(run, &|t| esc(t)) {
+        w.push_str(&explain);
+    }
 
     size_split_chart::size_split(w, run)?;
 
