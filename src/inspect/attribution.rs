@@ -475,10 +475,21 @@ fn owner(name: &str) -> Owner<'_> {
             None => Owner::Other(Cow::Borrowed("type:*")),
         };
     }
+    // A type's GC mask goes with the type's package.
+    let name = name.strip_prefix(".gcmask.").unwrap_or(name);
     match package_name(name) {
+        // `go` is no import path, and `x_cgo_munmap.cold` is C code (gcc's split-off parts).
+        Some(p) if p == "go" || is_c_part(name) => Owner::Other(Cow::Borrowed("no package")),
         Some(p) => Owner::Package(p),
         None => Owner::Other(Cow::Borrowed("no package")),
     }
+}
+
+/// A part gcc splits off a C function (`f.cold`, `f.part.0`, `f.isra.0`, `f.constprop.0`).
+fn is_c_part(name: &str) -> bool {
+    let Some((function, rest)) = name.split_once('.') else { return false };
+    !function.contains('/')
+        && [".cold", ".part.", ".isra.", ".constprop.", ".lto_priv."].iter().any(|s| format!(".{rest}").starts_with(s))
 }
 
 /// `Sym.PackageName`, for names that are not compiler-generated; `None` when the part found is
@@ -489,7 +500,17 @@ fn package_name(name: &str) -> Option<Cow<'_, str>> {
         _ => Cow::Borrowed(name),
     };
     let path_end = plain.rfind('/').unwrap_or(0);
-    let len = path_end + plain[path_end..].find('.')?;
+    let mut len = path_end + plain[path_end..].find('.')?;
+    // A method promoted from another package's embedded type is named
+    // `pkg.Type.other/pkg.Method`: the last `/` is the other package's. There an element of the
+    // path found holds a `.` and, before the next `/`, another one (a domain): cut at the first.
+    if let Some(first_slash) = plain[..len].find('/')
+        && let Some(dot) = plain[first_slash..len].find('.').map(|d| first_slash + d)
+        && plain[dot + 1..len].split('/').next().is_some_and(|element| element.contains('.'))
+        && plain[dot + 1..len].contains('/')
+    {
+        len = dot;
+    }
     // The package is a prefix of the name whether or not brackets were dropped (a `/` inside
     // them was dropped with them), so it can borrow from `name`.
     let package = &name[..len];
@@ -699,6 +720,17 @@ mod tests {
             ("go:buildid", None),
             ("_rt0_amd64_linux", None),
             ("unicode..inittask", Some("unicode")),
+            // From caddy v2.11.9: a promoted method, a GC mask, cgo's C code.
+            (
+                "cel.dev/cel-go/parser.recoveryLimitErrorStrategy.github.com/antlr4-go/antlr/v4.reset",
+                Some("cel.dev/cel-go/parser"),
+            ),
+            ("gopkg.in/square/go-jose.v2/json.Marshal", Some("gopkg.in/square/go-jose.v2/json")),
+            ("go.etcd.io/bbolt.(*Bucket).Cursor", Some("go.etcd.io/bbolt")),
+            (".gcmask.compress/flate", None),
+            (".gcmask.compress/flate.huffmanEncoder", Some("compress/flate")),
+            ("x_cgo_munmap", None),
+            ("x_cgo_munmap.cold", None),
         ];
         for &(name, want) in cases {
             let got = match owner(name) {
