@@ -32,6 +32,11 @@ pub struct PackageBytes {
     /// Its bytes in `.bss` and `.noptrbss`: memory at run time, no file bytes, so not in `bytes`.
     #[serde(default)]
     pub bss: u64,
+    /// The bytes of the symbol table and DWARF that describe it (see `debug_bytes`): file
+    /// bytes counted in `other` (`.symtab`, `.strtab`, `DWARF`), not in `bytes`; 0 in a `-s -w`
+    /// build.
+    #[serde(default)]
+    pub debug: u64,
 }
 
 /// The whole file, attributed.
@@ -130,6 +135,8 @@ struct Totals<'a> {
     other: HashMap<Cow<'a, str>, u64>,
     /// Section index → file bytes given to a package or an `other` symbol group in it.
     in_section: HashMap<usize, u64>,
+    /// (address, package) of each function that has a package, in address order.
+    functions: Vec<(u64, Cow<'a, str>)>,
 }
 
 impl<'a> Totals<'a> {
@@ -225,7 +232,21 @@ pub fn attribute_bytes(data: &[u8]) -> Result<Attribution> {
     if padding > 0 {
         totals.other.insert(Cow::Borrowed("padding"), padding);
     }
-    Ok(finish(totals, &section_names, data.len() as u64))
+    let functions = std::mem::take(&mut totals.functions);
+    let function_at = |pc: u64| -> Option<String> {
+        let i = functions.partition_point(|f| f.0 <= pc).checked_sub(1)?;
+        Some(functions[i].1.clone().into_owned())
+    };
+    let package_of = |name: &str| match owner(name) {
+        Owner::Package(p) => Some(p.into_owned()),
+        Owner::Other(_) => None,
+    };
+    let debug = crate::inspect::debug_bytes::debug_bytes(&file, &package_of, &function_at);
+    let mut attribution = finish(totals, &section_names, data.len() as u64);
+    for p in attribution.packages.iter_mut() {
+        p.debug = debug.get(&p.package).copied().unwrap_or(0);
+    }
+    Ok(attribution)
 }
 
 /// `.text` by the pclntab's functions.
@@ -247,7 +268,32 @@ fn attribute_text<'a>(
         object::elf::EM_X86_64 => text.data().unwrap_or(&[]),
         _ => &[],
     };
+    // The pclntab writes a path's dots as they are (`semconv/v1.37.0.F`), so Go's rule cuts
+    // such a path short; the symbol table escapes them (`v1%2e37%2e0`): its dotted packages,
+    // the longest first, say where the path really ends.
+    let mut dotted: Vec<String> = file
+        .symbols()
+        .filter_map(|s| s.name().ok().filter(|n| n.contains("%2e")))
+        .filter_map(|n| match owner(n) {
+            Owner::Package(p) => Some(p.into_owned()),
+            Owner::Other(_) => None,
+        })
+        .collect();
+    dotted.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    dotted.dedup();
+    let owner = |name: &'a str| match owner(name) {
+        Owner::Package(p) => Owner::Package(
+            dotted
+                .iter()
+                .find(|k| k.len() > p.len() && name.strip_prefix(k.as_str()).is_some_and(|rest| rest.starts_with('.')))
+                .map_or(p, |k| Cow::Owned(k.clone())),
+        ),
+        other => other,
+    };
     for f in crate::inspect::pclntab::functions(table).context("cannot read its .gopclntab section")? {
+        if let Owner::Package(p) = owner(f.name) {
+            totals.functions.push((text.address() + f.entry, p));
+        }
         let end = f.end.min(size);
         let bytes = end.saturating_sub(f.entry);
         let fill = code.get(to_usize(f.entry)..to_usize(end)).map_or(0, trailing_fill);
@@ -436,7 +482,7 @@ fn gaps(ranges: &mut [(u64, u64)], len: u64) -> u64 {
 
 fn finish(totals: Totals<'_>, section_names: &HashMap<usize, &str>, file_bytes: u64) -> Attribution {
     let mut packages: HashMap<&str, PackageBytes> = HashMap::new();
-    let new = |p: &str| PackageBytes { package: p.to_owned(), bytes: 0, sections: BTreeMap::new(), bss: 0 };
+    let new = |p: &str| PackageBytes { package: p.to_owned(), bytes: 0, sections: BTreeMap::new(), bss: 0, debug: 0 };
     for ((package, section), bytes) in &totals.packages {
         let entry = packages.entry(package).or_insert_with(|| new(package));
         entry.bytes += bytes;
@@ -468,15 +514,13 @@ fn owner(name: &str) -> Owner<'_> {
         });
     }
     if let Some(typ) = name.strip_prefix("type:") {
-        let typ = typ.strip_prefix(".eq.").or_else(|| typ.strip_prefix(".hash.")).unwrap_or(typ);
+        let typ = [".eq.", ".hash.", ".gcmask."].iter().find_map(|p| typ.strip_prefix(p)).unwrap_or(typ);
         let typ = typ.trim_start_matches('*');
         return match package_name(typ) {
             Some(p) => Owner::Package(p),
             None => Owner::Other(Cow::Borrowed("type:*")),
         };
     }
-    // A type's GC mask goes with the type's package.
-    let name = name.strip_prefix(".gcmask.").unwrap_or(name);
     match package_name(name) {
         // `go` is no import path, and `x_cgo_munmap.cold` is C code (gcc's split-off parts).
         Some(p) if p == "go" || is_c_part(name) => Owner::Other(Cow::Borrowed("no package")),
@@ -503,11 +547,13 @@ fn package_name(name: &str) -> Option<Cow<'_, str>> {
     let mut len = path_end + plain[path_end..].find('.')?;
     // A method promoted from another package's embedded type is named
     // `pkg.Type.other/pkg.Method`: the last `/` is the other package's. There an element of the
-    // path found holds a `.` and, before the next `/`, another one (a domain): cut at the first.
+    // path found holds `.Type.` (a name, not a version's digits as in `semconv/v1.43.0/x`)
+    // before the other path's domain: cut at its first `.`.
     if let Some(first_slash) = plain[..len].find('/')
         && let Some(dot) = plain[first_slash..len].find('.').map(|d| first_slash + d)
-        && plain[dot + 1..len].split('/').next().is_some_and(|element| element.contains('.'))
         && plain[dot + 1..len].contains('/')
+        && let Some((typ, _domain)) = plain[dot + 1..len].split('/').next().and_then(|e| e.split_once('.'))
+        && typ.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '(')
     {
         len = dot;
     }
@@ -613,6 +659,18 @@ mod tests {
         assert!(a.packages.iter().any(|p| p.package == "main" && p.sections.contains_key(".text")), "{what}");
     }
 
+    /// The symbol table and DWARF are shared among packages: within what they hold, most of it
+    /// (the rest describes the linker's own symbols and types), the runtime and main included.
+    fn check_debug(a: &Attribution, what: &str) {
+        let held: u64 = [".symtab", ".strtab", "DWARF"].iter().map(|k| a.other[*k]).sum();
+        let shared: u64 = a.packages.iter().map(|p| p.debug).sum();
+        eprintln!("{what}: debug {shared} of {held} ({:.1}%)", shared as f64 * 100.0 / held as f64);
+        assert!(shared <= held && shared * 2 > held, "{what}: {shared} of {held}");
+        for name in ["runtime", "main"] {
+            assert!(a.packages.iter().any(|p| p.package == name && p.debug > 0), "{what}: {name}");
+        }
+    }
+
     /// The six largest packages' code agrees with nm's text symbol sizes within 10%.
     fn check_code(a: &Attribution, nm: &HashMap<String, u64>, what: &str) {
         let mut by_code: Vec<(&str, u64)> =
@@ -640,12 +698,14 @@ mod tests {
         assert!(a.other.contains_key("DWARF") && a.other.contains_key(".symtab"), "{:?}", a.other);
         let runtime = a.packages.iter().find(|p| p.package == "runtime").unwrap();
         assert!(runtime.bss > 0 && runtime.sections.contains_key(".data"), "{runtime:?}");
+        check_debug(&a, "unstripped");
 
         let stripped = build(dir.path(), &["-ldflags=-s -w"]);
         let s = attribute(&stripped).unwrap();
         check_sums(&s, "-s -w");
         check_code(&s, &nm, "-s -w");
         assert!(s.other.contains_key(".rodata") && !s.other.contains_key(".symtab"), "{:?}", s.other);
+        assert!(s.packages.iter().all(|p| p.debug == 0), "-s -w leaves nothing to describe a package");
 
         let pie = build(dir.path(), &["-buildmode=pie", "-trimpath"]);
         let p = attribute(&pie).unwrap();
@@ -670,6 +730,7 @@ mod tests {
         check_sums(&full, "go1.27.3 unstripped");
         check_code(&full, &nm, "go1.27.3 unstripped");
         assert!(full.other.contains_key("DWARF") && full.other.contains_key(".symtab"), "{:?}", full.other);
+        check_debug(&full, "go1.27.3 unstripped");
         // main's own data: `greeting` (15 bytes) in .noptrdata, its inittask in .data... as nm says.
         let main = full.packages.iter().find(|p| p.package == "main").unwrap();
         assert_eq!(main.sections.get(".text"), nm.get("main"), "{main:?}");
@@ -727,8 +788,11 @@ mod tests {
             ),
             ("gopkg.in/square/go-jose.v2/json.Marshal", Some("gopkg.in/square/go-jose.v2/json")),
             ("go.etcd.io/bbolt.(*Bucket).Cursor", Some("go.etcd.io/bbolt")),
-            (".gcmask.compress/flate", None),
-            (".gcmask.compress/flate.huffmanEncoder", Some("compress/flate")),
+            (
+                "go.opentelemetry.io/otel/semconv/v1.43.0/httpconv.(*ClientRequestBodySize).AttrErrorType",
+                Some("go.opentelemetry.io/otel/semconv/v1.43.0/httpconv"),
+            ),
+            ("type:.gcmask.compress/flate.Writer", Some("compress/flate")),
             ("x_cgo_munmap", None),
             ("x_cgo_munmap.cold", None),
         ];

@@ -42,7 +42,7 @@ pub struct Explained {
     /// Its own init time (median over the runs), when the config has an init profile that
     /// lists it.
     pub init_ns: Option<u64>,
-    /// Its own bytes in the binary.
+    /// Its own bytes in the binary, with the symbol table and DWARF entries that describe them.
     pub bytes: u64,
     /// It and the packages only it brings in.
     pub exclusive: Cost,
@@ -124,7 +124,9 @@ impl Costs {
         let mut costs = Costs { init: HashMap::new(), bytes: HashMap::new(), missing: BTreeSet::new() };
         for p in &attribution.packages {
             match node_of(graph, &p.package) {
-                Some(n) => *costs.bytes.entry(n).or_default() += p.bytes,
+                // What dropping it takes out of the file: its bytes and, unless stripped, the
+                // symbol table and DWARF entries that describe them.
+                Some(n) => *costs.bytes.entry(n).or_default() += p.bytes + p.debug,
                 None => _ = costs.missing.insert(p.package.clone()),
             }
         }
@@ -233,7 +235,7 @@ mod tests {
     }
 
     fn bytes(package: &str, bytes: u64) -> PackageBytes {
-        PackageBytes { package: package.into(), bytes, sections: BTreeMap::new(), bss: 0 }
+        PackageBytes { package: package.into(), bytes, sections: BTreeMap::new(), bss: 0, debug: 0 }
     }
 
     fn init(package: &str, clock_ns: u64) -> PackageCost {

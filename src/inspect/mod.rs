@@ -1,6 +1,7 @@
 //! Inspection of built binaries without running them.
 
 pub mod attribution;
+pub mod debug_bytes;
 pub mod escapes;
 pub mod explain;
 pub mod imports;

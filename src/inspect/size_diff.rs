@@ -132,6 +132,7 @@ pub mod tests {
             bytes: sections.iter().map(|(_, b)| b).sum(),
             sections: sections.iter().map(|(s, b)| ((*s).to_owned(), *b)).collect(),
             bss: 0,
+            debug: 0,
         }
     }
 
