@@ -50,10 +50,12 @@ def explain(project, config):
     return entries[0]
 
 
-def without_import(project, imported):
+def without_import(project, imported, keep_formatter):
     """A copy of `project` whose templates package no longer imports `imported` (its one use, the
-    markdown highlighting extension, removed with it)."""
-    copy = project + "-without"
+    markdown highlighting extension, removed with it). With `keep_formatter`, the chroma HTML
+    formatter that the extension was given is still made (so the linker keeps what templates
+    still imports: only the import goes); without, it goes too (the feature goes)."""
+    copy = project + ("-without-import" if keep_formatter else "-without-feature")
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".gostart"))
     path = os.path.join(copy, TEMPLATES)
     with open(path) as f:
@@ -73,8 +75,12 @@ def without_import(project, imported):
             break
     end = i + 1 if src[i] == "," else i
     src = src[:start] + src[end:]
-    # What the removed call used and nothing else does stays imported, so that only `imported` goes.
-    src += "\n// Kept so that the benchmark drops one import only.\nvar _ = chromahtml.WithClasses\n"
+    if keep_formatter:
+        # The formatter the removed call configured is still made, so that only `imported` goes.
+        src += ("\n// Kept so that the benchmark drops one import only.\n"
+                "var keptFormatter = chromahtml.New(chromahtml.WithClasses(true))\n")
+    else:
+        src = re.sub(r'^\s*chromahtml "[^"]+"\n', "", src, flags=re.M)
     with open(path, "w") as f:
         f.write(src)
     return copy
@@ -91,7 +97,7 @@ def main():
     prepare()
     print(machine())
     project = fetch_module(CADDY, TOML)
-    copy = None
+    copies = []
     try:
         run, wall = tune_timed(project, None, "--runs", "10", "--no-escapes")
         print(f"{CADDY} ./cmd/caddy: tuned plain and -s -w in {wall:.0f} s")
@@ -105,25 +111,29 @@ def main():
         if not drop:
             sys.exit("explain names no import to drop")
         print(f"  drop `{drop['import']}` (imported by {drop['imported_by']}, {drop['importers']} importer(s))")
-        copy = without_import(project, drop["import"])
-        other, wall = tune_timed(copy, None, "--runs", "10", "--no-escapes")
-        print(f"  the copy without that import: tuned in {wall:.0f} s\n")
-        print(f"  {'config':<18} {'explain: saves':>16} {'real difference':>16} {'explain/real':>13}   init saves (explain / real)")
-        for c in CONFIGS:
-            d = explained[c]["narrow_drop"] or explained[c]["drop"]
-            assert d["import"] == drop["import"], (c, d)
-            real = by_name(run, c)["size"]["bytes"] - by_name(other, c)["size"]["bytes"]
-            init = [(by_name(r, c).get("init") or {}).get("total_clock_ns", 0) for r in (run, other)]
-            print(f"  {c:<18} {mib(d['saves']['bytes']):>16} {mib(real):>16} {d['saves']['bytes'] / real:>12.3f}×"
-                  f"   {d['saves']['init_ns'] / 1e6:.2f} ms / {(init[0] - init[1]) / 1e6:.2f} ms")
+        for keep_formatter, what in ((True, "that import only (the HTML formatter it was given still made)"),
+                                     (False, "the feature: that import and the HTML formatter it alone used")):
+            copy = without_import(project, drop["import"], keep_formatter)
+            copies.append(copy)
+            other, wall = tune_timed(copy, None, "--runs", "10", "--no-escapes")
+            print(f"\n  a copy without {what}: tuned in {wall:.0f} s")
+            print(f"  {'config':<18} {'explain: saves':>16} {'real difference':>16} {'explain/real':>13}"
+                  "   init saves (explain / real)")
+            for c in CONFIGS:
+                d = explained[c]["narrow_drop"] or explained[c]["drop"]
+                assert d["import"] == drop["import"], (c, d)
+                real = by_name(run, c)["size"]["bytes"] - by_name(other, c)["size"]["bytes"]
+                init = [(by_name(r, c).get("init") or {}).get("total_clock_ns", 0) for r in (run, other)]
+                print(f"  {c:<18} {mib(d['saves']['bytes']):>16} {mib(real):>16} "
+                      f"{d['saves']['bytes'] / real:>12.3f}×   {d['saves']['init_ns'] / 1e6:.2f} ms / "
+                      f"{(init[0] - init[1]) / 1e6:.2f} ms")
         print("\n(goal: explain's size within 10% of the real difference, i.e. 0.90×–1.10×)")
     finally:
         if not a.keep:
-            shutil.rmtree(project, ignore_errors=True)
-            if copy:
-                shutil.rmtree(copy, ignore_errors=True)
+            for p in [project, *copies]:
+                shutil.rmtree(p, ignore_errors=True)
         else:
-            print(f"kept: {project} {copy}")
+            print(f"kept: {project} {' '.join(copies)}")
 
 
 if __name__ == "__main__":

@@ -88,8 +88,16 @@ pub fn text(x: &Explanation, width: u16) -> String {
         let missing = format!("in the binary but not in the import graph: {}", x.not_in_graph.join(", "));
         wrapped(&mut out, "", &missing, width);
     }
+    if x.data_unsplit {
+        wrapped(&mut out, "", &format!("note: {UNSPLIT}"), width);
+    }
     out
 }
+
+/// What `data_unsplit` means for a reader.
+const UNSPLIT: &str = "this binary has no symbol table (`-s`), so its data is not split by package: the bytes are \
+                       code and runtime tables only, and dropping a package saves more (explain a build with \
+                       symbols, such as the baseline, for its data too)";
 
 /// The terminal report's section, or `None` when the run has no explanation.
 pub fn section(run: &Run, width: u16) -> Option<String> {
@@ -117,6 +125,9 @@ pub fn markdown(run: &Run, esc: &dyn Fn(&str) -> String) -> Option<String> {
                 esc(&advice(e, &x.main, timed(x)))
             );
         }
+    }
+    if x.data_unsplit {
+        let _ = writeln!(out, "\nNote: {}.", esc(UNSPLIT));
     }
     Some(out)
 }
@@ -148,6 +159,9 @@ pub fn html(run: &Run, esc: &dyn Fn(&str) -> String) -> Option<String> {
         }
     }
     out.push_str("</table>\n");
+    if x.data_unsplit {
+        let _ = writeln!(out, "<p>Note: {}.</p>", esc(UNSPLIT));
+    }
     Some(out)
 }
 
@@ -211,10 +225,30 @@ mod tests {
             slowest_init: Vec::new(),
             largest: vec![explained(None, None)],
             not_in_graph: vec!["go".into()],
+            data_unsplit: false,
         };
         let text = text(&x, 120);
         assert!(text.starts_with("why is it linked in? (default)\nlargest:\n  d/x  init 2.00 ms, 10 B\n"), "{text}");
         assert!(text.contains("    with what only it brings in: 1 package, 10 B\n"), "{text}");
         assert!(text.ends_with("in the binary but not in the import graph: go\n"), "{text}");
+    }
+
+    #[test]
+    fn a_stripped_binary_says_its_data_is_not_split() {
+        let x = Explanation {
+            config: "ldflags=\"-s -w\"".into(),
+            main: "m".into(),
+            init_runs: 0,
+            slowest_init: Vec::new(),
+            largest: vec![explained(None, None)],
+            not_in_graph: Vec::new(),
+            data_unsplit: true,
+        };
+        let text = text(&x, 80);
+        assert!(text.contains("note: this binary has no symbol table (`-s`)"), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+        let run = Run { explain: Some(x), ..crate::export::fixture::run() };
+        assert!(markdown(&run, &|t| t.to_owned()).unwrap().contains("Note: this binary has no symbol table"));
+        assert!(html(&run, &|t| t.to_owned()).unwrap().contains("<p>Note: this binary has no symbol table"));
     }
 }

@@ -75,6 +75,10 @@ pub struct Explanation {
     /// linker's or runtime's own, e.g. reached through `go:linkname`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_in_graph: Vec<String>,
+    /// The binary has no symbol table (`-s`): its data is not split by package, so the bytes
+    /// here are code and runtime tables only, and a build without a package saves more.
+    #[serde(default)]
+    pub data_unsplit: bool,
 }
 
 /// The graph node a package name from the binary or the init trace stands for: `main` is the
@@ -216,6 +220,8 @@ pub fn explain(
         slowest_init: slow.iter().take(limit).map(|&(n, _)| explain_node(graph, &costs, n)).collect(),
         largest: large.iter().take(limit).map(|&(n, _)| explain_node(graph, &costs, n)).collect(),
         not_in_graph: costs.missing.into_iter().collect(),
+        // Without symbols the data sections are counted whole, by name, outside packages.
+        data_unsplit: [".rodata", ".data", ".noptrdata"].iter().any(|s| attribution.other.contains_key(*s)),
     }
 }
 
