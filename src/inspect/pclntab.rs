@@ -64,6 +64,10 @@ pub fn functions(data: &[u8]) -> Result<Vec<Func<'_>>> {
     let mut funcs = Vec::with_capacity(nfunc);
     // Each function's compilation unit (its offset in the CU table), for the CU's file tables.
     let mut cus: Vec<(usize, usize)> = Vec::with_capacity(nfunc);
+    // Each function's funcdata (stack maps, inline trees...: offsets into `go:func.*`, which
+    // follows the `_func` records), and where the records end.
+    let mut funcdata: Vec<(u32, usize)> = Vec::new();
+    let mut records_end = 0usize;
     for i in 0..nfunc {
         let entry = pcln.u32(i * 8)?;
         let func_offset = pcln.u32(i * 8 + 4)? as usize;
@@ -86,6 +90,15 @@ pub fn functions(data: &[u8]) -> Result<Vec<Func<'_>>> {
             }
         }
         cus.push((pcln.u32(func_offset + 32)? as usize, i));
+        let first_funcdata = func_offset + header + 4 * npcdata;
+        for k in 0..nfuncdata {
+            // ^0: this function has no data of that kind.
+            let offset = pcln.u32(first_funcdata + 4 * k)?;
+            if offset != u32::MAX {
+                funcdata.push((offset, i));
+            }
+        }
+        records_end = records_end.max(first_funcdata + 4 * nfuncdata);
         funcs.push(Func { entry: u64::from(entry), end: u64::from(end), name, table_bytes: table_bytes as u64 });
     }
     // The tables follow each other: CU table, file table, pc-value tables.
@@ -99,7 +112,33 @@ pub fn functions(data: &[u8]) -> Result<Vec<Func<'_>>> {
     for (function, bytes) in unit_tables(&cutab, filetab, &mut cus) {
         funcs[function].table_bytes += bytes;
     }
+    // `go:func.*` starts at the records' end, pointer-aligned, and runs to the table's end
+    // (less `runtime.findfunctab`, which its last blob takes).
+    let gofunc = (pcln_offset + records_end).next_multiple_of(ptr_size);
+    for (function, bytes) in funcdata_blobs(&mut funcdata, data.len().saturating_sub(gofunc)) {
+        funcs[function].table_bytes += bytes;
+    }
     Ok(funcs)
+}
+
+/// Each funcdata blob's bytes (up to the next blob), charged to the first function that uses it
+/// (blobs are shared: identical stack maps are written once). `refs` holds (offset, function).
+fn funcdata_blobs(refs: &mut [(u32, usize)], region: usize) -> Vec<(usize, u64)> {
+    refs.sort_unstable();
+    let region = region as u64;
+    let mut charged = Vec::new();
+    let mut i = 0;
+    while i < refs.len() {
+        let (offset, function) = refs[i];
+        let mut j = i + 1;
+        while j < refs.len() && refs[j].0 == offset {
+            j += 1;
+        }
+        let next = refs.get(j).map_or(region, |r| u64::from(r.0)).min(region);
+        charged.push((function, next.saturating_sub(u64::from(offset))));
+        i = j;
+    }
+    charged
 }
 
 /// The bytes of each compilation unit's file tables (its CU-table entries and the file names they
@@ -256,6 +295,14 @@ mod tests {
                 Func { entry: 0x40, end: 0x100, name: "runtime.(*m).x", table_bytes: 8 + 15 + 44 }
             ]
         );
+    }
+
+    #[test]
+    fn funcdata_blobs_run_to_the_next_and_go_to_their_first_user() {
+        // Functions 0 and 2 share the blob at 0; 1 has the one at 16, 2 the last one, at 40.
+        let mut refs = vec![(16, 1), (0, 2), (0, 0), (40, 2)];
+        assert_eq!(funcdata_blobs(&mut refs, 64), vec![(0, 16), (1, 24), (2, 24)]);
+        assert_eq!(funcdata_blobs(&mut [(70, 0)], 64), vec![(0, 0)], "past the region: nothing");
     }
 
     #[test]
