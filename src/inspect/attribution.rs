@@ -573,7 +573,7 @@ fn package_name(name: &str) -> Option<Cow<'_, str>> {
 }
 
 /// Undoes the linker's `%xx` escapes (`gopkg.in/yaml%2ev3` → `gopkg.in/yaml.v3`).
-fn unescape(s: &str) -> String {
+pub(crate) fn unescape(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

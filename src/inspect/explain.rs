@@ -88,32 +88,8 @@ pub fn node_of(graph: &Graph, name: &str) -> Option<usize> {
         return Some(graph.root());
     }
     // The linker writes a `.` or `%` of a path's last element as `%2e`, `%25` (`gopkg.in/yaml%2ev3`).
-    let name = unescape(name);
+    let name = crate::inspect::attribution::unescape(name);
     graph.node(&name).or_else(|| graph.node(&format!("vendor/{name}")))
-}
-
-/// A symbol name's package path with the linker's `%XX` escapes undone.
-fn unescape(name: &str) -> std::borrow::Cow<'_, str> {
-    if !name.contains('%') {
-        return name.into();
-    }
-    let bytes = name.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).map_or(name.into(), Into::into)
 }
 
 /// Costs per graph node, and the names that map to none.
@@ -227,6 +203,7 @@ pub fn explain(
 
 #[cfg(test)]
 mod tests {
+    use crate::inspect::attribution::unescape;
     use std::collections::BTreeMap;
 
     use super::*;

@@ -127,3 +127,34 @@ pub(super) fn legend_strip(area: &Area<'_>, entries: &[(Marker, &str)]) -> Resul
     }
     Ok(())
 }
+
+/// The grid and axes of a chart with one named row per item (y: row k at n-1-k) and a value
+/// axis (x) described by `x_desc`: the effects forest plot and the size split's bars.
+pub(super) fn row_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    x_desc: String,
+    rows: usize,
+    name_at: &dyn Fn(&f64) -> String,
+    x_fmt: &dyn Fn(&f64) -> String,
+) -> Result<()> {
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc(x_desc)
+        .label_style(font(12.0))
+        .axis_desc_style(font(13.0))
+        .bold_line_style(GRID)
+        .light_line_style(GRID_LIGHT)
+        .max_light_lines(2)
+        .axis_style(BASELINE)
+        .y_labels(rows)
+        .y_label_formatter(name_at)
+        .x_labels(8)
+        .x_label_formatter(x_fmt)
+        .draw()
+        .map_err(draw_err)
+}

@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use super::chart::{
-    BASELINE, GRID, GRID_LIGHT, INTERVAL, LEGEND_HEIGHT, LOSS, Marker, RECOMMENDED, WIDTH, draw_err, font, label_style,
-    legend_strip, text_width, tick_label,
+    BASELINE, INTERVAL, LEGEND_HEIGHT, LOSS, Marker, RECOMMENDED, WIDTH, draw_err, label_style, legend_strip, row_mesh,
+    text_width, tick_label,
 };
 use crate::export::effects::Table;
 use crate::export::rows::Tone;
@@ -90,22 +90,7 @@ pub(super) fn effects_chart(effects: &Table<'_>, i: usize) -> Result<Option<Stri
         let xr = x_range.clone();
         let x_fmt = move |v: &f64| format!("{}×", tick_label(*v, &xr));
         let figure = effects.headers[i].clone();
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc(format!("{figure}: ratio to the baseline's value of the axis"))
-            .label_style(font(12.0))
-            .axis_desc_style(font(13.0))
-            .bold_line_style(GRID)
-            .light_line_style(GRID_LIGHT)
-            .max_light_lines(2)
-            .axis_style(BASELINE)
-            .y_labels(n)
-            .y_label_formatter(&name_at)
-            .x_labels(8)
-            .x_label_formatter(&x_fmt)
-            .draw()
-            .map_err(draw_err)?;
+        row_mesh(&mut chart, format!("{figure}: ratio to the baseline's value of the axis"), n, &name_at, &x_fmt)?;
         // No change: the line every interval is read against.
         chart
             .draw_series(std::iter::once(PathElement::new(

@@ -9,8 +9,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use super::chart::{
-    BASELINE, GRID, GRID_LIGHT, LEGEND_HEIGHT, LOSS, Marker, RECOMMENDED, WIDTH, draw_err, font, label_style,
-    legend_strip, size_unit, text_width, tick_label,
+    BASELINE, LEGEND_HEIGHT, LOSS, Marker, RECOMMENDED, WIDTH, draw_err, label_style, legend_strip, row_mesh,
+    size_unit, text_width, tick_label,
 };
 use super::esc;
 use crate::export::rows::signed_bytes;
@@ -74,22 +74,7 @@ pub(super) fn size_split_chart(split: &Split<'_>) -> Result<String> {
         };
         let xr = x_range.clone();
         let x_fmt = move |v: &f64| tick_label(*v, &xr);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc(format!("change against the baseline ({})", unit.name))
-            .label_style(font(12.0))
-            .axis_desc_style(font(13.0))
-            .bold_line_style(GRID)
-            .light_line_style(GRID_LIGHT)
-            .max_light_lines(2)
-            .axis_style(BASELINE)
-            .y_labels(n)
-            .y_label_formatter(&name_at)
-            .x_labels(8)
-            .x_label_formatter(&x_fmt)
-            .draw()
-            .map_err(draw_err)?;
+        row_mesh(&mut chart, format!("change against the baseline ({})", unit.name), n, &name_at, &x_fmt)?;
         // No change: the line the bars grow from.
         chart
             .draw_series(std::iter::once(PathElement::new(
