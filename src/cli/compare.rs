@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
-use comfy_table::{CellAlignment, Table, presets};
+use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use super::emit;
@@ -151,8 +151,8 @@ pub fn compare(base: &Overrides, a: CompareArgs) -> Result<i32> {
             text
         }
         CompareFormat::Table => {
-            let mut text = table(&comparison);
             let width = crate::export::Style::detect(true).width;
+            let mut text = table(&comparison, width);
             text.push_str(&sizes_text(&comparison.sizes, width));
             text
         }
@@ -319,11 +319,12 @@ fn failure(c: &ConfigResult) -> Option<String> {
     (c.startup.is_none() || c.samples.is_empty()).then(|| "not measured".to_owned())
 }
 
-/// The table for people.
-pub fn table(c: &Comparison) -> String {
+/// The table for people, in `width` columns.
+pub fn table(c: &Comparison, width: u16) -> String {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_BORDERS_ONLY);
     t.force_no_tty();
+    t.set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
     t.set_header(["config", "startup A", "startup B", "B/A", "95% CI", "p", "size A", "size B", "size B/A", "note"]);
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     for r in &c.configs {
@@ -394,7 +395,7 @@ mod tests {
         let mut run = fixture::run();
         run.configs[0].name = "\u{1b}]0;title\u{7}evil".into();
         let path = Path::new("results.json");
-        let text = table(&comparison(&run, path, &run, path));
+        let text = table(&comparison(&run, path, &run, path), 120);
         assert!(!text.contains(['\u{1b}', '\u{7}']), "{text}");
         assert!(text.contains("\\x1b]0;title\\x07evil"), "{text}");
     }
