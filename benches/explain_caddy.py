@@ -106,7 +106,7 @@ def main():
         print(f"\n{LEXERS} in default: init {e['init_ns'] / 1e6:.2f} ms, {mib(e['bytes'])}")
         print(f"  chain: {' → '.join(e['chain'])}")
         x = e["exclusive"]
-        print(f"  with what only it brings in: {x['packages']} packages, {x['init_ns'] / 1e6:.2f} ms, {mib(x['bytes'])}")
+        print(f"  with what only it brings in: {x['packages']} package(s), {x['init_ns'] / 1e6:.2f} ms, {mib(x['bytes'])}")
         drop = e["narrow_drop"] or e["drop"]
         if not drop:
             sys.exit("explain names no import to drop")

@@ -366,7 +366,9 @@ fn attribute_data<'a>(file: &ElfFile64<'a, Endianness>, sections: &[(usize, Kind
     carriers.sort_unstable_by_key(|c| (c.0, c.1));
     let regions: Vec<(usize, u64, u64)> =
         carriers.iter().filter(|c| c.3 == STRINGS).map(|&(section, start, end, _)| (section, start, end)).collect();
-    let mut strings = strings_of_packages(file, &regions, &package_data);
+    let functions = std::mem::take(&mut totals.functions);
+    let mut strings = strings_of_packages(file, &regions, &package_data, &functions);
+    totals.functions = functions;
     let mut claimed = (usize::MAX, 0u64);
     for (section, address, end, name) in carriers {
         let start = if claimed.0 == section { address.max(claimed.1) } else { address };
@@ -402,27 +404,31 @@ type RegionShares<'a> = HashMap<Region, Vec<(Cow<'a, str>, u64)>>;
 /// A string a package's data points at: (start, end, its region, the package).
 type Claim<'s, 'a> = (u64, u64, Region, &'s Cow<'a, str>);
 
-/// A string region's bytes by the package whose data holds a string header (pointer, length)
-/// into them: embedded files (`embed.FS`'s file table), string tables, string variables. Each
-/// byte goes to the first package (by address) that points at it; strings only code refers to
-/// (by instructions, not data) stay the region's. Pointers are absolute only in a non-PIE
-/// little-endian 64-bit binary; elsewhere nothing is found and the region stays whole.
-/// Keyed by (section, region start).
+/// A string region's bytes by the package that refers to them: whose data holds a string header
+/// (pointer, length) into them (embedded files, `embed.FS`'s file table, string tables and
+/// variables), or whose code loads their address (amd64's `LEAQ sym(RIP)`, how Go code loads a
+/// string literal; its length is an immediate elsewhere, so such a string runs to the next string
+/// anyone refers to). Each byte goes to the first package (by address) that refers to it; bytes
+/// no one refers to stay the region's. Data holds absolute pointers only in a non-PIE binary;
+/// a big-endian one is not read at all. Keyed by (section, region start).
 fn strings_of_packages<'a>(
     file: &ElfFile64<'a, Endianness>,
     regions: &[(usize, u64, u64)],
     package_data: &[(usize, u64, u64, Cow<'a, str>)],
+    functions: &[(u64, Cow<'a, str>)],
 ) -> RegionShares<'a> {
     let mut found = HashMap::new();
-    if regions.is_empty() || !file.is_little_endian() || file.elf_header().e_type(file.endian()) != object::elf::ET_EXEC
-    {
+    if regions.is_empty() || !file.is_little_endian() {
         return found;
     }
+    // A PIE's data holds no addresses until it is loaded (relocations fill them); its code's
+    // RIP-relative loads hold them as ever.
+    let absolute = file.elf_header().e_type(file.endian()) == object::elf::ET_EXEC;
     let region_of = |p: u64| regions.iter().find(|r| r.1 <= p && p < r.2);
     // (start, end, region, package) of every string a package's data points at.
     let mut claims: Vec<Claim<'_, 'a>> = Vec::new();
     let mut data_of: HashMap<usize, (u64, &[u8])> = HashMap::new();
-    for (section, start, end, package) in package_data {
+    for (section, start, end, package) in package_data.iter().filter(|_| absolute) {
         let (base, bytes) = *data_of.entry(*section).or_insert_with(|| {
             file.section_by_index(object::SectionIndex(*section))
                 .ok()
@@ -446,6 +452,36 @@ fn strings_of_packages<'a>(
             }
             at += 8;
         }
+    }
+    // Code: an unknown length, marked u64::MAX until the next start is known.
+    if file.elf_header().e_machine(file.endian()) == object::elf::EM_X86_64
+        && let Some(text) = file.section_by_name(".text")
+        && let Ok(code) = text.data()
+    {
+        for (k, (entry, package)) in functions.iter().enumerate() {
+            let end = functions.get(k + 1).map_or(text.address() + code.len() as u64, |f| f.0);
+            let Some(body) = code.get(to_usize(entry - text.address())..to_usize(end - text.address())) else {
+                continue;
+            };
+            for i in 0..body.len().saturating_sub(6) {
+                // REX.W (+R) 8D /r with mod 00, r/m 101: LEA reg, [RIP + disp32].
+                if body[i] & 0xFB == 0x48 && body[i + 1] == 0x8D && body[i + 2] & 0xC7 == 0x05 {
+                    let disp = i32::from_le_bytes([body[i + 3], body[i + 4], body[i + 5], body[i + 6]]);
+                    let target = (entry + i as u64 + 7).wrapping_add_signed(i64::from(disp));
+                    if let Some(r) = region_of(target) {
+                        claims.push((target, u64::MAX, (r.0, r.1), package));
+                    }
+                }
+            }
+        }
+    }
+    claims.sort_unstable_by_key(|c| (c.0, std::cmp::Reverse(c.1)));
+    // A string code refers to runs to the next start, within its region.
+    let starts: Vec<u64> = claims.iter().map(|c| c.0).collect();
+    for c in claims.iter_mut().filter(|c| c.1 == u64::MAX) {
+        let next = starts[starts.partition_point(|&s| s <= c.0)..].first().copied().unwrap_or(u64::MAX);
+        let region_end = regions.iter().find(|r| (r.0, r.1) == c.2).map_or(c.0, |r| r.2);
+        c.1 = next.min(region_end);
     }
     claims.sort_unstable_by_key(|c| (c.0, std::cmp::Reverse(c.1)));
     let mut cursor = 0u64;
@@ -699,6 +735,9 @@ mod tests {
         let runtime = a.packages.iter().find(|p| p.package == "runtime").unwrap();
         assert!(runtime.bss > 0 && runtime.sections.contains_key(".data"), "{runtime:?}");
         check_debug(&a, "unstripped");
+        // Its string literal, which only its code refers to, is main's.
+        let main = a.packages.iter().find(|p| p.package == "main").unwrap();
+        assert!(main.sections.get(".rodata").is_some_and(|&b| b >= "hello from a fixture".len() as u64), "{main:?}");
 
         let stripped = build(dir.path(), &["-ldflags=-s -w"]);
         let s = attribute(&stripped).unwrap();
