@@ -39,7 +39,7 @@ pub fn load_and_render(bytes: &[u8]) {
         assert_printable(&without_sgr(&String::from_utf8_lossy(&out)), "coloured table");
     }
     let comparison = compare::comparison(&run, path, &run, path);
-    assert_printable(&compare::table(&comparison), "compare");
+    assert_printable(&compare::table(&comparison, 120), "compare");
     for c in &run.configs {
         profile_round_trip(&c.flags);
     }

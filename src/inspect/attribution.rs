@@ -145,7 +145,8 @@ impl<'a> Totals<'a> {
             return;
         }
         if !bss {
-            *self.in_section.entry(section).or_default() += bytes;
+            let n = self.in_section.entry(section).or_default();
+            *n = n.saturating_add(bytes);
         }
         match owner {
             Owner::Package(p) if bss => *self.bss.entry(p).or_default() += bytes,
@@ -174,11 +175,29 @@ pub fn attribute_bytes(data: &[u8]) -> Result<Attribution> {
         (header.e_shoff(endian), u64::from(header.e_shnum(endian)) * u64::from(header.e_shentsize(endian))),
     ] {
         if len > 0 {
-            ranges.push((offset, offset + len));
+            ranges.push((offset, offset.saturating_add(len)));
             headers += len;
         }
     }
     totals.other.insert(Cow::Borrowed("ELF headers"), headers);
+
+    // Every byte counted below lies in the file: a section that claims bytes past its end is a
+    // damaged or crafted file, not a build, and its sums would mean nothing.
+    for section in file.sections() {
+        let header = section.elf_section_header();
+        if header.sh_type(endian) == object::elf::SHT_NOBITS {
+            continue;
+        }
+        let (offset, size) = (header.sh_offset(endian), header.sh_size(endian));
+        if offset.checked_add(size).is_none_or(|end| end > data.len() as u64) {
+            bail!(
+                "its section {} claims bytes {offset}..{offset}+{size}, past the end of the file ({} bytes): the \
+                 file is damaged or was not written by Go's linker",
+                crate::printable::printable(section.name().unwrap_or("?")),
+                data.len()
+            );
+        }
+    }
 
     let mut by_symbol: Vec<(usize, Kind<'_>)> = Vec::new();
     // The sections split by function or symbol: (index, name, size).
@@ -192,7 +211,7 @@ pub fn attribute_bytes(data: &[u8]) -> Result<Attribution> {
         let alloc = flags & u64::from(object::elf::SHF_ALLOC) != 0;
         section_names.insert(index, name);
         if let Some((offset, len)) = section.file_range().filter(|&(_, len)| len > 0) {
-            ranges.push((offset, offset + len));
+            ranges.push((offset, offset.saturating_add(len)));
         }
         if index == 0 {
             continue;
@@ -292,7 +311,7 @@ fn attribute_text<'a>(
     };
     for f in crate::inspect::pclntab::functions(table).context("cannot read its .gopclntab section")? {
         if let Owner::Package(p) = owner(f.name) {
-            totals.functions.push((text.address() + f.entry, p));
+            totals.functions.push((text.address().saturating_add(f.entry), p));
         }
         let end = f.end.min(size);
         let bytes = end.saturating_sub(f.entry);
@@ -337,7 +356,7 @@ fn attribute_data<'a>(file: &ElfFile64<'a, Endianness>, sections: &[(usize, Kind
     let mut cursor = (usize::MAX, 0u64);
     for (i, &(section, address, size, name)) in symbols.iter().enumerate() {
         let Ok(sec) = file.section_by_index(object::SectionIndex(section)) else { continue };
-        let section_end = sec.address() + sec.size();
+        let section_end = sec.address().saturating_add(sec.size());
         if size == 0 {
             if name.ends_with('*') || name == "go:funcdesc" {
                 // The region runs to the next zero-sized symbol (a carrier or an end marker).
@@ -437,10 +456,10 @@ fn strings_of_packages<'a>(
         });
         let word = |at: u64| -> Option<u64> {
             let i = usize::try_from(at.checked_sub(base)?).ok()?;
-            Some(u64::from_le_bytes(bytes.get(i..i + 8)?.try_into().ok()?))
+            Some(u64::from_le_bytes(bytes.get(i..i.checked_add(8)?)?.try_into().ok()?))
         };
-        let mut at = start.next_multiple_of(8);
-        while at + 16 <= *end {
+        let mut at = start.checked_next_multiple_of(8).unwrap_or(u64::MAX);
+        while at.checked_add(16).is_some_and(|next| next <= *end) {
             if let (Some(p), Some(n)) = (word(at), word(at + 8))
                 && let Some(r) = region_of(p)
                 && n > 0
@@ -459,15 +478,17 @@ fn strings_of_packages<'a>(
         && let Ok(code) = text.data()
     {
         for (k, (entry, package)) in functions.iter().enumerate() {
-            let end = functions.get(k + 1).map_or(text.address() + code.len() as u64, |f| f.0);
-            let Some(body) = code.get(to_usize(entry - text.address())..to_usize(end - text.address())) else {
+            let end = functions.get(k + 1).map_or(text.address().saturating_add(code.len() as u64), |f| f.0);
+            let Some(body) =
+                code.get(to_usize(entry.saturating_sub(text.address()))..to_usize(end.saturating_sub(text.address())))
+            else {
                 continue;
             };
             for i in 0..body.len().saturating_sub(6) {
                 // REX.W (+R) 8D /r with mod 00, r/m 101: LEA reg, [RIP + disp32].
                 if body[i] & 0xFB == 0x48 && body[i + 1] == 0x8D && body[i + 2] & 0xC7 == 0x05 {
                     let disp = i32::from_le_bytes([body[i + 3], body[i + 4], body[i + 5], body[i + 6]]);
-                    let target = (entry + i as u64 + 7).wrapping_add_signed(i64::from(disp));
+                    let target = entry.wrapping_add(i as u64 + 7).wrapping_add_signed(i64::from(disp));
                     if let Some(r) = region_of(target) {
                         claims.push((target, u64::MAX, (r.0, r.1), package));
                     }
@@ -786,6 +807,18 @@ mod tests {
             };
             assert_eq!(code(&full), code(&stripped), "{}", p.package);
         }
+    }
+
+    #[test]
+    fn refuses_a_section_past_the_end_of_the_file() {
+        let mut data = gunzip("go1.27.3/tiny-sw.gz");
+        // The first section after the null one: its sh_size (at 32 in a 64-byte header) is made
+        // to reach past the file, as a fuzzer found (it overflowed a sum).
+        let shoff = u64::from_le_bytes(data[0x28..0x30].try_into().unwrap()) as usize;
+        let size = shoff + 64 + 32;
+        data[size..size + 8].copy_from_slice(&(u64::MAX - 7).to_le_bytes());
+        let err = format!("{:#}", attribute_bytes(&data).unwrap_err());
+        assert!(err.contains("past the end of the file") && err.contains("not written by Go's linker"), "{err}");
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn dwarf(
         {
             // A line program starts with its 32-bit unit_length.
             let at = offset.0;
-            if let Some(len) = line.data.get(at..at + 4) {
+            if let Some(len) = line.data.get(at..at.saturating_add(4)) {
                 let len = u32::from_le_bytes(len.try_into().ok()?);
                 *by_line.entry(name).or_default() += u64::from(len) + 4;
             }

@@ -114,7 +114,7 @@ pub fn functions(data: &[u8]) -> Result<Vec<Func<'_>>> {
     }
     // `go:func.*` starts at the records' end, pointer-aligned, and runs to the table's end
     // (less `runtime.findfunctab`, which its last blob takes).
-    let gofunc = (pcln_offset + records_end).next_multiple_of(ptr_size);
+    let gofunc = pcln_offset.saturating_add(records_end).checked_next_multiple_of(ptr_size).unwrap_or(usize::MAX);
     for (function, bytes) in funcdata_blobs(&mut funcdata, data.len().saturating_sub(gofunc)) {
         funcs[function].table_bytes += bytes;
     }
