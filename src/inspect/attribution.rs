@@ -574,8 +574,9 @@ fn owner(name: &str) -> Owner<'_> {
         let typ = [".eq.", ".hash.", ".gcmask."].iter().find_map(|p| typ.strip_prefix(p)).unwrap_or(typ);
         let typ = typ.trim_start_matches('*');
         return match package_name(typ) {
-            Some(p) => Owner::Package(p),
-            None => Owner::Other(Cow::Borrowed("type:*")),
+            // `go.shape.*`: the shapes generic code is compiled for belong to no package.
+            Some(p) if p != "go" => Owner::Package(p),
+            _ => Owner::Other(Cow::Borrowed("type:*")),
         };
     }
     match package_name(name) {
@@ -865,6 +866,7 @@ mod tests {
                 Some("go.opentelemetry.io/otel/semconv/v1.43.0/httpconv"),
             ),
             ("type:.gcmask.compress/flate.Writer", Some("compress/flate")),
+            ("type:.eq.go.shape.struct { Namespace string; Key string; Val string }", None),
             ("x_cgo_munmap", None),
             ("x_cgo_munmap.cold", None),
         ];
