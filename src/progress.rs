@@ -117,6 +117,11 @@ pub enum Event {
     SizeSplitFailed {
         error: String,
     },
+    /// The recommendation's import chains could not be made (`go list` failed, a binary
+    /// missing); the run goes on without the "why is it linked in?" section.
+    ExplainFailed {
+        error: String,
+    },
     /// The run stopped on SIGINT, SIGTERM or SIGHUP: the last event of an interrupted run,
     /// naming the signal and the results.json that holds what was measured.
     RunInterrupted {
@@ -256,6 +261,9 @@ impl Reporter for Bars {
             Event::SizeSplitFailed { error } => self.say(&format!(
                 "warning: the reports leave out the size of the recommendation against the baseline by package: {error}"
             )),
+            Event::ExplainFailed { error } => {
+                self.say(&format!("warning: the reports leave out \"why is it linked in?\": {error}"))
+            }
             // The error that ends the run says it.
             Event::RunInterrupted { .. } => self.with_bar(|b| b.finish_and_clear()),
         }

@@ -373,16 +373,19 @@ fn stop_interrupted(p: &Prepared, run_dir: &Path, run: &mut Run) -> Result<anyho
 /// The reports' "why is it linked in?" for the recommended config (else the baseline): its 3
 /// slowest-init and 3 largest packages. A failure costs the run nothing but the section; it is
 /// said on stderr, with the command that shows the error again.
-fn explain_recommended(p: &Prepared, run: &Run, run_dir: &Path) -> Option<crate::inspect::explain::Explanation> {
+fn explain_recommended(
+    p: &Prepared,
+    run: &Run,
+    run_dir: &Path,
+    reporter: &dyn Reporter,
+) -> Option<crate::inspect::explain::Explanation> {
     let name = run.verdict.recommended.as_deref().unwrap_or(&run.baseline);
     let config = run.configs.iter().find(|c| c.name == name)?;
     match crate::inspect::linked::explain_config(&p.go, run, run_dir, config, 3, None) {
         Ok(e) => Some(e),
         Err(e) => {
-            eprintln!(
-                "warning: no \"why is it linked in?\" section in the reports: {}",
-                crate::printable::printable(&format!("{e:#}"))
-            );
+            let error = crate::printable::printable(&format!("{e:#}")).into_owned();
+            reporter.event(&Event::ExplainFailed { error });
             None
         }
     }
@@ -514,7 +517,7 @@ fn measure_and_rank(
             reporter.event(&Event::SizeSplitFailed { error: format!("{e:#}") });
             None
         });
-        run.explain = explain_recommended(p, &run, save_dir);
+        run.explain = explain_recommended(p, &run, save_dir, reporter);
     }
     for c in run.configs.iter().filter(|c| c.build.ok) {
         reporter.event(&Event::ConfigMeasured {
