@@ -1,15 +1,18 @@
 //! A binary's file bytes by Go package and section (issue 14): code from the pclntab's function
 //! table (present even in a `-s -w` build), data by symbol where a symbol table exists, and what
-//! belongs to no package (symbol table, DWARF, build info, the pclntab itself...), so that the
-//! parts add up to the file size, with an `unattributed` remainder.
+//! belongs to no package (symbol table, DWARF, build info, headers...), so that the parts add up
+//! to the file size, with an `unattributed` remainder.
 //!
 //! Rules: `.text` is split by the pclntab's functions (so a stripped build attributes code the
 //! same way), less the INT3 fill that aligns them on amd64; the pclntab by the same functions
-//! (each one's table entry, name, record and pc-value tables); the other loaded sections by the symbol table's symbols, a zero-sized carrier symbol
-//! (`type:*`, `go:string.*`) spanning up to the next symbol; without a symbol table they go to
-//! `other` whole. `.bss`/`.noptrbss` take no file bytes: they are kept apart, in `bss`. What is
-//! neither a package's nor a known part (bytes between symbols, unknown sections) is
-//! `unattributed`, so that number says how well attribution worked.
+//! (each one's table entry, name, record, pc-value tables, funcdata and its unit's file tables);
+//! the other loaded sections by the symbol table's symbols, a zero-sized carrier symbol
+//! (`type:*`, `go:string.*`) spanning up to the next symbol, and the string carrier by who
+//! refers to its strings; without a symbol table they go to `other` whole. `.bss`/`.noptrbss`
+//! take no file bytes: they are kept apart, in `bss`. Each package's share of the symbol table
+//! and DWARF is kept apart too, in `debug` (see `debug_bytes`). What is neither a package's nor
+//! a known part (bytes between symbols, unknown sections) is `unattributed`, so that number says
+//! how well attribution worked.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
