@@ -1,5 +1,6 @@
-//! Reader for the function table of a Go 1.18+ pclntab (`.gopclntab`): each function's name and
-//! code range. The layout is Go's `runtime.pcHeader` and `_func` (src/runtime/symtab.go), the same
+//! Reader for the function table of a Go 1.18+ pclntab (`.gopclntab`): each function's name,
+//! code range and the table bytes that are its own (record, name, pc-value tables, funcdata, its
+//! compilation unit's file tables), so the table itself can be attributed. The layout is Go's `runtime.pcHeader` and `_func` (src/runtime/symtab.go), the same
 //! one `debug/gosym` reads; it is there even in a `-s -w` build, so code can be attributed without
 //! a symbol table. No maintained Rust crate reads it, and the part needed here is small.
 
