@@ -128,19 +128,35 @@ pub(super) fn legend_strip(area: &Area<'_>, entries: &[(Marker, &str)]) -> Resul
     Ok(())
 }
 
-/// The grid and axes of a chart with one named row per item (y: row k at n-1-k) and a value
-/// axis (x) described by `x_desc`: the effects forest plot and the size split's bars.
-pub(super) fn row_mesh<DB: DrawingBackend>(
-    chart: &mut ChartContext<
-        '_,
-        DB,
-        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-    >,
+/// A chart of named rows on the drawing area `plot`: the first of `labels` on top (row k
+/// centred at y = `row_y(n, k)`), a value axis over `x_range` described by `x_desc` with
+/// `x_labels` ticks written by `x_fmt`. The init, effects and size-split charts draw on it.
+pub(super) fn rows_chart<'a, 'b: 'a>(
+    plot: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    labels: &[String],
+    x_range: std::ops::Range<f64>,
     x_desc: String,
-    rows: usize,
-    name_at: &dyn Fn(&f64) -> String,
+    x_labels: usize,
     x_fmt: &dyn Fn(&f64) -> String,
-) -> Result<()> {
+) -> Result<RowsChart<'a, 'b>> {
+    let n = labels.len();
+    let label_width = labels.iter().map(|l| text_width(l, 13.0)).max().unwrap_or(40).clamp(40, 360) as u32 + 24;
+    let mut chart = ChartBuilder::on(plot)
+        .margin_left(8)
+        .margin_right(20)
+        .margin_top(8)
+        .margin_bottom(6)
+        .x_label_area_size(44)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(x_range, rows_y_range(n))
+        .map_err(draw_err)?;
+    let name_at = |v: &f64| {
+        let k = v.round();
+        if (v - k).abs() > 1e-6 || k < 0.0 || k as usize >= n {
+            return String::new();
+        }
+        labels[n - 1 - k as usize].clone()
+    };
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -151,10 +167,28 @@ pub(super) fn row_mesh<DB: DrawingBackend>(
         .light_line_style(GRID_LIGHT)
         .max_light_lines(2)
         .axis_style(BASELINE)
-        .y_labels(rows)
-        .y_label_formatter(name_at)
-        .x_labels(8)
+        .y_labels(n)
+        .y_label_formatter(&name_at)
+        .x_labels(x_labels)
         .x_label_formatter(x_fmt)
         .draw()
-        .map_err(draw_err)
+        .map_err(draw_err)?;
+    Ok(chart)
+}
+
+/// What `rows_chart` returns.
+pub(super) type RowsChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// The y range of `n` rows: each row one unit tall.
+pub(super) fn rows_y_range(n: usize) -> std::ops::Range<f64> {
+    -0.5..(n as f64 - 0.5)
+}
+
+/// The y of row `k` of `n` (0 on top).
+pub(super) fn row_y(n: usize, k: usize) -> f64 {
+    (n - 1 - k) as f64
 }

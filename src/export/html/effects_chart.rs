@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use super::chart::{
-    BASELINE, INTERVAL, LEGEND_HEIGHT, LOSS, Marker, RECOMMENDED, WIDTH, draw_err, label_style, legend_strip, row_mesh,
-    text_width, tick_label,
+    BASELINE, INTERVAL, LEGEND_HEIGHT, LOSS, Marker, RECOMMENDED, WIDTH, draw_err, label_style, legend_strip, row_y,
+    rows_chart, rows_y_range, tick_label,
 };
 use crate::export::effects::Table;
 use crate::export::rows::Tone;
@@ -52,7 +52,6 @@ pub(super) fn effects_chart(effects: &Table<'_>, i: usize) -> Result<Option<Stri
     let span = (hi - lo).max(0.02);
     // Room on the right for each point's text.
     let x_range = (lo - span * 0.08)..(hi + span * 0.45);
-    let label_width = rows.iter().map(|(l, _)| text_width(l, 13.0)).max().unwrap_or(40).clamp(40, 360) as u32 + 24;
     let height = LEGEND_HEIGHT + 16 + ROW * n as u32 + 50;
 
     let mut svg = String::new();
@@ -69,28 +68,14 @@ pub(super) fn effects_chart(effects: &Table<'_>, i: usize) -> Result<Option<Stri
                 (Marker::HInterval, "95% interval"),
             ],
         )?;
-        let y_range = -0.5..(n as f64 - 0.5);
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(8)
-            .margin_right(20)
-            .margin_top(8)
-            .margin_bottom(6)
-            .x_label_area_size(44)
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(x_range.clone(), y_range.clone())
-            .map_err(draw_err)?;
-        // Row k (0 = the table's first) is centred at y = n-1-k, so the table's order reads down.
-        let name_at = |v: &f64| {
-            let k = v.round();
-            if (v - k).abs() > 1e-6 || k < 0.0 || k as usize >= n {
-                return String::new();
-            }
-            rows[n - 1 - k as usize].0.clone()
-        };
+        // The table's order reads down.
+        let labels: Vec<String> = rows.iter().map(|(l, _)| l.clone()).collect();
         let xr = x_range.clone();
         let x_fmt = move |v: &f64| format!("{}×", tick_label(*v, &xr));
-        let figure = effects.headers[i].clone();
-        row_mesh(&mut chart, format!("{figure}: ratio to the baseline's value of the axis"), n, &name_at, &x_fmt)?;
+        let figure = &effects.headers[i];
+        let x_desc = format!("{figure}: ratio to the baseline's value of the axis");
+        let mut chart = rows_chart(&plot, &labels, x_range, x_desc, 8, &x_fmt)?;
+        let y_range = rows_y_range(n);
         // No change: the line every interval is read against.
         chart
             .draw_series(std::iter::once(PathElement::new(
@@ -98,7 +83,7 @@ pub(super) fn effects_chart(effects: &Table<'_>, i: usize) -> Result<Option<Stri
                 BASELINE.stroke_width(2),
             )))
             .map_err(draw_err)?;
-        let at = |k: usize| (n - 1 - k) as f64;
+        let at = |k: usize| row_y(n, k);
         chart
             .draw_series(rows.iter().enumerate().map(|(k, (_, c))| {
                 let [lo, hi] = c.effect.ci95;

@@ -6,8 +6,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use super::chart::{
-    BASELINE, GRID, GRID_LIGHT, LEGEND_HEIGHT, Marker, RECOMMENDED, WIDTH, draw_err, font, label_style, legend_strip,
-    text_width, tick_label, time_unit,
+    BASELINE, LEGEND_HEIGHT, Marker, RECOMMENDED, WIDTH, draw_err, label_style, legend_strip, row_y, rows_chart,
+    tick_label, time_unit,
 };
 use crate::export::rows::format_ns;
 use crate::measure::inittrace::{InitProfile, PackageCost, top};
@@ -61,7 +61,6 @@ pub(super) fn init_chart(view: &InitView<'_>) -> Result<String> {
     let unit = time_unit(max_ns);
     let x_max = (max_ns / unit.scale).max(1e-3) * 1.18;
     let names: Vec<String> = view.packages.iter().map(|p| p.package.clone()).collect();
-    let label_width = names.iter().map(|s| text_width(s, 13.0)).max().unwrap_or(40).clamp(40, 360) as u32 + 24;
     let per_package = if view.base.is_some() { 40 } else { 26 };
     let height = LEGEND_HEIGHT + 16 + per_package * n as u32 + 50;
     // Bar thickness and the gap between a package's two bars, in package rows.
@@ -82,43 +81,11 @@ pub(super) fn init_chart(view: &InitView<'_>) -> Result<String> {
             entries[0] = (Marker::Bar(BASELINE), view.subject.name.as_str());
         }
         legend_strip(&legend, &entries)?;
+        // The slowest on top.
         let x_range = 0.0..x_max;
-        let y_range = -0.5..(n as f64 - 0.5);
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(8)
-            .margin_right(20)
-            .margin_top(8)
-            .margin_bottom(6)
-            .x_label_area_size(44)
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(x_range.clone(), y_range)
-            .map_err(draw_err)?;
-        // Package i (0 = slowest) is centred at y = n-1-i, so the slowest is on top.
-        let name_at = |v: &f64| {
-            let k = v.round();
-            if (v - k).abs() > 1e-6 || k < 0.0 || k as usize >= n {
-                return String::new();
-            }
-            names[n - 1 - k as usize].clone()
-        };
         let xr = x_range.clone();
         let x_fmt = move |v: &f64| tick_label(*v, &xr);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc(format!("init clock ({})", unit.name))
-            .label_style(font(12.0))
-            .axis_desc_style(font(13.0))
-            .bold_line_style(GRID)
-            .light_line_style(GRID_LIGHT)
-            .max_light_lines(2)
-            .axis_style(BASELINE)
-            .y_labels(n)
-            .y_label_formatter(&name_at)
-            .x_labels(10)
-            .x_label_formatter(&x_fmt)
-            .draw()
-            .map_err(draw_err)?;
+        let mut chart = rows_chart(&plot, &names, x_range, format!("init clock ({})", unit.name), 10, &x_fmt)?;
         let value = |ns: u64| ns as f64 / unit.scale;
         // Package i (0 = slowest) is centred at y = n-1-i: the subject's bar just above the
         // centre line, the baseline's just below; a lone series is centred.
@@ -131,7 +98,7 @@ pub(super) fn init_chart(view: &InitView<'_>) -> Result<String> {
             notes.push(((value(ns), (y0 + y1) / 2.0), format_ns(ns as f64)));
         };
         for (i, p) in view.packages.iter().enumerate() {
-            let y = (n - 1 - i) as f64;
+            let y = row_y(n, i);
             if view.base.is_none() {
                 bar(y + thickness / 2.0, y - thickness / 2.0, p.clock_ns, subject_color);
                 continue;

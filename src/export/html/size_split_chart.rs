@@ -9,8 +9,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use super::chart::{
-    BASELINE, LEGEND_HEIGHT, LOSS, Marker, RECOMMENDED, WIDTH, draw_err, label_style, legend_strip, row_mesh,
-    size_unit, text_width, tick_label,
+    BASELINE, LEGEND_HEIGHT, LOSS, Marker, RECOMMENDED, WIDTH, draw_err, label_style, legend_strip, row_y, rows_chart,
+    rows_y_range, size_unit, tick_label,
 };
 use super::esc;
 use crate::export::rows::signed_bytes;
@@ -45,7 +45,6 @@ pub(super) fn size_split_chart(split: &Split<'_>) -> Result<String> {
     let span = (hi - lo).max(1e-3);
     // Room on the right for each bar's figure.
     let x_range = (lo - span * 0.04)..(hi + span * 0.3);
-    let label_width = rows.iter().map(|(l, _)| text_width(l, 13.0)).max().unwrap_or(40).clamp(40, 360) as u32 + 24;
     let height = LEGEND_HEIGHT + 16 + ROW * n as u32 + 50;
 
     let mut svg = String::new();
@@ -54,27 +53,13 @@ pub(super) fn size_split_chart(split: &Split<'_>) -> Result<String> {
         root.fill(&WHITE).map_err(draw_err)?;
         let (legend, plot) = root.split_vertically(LEGEND_HEIGHT);
         legend_strip(&legend, &[(Marker::Bar(RECOMMENDED), "smaller"), (Marker::Bar(LOSS), "bigger")])?;
-        let y_range = -0.5..(n as f64 - 0.5);
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_left(8)
-            .margin_right(20)
-            .margin_top(8)
-            .margin_bottom(6)
-            .x_label_area_size(44)
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(x_range.clone(), y_range.clone())
-            .map_err(draw_err)?;
-        // Change k (0 = the largest) is centred at y = n-1-k, so the largest is on top.
-        let name_at = |v: &f64| {
-            let k = v.round();
-            if (v - k).abs() > 1e-6 || k < 0.0 || k as usize >= rows.len() {
-                return String::new();
-            }
-            rows[n - 1 - k as usize].0.clone()
-        };
+        // The largest change on top.
+        let labels: Vec<String> = rows.iter().map(|(l, _)| l.clone()).collect();
         let xr = x_range.clone();
         let x_fmt = move |v: &f64| tick_label(*v, &xr);
-        row_mesh(&mut chart, format!("change against the baseline ({})", unit.name), n, &name_at, &x_fmt)?;
+        let x_desc = format!("change against the baseline ({})", unit.name);
+        let mut chart = rows_chart(&plot, &labels, x_range, x_desc, 8, &x_fmt)?;
+        let y_range = rows_y_range(n);
         // No change: the line the bars grow from.
         chart
             .draw_series(std::iter::once(PathElement::new(
@@ -82,7 +67,7 @@ pub(super) fn size_split_chart(split: &Split<'_>) -> Result<String> {
                 BASELINE.stroke_width(1),
             )))
             .map_err(draw_err)?;
-        let at = |k: usize| (n - 1 - k) as f64;
+        let at = |k: usize| row_y(n, k);
         chart
             .draw_series(rows.iter().enumerate().map(|(k, (_, c))| {
                 let color = if *c < 0 { RECOMMENDED } else { LOSS };
