@@ -343,6 +343,42 @@ pub struct ConfigResult {
 }
 
 impl ConfigResult {
+    /// A config as its build leaves it: built (or not, as `build` says), nothing measured yet.
+    /// Its `env` and `go_version` come from its flags and its build.
+    pub fn built(
+        name: String,
+        id: String,
+        build_id: String,
+        flags: Flags,
+        argv: Vec<String>,
+        build: BuildOutcome,
+        size: Option<Size>,
+    ) -> ConfigResult {
+        ConfigResult {
+            name,
+            id,
+            build_id,
+            env: flags.env.clone(),
+            flags,
+            argv,
+            go_version: build.go_version.clone(),
+            build,
+            size,
+            escapes: None,
+            startup: None,
+            init: None,
+            probe_failure: None,
+            ratios: None,
+            score: None,
+            pareto: false,
+            pareto_all: None,
+            dropped: None,
+            levels: None,
+            guards: Vec::new(),
+            samples: Vec::new(),
+        }
+    }
+
     /// Built and probed without failure: the config can be ranked.
     pub fn usable(&self) -> bool {
         self.build.ok && self.probe_failure.is_none() && self.startup.is_some() && self.size.is_some()

@@ -248,29 +248,10 @@ impl Side<'_> {
             }
             false => None,
         };
-        Ok(ConfigResult {
-            name: name.to_owned(),
-            id: name.to_owned(),
-            build_id: name.to_owned(),
-            flags: self.flags.clone(),
-            argv: Go::build_argv(&output, self.flags, &ws.package),
-            env: self.flags.env.clone(),
-            go_version: outcome.go_version.clone(),
-            build: outcome,
-            size: Some(size),
-            escapes,
-            startup: None,
-            init: None,
-            probe_failure: None,
-            ratios: None,
-            score: None,
-            pareto: false,
-            pareto_all: None,
-            dropped: None,
-            levels: None,
-            guards: Vec::new(),
-            samples: Vec::new(),
-        })
+        let argv = Go::build_argv(&output, self.flags, &ws.package);
+        let (name, flags) = (name.to_owned(), self.flags.clone());
+        let built = ConfigResult::built(name.clone(), name.clone(), name, flags, argv, outcome, Some(size));
+        Ok(ConfigResult { escapes, ..built })
     }
 
     fn build(&self, name: &str, run: &mut Run, go_version: &str) -> Result<ConfigResult> {

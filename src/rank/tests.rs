@@ -37,29 +37,15 @@ fn config(name: &str, ms: f64, bytes: u64) -> ConfigResult {
             ..Sample::default()
         })
         .collect();
-    ConfigResult {
-        name: name.into(),
-        id: name.into(),
-        build_id: name.into(),
-        flags: Flags::default(),
-        argv: vec![],
-        env: Default::default(),
+    let build = BuildOutcome {
+        ok: true,
+        wall_ns: 1_000_000_000,
         go_version: Some("go1.26.8".into()),
-        build: BuildOutcome { ok: true, wall_ns: 1_000_000_000, ..BuildOutcome::default() },
-        size: Some(Size { bytes, sections: Default::default() }),
-        escapes: None,
-        startup: Startup::from_samples(&samples),
-        init: None,
-        probe_failure: None,
-        ratios: None,
-        score: None,
-        pareto: false,
-        pareto_all: None,
-        dropped: None,
-        levels: None,
-        guards: Vec::new(),
-        samples,
-    }
+        ..BuildOutcome::default()
+    };
+    let size = Some(Size { bytes, sections: Default::default() });
+    let built = ConfigResult::built(name.into(), name.into(), name.into(), Flags::default(), vec![], build, size);
+    ConfigResult { startup: Startup::from_samples(&samples), samples, ..built }
 }
 
 #[test]

@@ -335,29 +335,10 @@ fn record_builds(
         } else {
             None
         };
-        results.push(ConfigResult {
-            name: c.name.clone(),
-            id: c.id.clone(),
-            build_id: c.build_id.clone(),
-            flags: c.flags.clone(),
-            argv: Go::build_argv(&binary, &c.flags, &p.workspace.package),
-            env: c.flags.env.clone(),
-            go_version: outcome.go_version.clone(),
-            build: outcome,
-            size,
-            escapes: None,
-            startup: None,
-            init: None,
-            probe_failure: None,
-            ratios: None,
-            score: None,
-            pareto: false,
-            pareto_all: None,
-            dropped: None,
-            levels: c.levels.first().cloned(),
-            guards: Vec::new(),
-            samples: Vec::new(),
-        });
+        let argv = Go::build_argv(&binary, &c.flags, &p.workspace.package);
+        let built =
+            ConfigResult::built(c.name.clone(), c.id.clone(), c.build_id.clone(), c.flags.clone(), argv, outcome, size);
+        results.push(ConfigResult { levels: c.levels.first().cloned(), ..built });
     }
     results
 }
