@@ -7,12 +7,12 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use super::emit;
-use crate::cli::size::pick;
+use crate::cli::saved::{DataFormat, json, pick};
 use crate::config::Overrides;
 use crate::export::format_bytes;
 use crate::inspect::attribution::{Attribution, attribute};
@@ -36,17 +36,11 @@ pub struct CompareArgs {
     /// two runs: once, the one configuration to compare (its size explained by package).
     #[arg(long = "config", value_name = "NAME")]
     pub configs: Vec<String>,
-    #[arg(long, value_enum, default_value_t = CompareFormat::Table)]
-    pub format: CompareFormat,
+    #[arg(long, value_enum, default_value_t = DataFormat::Table)]
+    pub format: DataFormat,
     /// Where runs are saved [default: .gostart in the module root].
     #[arg(long, value_name = "DIR")]
     pub target_dir: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompareFormat {
-    Table,
-    Json,
 }
 
 /// The comparison, as `--format json` prints it.
@@ -145,12 +139,8 @@ pub fn compare(base: &Overrides, a: CompareArgs) -> Result<i32> {
         }
     };
     let text = match a.format {
-        CompareFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&comparison).context("cannot serialize the comparison")?;
-            text.push('\n');
-            text
-        }
-        CompareFormat::Table => {
+        DataFormat::Json => json(&comparison, "the comparison")?,
+        DataFormat::Table => {
             let width = crate::export::Style::detect(true).width;
             let mut text = table(&comparison, width);
             text.push_str(&sizes_text(&comparison.sizes, width));

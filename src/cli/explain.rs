@@ -1,17 +1,17 @@
 //! `gostart explain`: why each of a config's slowest-init and largest packages is linked in —
 //! the import chain from main, its cost with what only it brings in, and the import to drop.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
-use clap::{Args, ValueEnum};
+use anyhow::{Result, bail};
+use clap::Args;
 
 use super::emit;
-use super::size::pick;
+use super::saved::{DataFormat, json, open, shown};
 use crate::config::Overrides;
 use crate::go::Go;
 use crate::inspect::linked::explain_config;
-use crate::{module_root, rundir};
+use crate::module_root;
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -28,42 +28,28 @@ pub struct ExplainArgs {
     /// How many of the slowest-init and of the largest packages to explain.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub top: usize,
-    #[arg(long, value_enum, default_value_t = ExplainFormat::Table)]
-    pub format: ExplainFormat,
+    #[arg(long, value_enum, default_value_t = DataFormat::Table)]
+    pub format: DataFormat,
     /// Where runs are saved [default: .gostart in the module root].
     #[arg(long, value_name = "DIR")]
     pub target_dir: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExplainFormat {
-    Table,
-    Json,
-}
-
 pub fn explain(base: &Overrides, a: ExplainArgs) -> Result<i32> {
-    let target_dir = module_root::runs_dir(base, a.target_dir.as_deref())?;
-    let results = rundir::locate(&target_dir, &a.run)?;
-    let run = rundir::load(&results)?;
-    let run_dir = results.parent().unwrap_or(Path::new("."));
-    let shown = a.config.clone().or_else(|| run.verdict.recommended.clone()).unwrap_or_else(|| run.baseline.clone());
-    let config = pick(&run, &shown)?;
+    let (run, run_dir) = open(base, a.target_dir.as_deref(), &a.run)?;
+    let config = shown(&run, a.config.as_deref())?;
     let go = Go::new(&module_root::go_program(base), &base.dir)?;
-    let only = a.package.as_deref().map(|p| move |package: &str| super::size::pattern::matches(p, package));
+    let only = a.package.as_deref().map(|p| move |package: &str| super::pattern::matches(p, package));
     let only_dyn: Option<&dyn Fn(&str) -> bool> = only.as_ref().map(|f| f as &dyn Fn(&str) -> bool);
-    let explanation = explain_config(&go, &run, run_dir, config, a.top, only_dyn)?;
+    let explanation = explain_config(&go, &run, &run_dir, config, a.top, only_dyn)?;
     if let Some(p) = &a.package {
         if explanation.slowest_init.is_empty() && explanation.largest.is_empty() {
             bail!("no package of the binary or its init trace matches `{p}`");
         }
     }
     let text = match a.format {
-        ExplainFormat::Json => {
-            let mut t = serde_json::to_string_pretty(&explanation).context("cannot serialize the explanation")?;
-            t.push('\n');
-            t
-        }
-        ExplainFormat::Table => crate::export::printable(&crate::export::explain::text(
+        DataFormat::Json => json(&explanation, "the explanation")?,
+        DataFormat::Table => crate::export::printable(&crate::export::explain::text(
             &explanation,
             crate::export::Style::detect(true).width,
         ))

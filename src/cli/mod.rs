@@ -19,6 +19,8 @@ mod escape;
 mod explain;
 mod init;
 mod merge;
+mod pattern;
+mod saved;
 mod size;
 
 use std::io::Write;

@@ -1,20 +1,21 @@
 //! `gostart size`: a saved run's binaries by package and section, and what grew and shrank
 //! against another config.
 
-pub(crate) mod pattern;
 pub(crate) mod render;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::emit;
+use super::pattern;
+use super::saved::{DataFormat, json, open, pick, shown};
 use crate::config::Overrides;
 use crate::inspect::attribution::{Attribution, attribute};
 use crate::inspect::size_diff as diff;
 use crate::results::{ConfigResult, Run};
-use crate::{module_root, rundir};
+use crate::rundir;
 
 #[derive(Debug, Args)]
 pub struct SizeArgs {
@@ -31,26 +32,17 @@ pub struct SizeArgs {
     /// pattern with `...` (`github.com/foo/...`).
     #[arg(long, value_name = "PATTERN")]
     pub package: Option<String>,
-    #[arg(long, value_enum, default_value_t = SizeFormat::Table)]
-    pub format: SizeFormat,
+    #[arg(long, value_enum, default_value_t = DataFormat::Table)]
+    pub format: DataFormat,
     /// Where runs are saved [default: .gostart in the module root].
     #[arg(long, value_name = "DIR")]
     pub target_dir: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SizeFormat {
-    Table,
-    Json,
-}
-
 pub fn size(base: &Overrides, a: SizeArgs) -> Result<i32> {
-    let target_dir = module_root::runs_dir(base, a.target_dir.as_deref())?;
-    let results = rundir::locate(&target_dir, &a.run)?;
-    let run = rundir::load(&results)?;
-    let run_dir = results.parent().unwrap_or(Path::new("."));
-    let shown = a.config.clone().or_else(|| run.verdict.recommended.clone()).unwrap_or_else(|| run.baseline.clone());
-    let config = pick(&run, &shown)?;
+    let (run, run_dir) = open(base, a.target_dir.as_deref(), &a.run)?;
+    let run_dir = run_dir.as_path();
+    let config = shown(&run, a.config.as_deref())?;
     let attribution = attributed(&run, run_dir, config)?;
     let keep = |package: &str| a.package.as_deref().is_none_or(|p| pattern::matches(p, package));
     let width = crate::export::Style::detect(true).width;
@@ -63,8 +55,8 @@ pub fn size(base: &Overrides, a: SizeArgs) -> Result<i32> {
             d.packages.retain(|p| keep(&p.package));
             no_match(&a.package, d.packages.is_empty())?;
             match a.format {
-                SizeFormat::Json => json(&d)?,
-                SizeFormat::Table => render::diff_table(&d, width),
+                DataFormat::Json => json(&d, "the sizes")?,
+                DataFormat::Table => render::diff_table(&d, width),
             }
         }
         None => {
@@ -77,13 +69,13 @@ pub fn size(base: &Overrides, a: SizeArgs) -> Result<i32> {
             };
             no_match(&a.package, view.packages.is_empty())?;
             match a.format {
-                SizeFormat::Json => json(&view)?,
-                SizeFormat::Table => render::view_table(&view, attribution.packages.len(), width),
+                DataFormat::Json => json(&view, "the sizes")?,
+                DataFormat::Table => render::view_table(&view, attribution.packages.len(), width),
             }
         }
     };
     emit(text.as_bytes(), None, &base.dir)?;
-    if a.format == SizeFormat::Table {
+    if a.format == DataFormat::Table {
         eprintln!("hint: `gostart explain` shows which import pulls each large package in and what dropping it saves");
     }
     Ok(0)
@@ -95,25 +87,6 @@ fn no_match(pattern: &Option<String>, empty: bool) -> Result<()> {
         Some(p) if empty => bail!("no package of the binary matches `{p}`"),
         _ => Ok(()),
     }
-}
-
-fn json(value: &impl serde::Serialize) -> Result<String> {
-    let mut text = serde_json::to_string_pretty(value).context("cannot serialize the sizes")?;
-    text.push('\n');
-    Ok(text)
-}
-
-/// The config named `wanted` (its name or id), or an error listing the names.
-pub(crate) fn pick<'a>(run: &'a Run, wanted: &str) -> Result<&'a ConfigResult> {
-    run.configs.iter().find(|c| c.name == wanted || c.id == wanted).with_context(|| {
-        let names: Vec<String> = run.configs.iter().map(|c| format!("`{}` ({})", c.name, c.id)).collect();
-        crate::export::printable(&format!(
-            "run {} has no configuration `{wanted}`; its configurations are: {}",
-            run.run_id,
-            names.join(", ")
-        ))
-        .into_owned()
-    })
 }
 
 /// The attribution of `config`'s binary in the run folder.

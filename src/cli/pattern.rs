@@ -1,4 +1,4 @@
-//! `--package PATTERN`: which packages `gostart size` shows.
+//! `--package PATTERN`: which packages `gostart size` and `gostart explain` show.
 
 /// Whether the import path `package` matches `pattern`: with `...` in it, as go matches
 /// package patterns (`...` is any string, and `x/...` matches `x` itself too); else a prefix
