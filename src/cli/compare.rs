@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::CellAlignment;
 use serde::Serialize;
 
 use super::emit;
@@ -311,10 +311,7 @@ fn failure(c: &ConfigResult) -> Option<String> {
 
 /// The table for people, in `width` columns.
 pub fn table(c: &Comparison, width: u16) -> String {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_BORDERS_ONLY);
-    t.force_no_tty();
-    t.set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
+    let mut t = crate::export::text_table(width);
     t.set_header(["config", "startup A", "startup B", "B/A", "95% CI", "p", "size A", "size B", "size B/A", "note"]);
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     for r in &c.configs {

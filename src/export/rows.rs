@@ -189,6 +189,16 @@ pub fn figure_header(f: crate::rank::Figure) -> &'static str {
     }
 }
 
+/// A terminal table as every report draws one: borders only, fitted to `width` columns (long
+/// cells wrap). The caller decided the width: comfy-table must not look at the terminal itself.
+pub fn text_table(width: u16) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_BORDERS_ONLY);
+    t.force_no_tty();
+    t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic).set_width(width);
+    t
+}
+
 pub fn format_bytes(b: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
     let mut v = b as f64;

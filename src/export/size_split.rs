@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, presets};
+use comfy_table::{CellAlignment, ColumnConstraint};
 
 use super::rows::{format_bytes, signed_bytes, signed_percent};
 use crate::inspect::size_diff::SizeDiff;
@@ -242,11 +242,7 @@ pub fn text(run: &Run, width: u16) -> Option<String> {
     }
     let by_section = wrap(&sections, "  ", width);
     out.push_str(&by_section);
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_BORDERS_ONLY);
-    // The caller decided the width; comfy-table must not look at the terminal itself.
-    t.force_no_tty();
-    t.set_content_arrangement(ContentArrangement::Dynamic).set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    let mut t = super::text_table(u16::try_from(width).unwrap_or(u16::MAX));
     t.set_header(["package or part", "baseline", "recommended", "change", "sections"]);
     for i in &s.items {
         // One section a line: a section's name and its change are never split.

@@ -1,6 +1,6 @@
 //! The terminal table and the verdict under it.
 
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width, presets};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ColumnConstraint, Table, Width};
 
 use super::checks::delta_header;
 use super::rows::{Tone, format_ns, rows};
@@ -36,12 +36,8 @@ fn wrap_at_commas(text: &str, width: usize) -> String {
 /// The table; with `style.color`, the Δ columns are coloured (gains green, losses red,
 /// noise dim) with ANSI escapes, else the text is plain.
 pub fn serialize(run: &Run, style: Style) -> String {
-    let mut table = Table::new();
-    table.load_preset(presets::UTF8_BORDERS_ONLY);
-    // The caller decided; comfy-table must not look at the terminal itself.
-    table.force_no_tty();
     // Long names and notes wrap so that the table fits the terminal (or 120 columns).
-    table.set_content_arrangement(ContentArrangement::Dynamic).set_width(style.width);
+    let mut table = super::text_table(style.width);
     if style.color {
         table.enforce_styling();
         table.style_text_only();
@@ -228,10 +224,7 @@ fn effects_table(
     room: &[usize],
     style: Style,
 ) -> Table {
-    let mut table = Table::new();
-    table.load_preset(presets::UTF8_BORDERS_ONLY);
-    table.force_no_tty();
-    table.set_content_arrangement(ContentArrangement::Dynamic).set_width(style.width);
+    let mut table = super::text_table(style.width);
     if style.color {
         table.enforce_styling();
         table.style_text_only();

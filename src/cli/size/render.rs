@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, presets};
+use comfy_table::{CellAlignment, ColumnConstraint, Table};
 use serde::Serialize;
 
 use crate::export::{format_bytes, printable, signed_bytes, signed_percent};
@@ -28,15 +28,6 @@ pub struct SizeView<'a> {
     pub packages: Vec<&'a PackageBytes>,
     pub other: &'a BTreeMap<String, u64>,
     pub unattributed: u64,
-}
-
-fn table(width: u16) -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_BORDERS_ONLY);
-    // The caller decided the width; comfy-table must not look at the terminal itself.
-    t.force_no_tty();
-    t.set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
-    t
 }
 
 /// Figures from column `from` on: right-aligned and never wrapped (names wrap instead).
@@ -71,7 +62,7 @@ pub fn view_table(v: &SizeView, all: usize, width: u16) -> String {
     let columns: Vec<&str> = sections.iter().take(fit).map(|(s, _)| *s).collect();
     let rest = sections.len() > columns.len();
 
-    let mut t = table(width);
+    let mut t = crate::export::text_table(width);
     let mut header = vec!["package".to_owned(), "bytes".to_owned(), "of file".to_owned()];
     header.extend(columns.iter().map(|s| (*s).to_owned()));
     if rest {
@@ -97,7 +88,7 @@ pub fn view_table(v: &SizeView, all: usize, width: u16) -> String {
 
     let mut parts: Vec<(&String, &u64)> = v.other.iter().collect();
     parts.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-    let mut o = table(width);
+    let mut o = crate::export::text_table(width);
     o.set_header(["not in a package", "bytes", "of file"]);
     for (part, b) in parts {
         o.add_row([part.clone(), format_bytes(*b), percent(*b, v.file_bytes)]);
@@ -129,7 +120,7 @@ pub fn view_table(v: &SizeView, all: usize, width: u16) -> String {
 pub fn diff_table(d: &SizeDiff, width: u16) -> String {
     let or_dash = |v: Option<u64>| v.map_or_else(|| "-".to_owned(), format_bytes);
     let changed: Vec<_> = d.packages.iter().filter(|p| p.change != 0 || !p.sections.is_empty()).collect();
-    let mut t = table(width);
+    let mut t = crate::export::text_table(width);
     t.set_header(["package", "base", "config", "change", "sections"]);
     for p in changed.iter().take(DIFF_ROWS) {
         let mut sections: Vec<(&String, &i64)> = p.sections.iter().collect();
@@ -155,7 +146,7 @@ pub fn diff_table(d: &SizeDiff, width: u16) -> String {
     // The sections list wraps like the names.
     align_right(&mut t, 1..4);
 
-    let mut o = table(width);
+    let mut o = crate::export::text_table(width);
     o.set_header(["not in a package", "base", "config", "change"]);
     for p in &d.other {
         o.add_row([p.part.clone(), or_dash(p.base), or_dash(p.config), signed_bytes(p.change)]);
