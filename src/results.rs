@@ -204,6 +204,11 @@ impl Run {
         }
     }
 
+    /// The config named `name`.
+    pub fn config(&self, name: &str) -> Option<&ConfigResult> {
+        self.configs.iter().find(|c| c.name == name)
+    }
+
     /// The figures from the samples — every config's `startup`, the floor's — the self-checks,
     /// and the ranking without the figures a failed check suspends, with the run's saved rank
     /// settings (the defaults for a run saved without them). `tune` ends with it, and a saved

@@ -89,7 +89,7 @@ pub struct Mismatch {
 pub fn mismatch(run: &Run) -> Option<Mismatch> {
     let selection = run.toolchain.as_ref()?;
     let name = run.verdict.recommended.as_deref()?;
-    let c = run.configs.iter().find(|c| c.name == name)?;
+    let c = run.config(name)?;
     let recommends = c.go_version.clone().unwrap_or_else(|| version::effective(&c.flags, &run.go_version).to_owned());
     // `go1.27.3+auto` in GOTOOLCHAIN is go1.27.3's; a `devel` build compares as text.
     let same = match (version::parse(&recommends), version::parse(&selection.selects)) {

@@ -9,6 +9,7 @@ use super::args::{BuildArgs, MatrixArgs, MessageFormat, MetadataArgs, ReportArgs
 use super::{EXIT_SOME_FAILED, emit, load};
 use crate::config::Overrides;
 use crate::go::{Go, command_line};
+use crate::inspect::attribution::RunBinaries;
 use crate::progress::{Bars, JsonLines, Reporter};
 use crate::{export, module_root, names, rundir, runlock, target, tune as pipeline};
 
@@ -236,7 +237,8 @@ pub fn report(base: &Overrides, a: ReportArgs) -> Result<i32> {
     // in its folder when they are there; a merged run has none (they stayed with the shards).
     if run.merged.is_empty() && export::size_split::recorded(&run).is_none() {
         let run_dir = path.parent().unwrap_or(std::path::Path::new("."));
-        run.size_split = pipeline::size_split::split(&run, run_dir).ok().flatten();
+        let split = pipeline::size_split::split(&mut RunBinaries::new(&run, run_dir)).ok().flatten();
+        run.size_split = split;
     }
     let style = export::Style::detect(a.output.is_none());
     emit(&export::serialize_styled(&run, a.format, style)?, a.output.as_deref(), &base.dir)?;

@@ -15,7 +15,7 @@ use super::emit;
 use crate::cli::saved::{DataFormat, json, pick};
 use crate::config::Overrides;
 use crate::export::format_bytes;
-use crate::inspect::attribution::{Attribution, attribute};
+use crate::inspect::attribution::{Attribution, RunBinaries};
 use crate::inspect::size_diff::{self, SizeDiff};
 use crate::measure::stats;
 use crate::results::{ConfigResult, Run};
@@ -162,8 +162,8 @@ pub fn comparison(a: &Run, path_a: &Path, b: &Run, path_b: &Path) -> Comparison 
         incomplete: run.incomplete(),
         config: None,
     };
-    let mut configs: Vec<Row> = a.configs.iter().map(|ca| row(&ca.name, Some(ca), find(b, &ca.name))).collect();
-    configs.extend(b.configs.iter().filter(|cb| find(a, &cb.name).is_none()).map(|cb| row(&cb.name, None, Some(cb))));
+    let mut configs: Vec<Row> = a.configs.iter().map(|ca| row(&ca.name, Some(ca), b.config(&ca.name))).collect();
+    configs.extend(b.configs.iter().filter(|cb| a.config(&cb.name).is_none()).map(|cb| row(&cb.name, None, Some(cb))));
     Comparison { a: info(a, path_a), b: info(b, path_b), configs, sizes: Vec::new() }
 }
 
@@ -197,7 +197,7 @@ fn explanations(
     c.configs
         .iter()
         .filter(|r| r.in_runs == "both")
-        .filter_map(|r| Some((find(a, &r.name)?, find(b, &r.name)?)))
+        .filter_map(|r| Some((a.config(&r.name)?, b.config(&r.name)?)))
         .filter(|(ca, cb)| every || go_of(a, ca) != go_of(b, cb))
         .map(|(ca, cb)| explain(&ca.name, (a, path_a, ca), (b, path_b, cb)))
         .collect()
@@ -212,8 +212,7 @@ fn explain(
 ) -> SizeExplanation {
     let (go_a, go_b) = (go_of(a, ca).to_owned(), go_of(b, cb).to_owned());
     let attributed = |run: &Run, path: &Path, c: &ConfigResult| -> Result<Attribution> {
-        let binary = rundir::binary_of(run, path.parent().unwrap_or(Path::new(".")), c)?;
-        attribute(&binary).with_context(|| format!("cannot attribute the bytes of {}", binary.display()))
+        RunBinaries::new(run, path.parent().unwrap_or(Path::new("."))).of(c).cloned()
     };
     let label = |side: &str, c: &ConfigResult, go: &str| format!("{} ({side}, {go})", c.name);
     match (attributed(a, path_a, ca).context("A"), attributed(b, path_b, cb).context("B")) {
@@ -243,10 +242,6 @@ pub fn sizes_text(sizes: &[SizeExplanation], width: u16) -> String {
         }
     }
     crate::export::printable(&out).into_owned()
-}
-
-fn find<'a>(run: &'a Run, name: &str) -> Option<&'a ConfigResult> {
-    run.configs.iter().find(|c| c.name == name)
 }
 
 /// The config when it was built and timed.

@@ -10,6 +10,7 @@ use super::emit;
 use super::saved::{DataFormat, json, open, shown};
 use crate::config::Overrides;
 use crate::go::Go;
+use crate::inspect::attribution::RunBinaries;
 use crate::inspect::linked::explain_config;
 use crate::module_root;
 
@@ -41,7 +42,7 @@ pub fn explain(base: &Overrides, a: ExplainArgs) -> Result<i32> {
     let go = Go::new(&module_root::go_program(base), &base.dir)?;
     let only = a.package.as_deref().map(|p| move |package: &str| super::pattern::matches(p, package));
     let only_dyn: Option<&dyn Fn(&str) -> bool> = only.as_ref().map(|f| f as &dyn Fn(&str) -> bool);
-    let explanation = explain_config(&go, &run, &run_dir, config, a.top, only_dyn)?;
+    let explanation = explain_config(&go, &mut RunBinaries::new(&run, &run_dir), config, a.top, only_dyn)?;
     if let Some(p) = &a.package {
         if explanation.slowest_init.is_empty() && explanation.largest.is_empty() {
             bail!("no package of the binary or its init trace matches `{p}`");

@@ -3,19 +3,17 @@
 
 pub(crate) mod render;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Args;
 
 use super::emit;
 use super::pattern;
 use super::saved::{DataFormat, json, open, pick, shown};
 use crate::config::Overrides;
-use crate::inspect::attribution::{Attribution, attribute};
+use crate::inspect::attribution::RunBinaries;
 use crate::inspect::size_diff as diff;
-use crate::results::{ConfigResult, Run};
-use crate::rundir;
 
 #[derive(Debug, Args)]
 pub struct SizeArgs {
@@ -41,17 +39,16 @@ pub struct SizeArgs {
 
 pub fn size(base: &Overrides, a: SizeArgs) -> Result<i32> {
     let (run, run_dir) = open(base, a.target_dir.as_deref(), &a.run)?;
-    let run_dir = run_dir.as_path();
     let config = shown(&run, a.config.as_deref())?;
-    let attribution = attributed(&run, run_dir, config)?;
+    let mut binaries = RunBinaries::new(&run, &run_dir);
+    let attribution = binaries.of(config)?.clone();
     let keep = |package: &str| a.package.as_deref().is_none_or(|p| pattern::matches(p, package));
     let width = crate::export::Style::detect(true).width;
     let text = match &a.diff {
         Some(against) => {
             let against = against.as_deref().unwrap_or(&run.baseline);
             let base_config = pick(&run, against)?;
-            let base_attribution = attributed(&run, run_dir, base_config)?;
-            let mut d = diff::diff(&base_config.name, &base_attribution, &config.name, &attribution);
+            let mut d = diff::diff(&base_config.name, binaries.of(base_config)?, &config.name, &attribution);
             d.packages.retain(|p| keep(&p.package));
             no_match(&a.package, d.packages.is_empty())?;
             match a.format {
@@ -87,10 +84,4 @@ fn no_match(pattern: &Option<String>, empty: bool) -> Result<()> {
         Some(p) if empty => bail!("no package of the binary matches `{p}`"),
         _ => Ok(()),
     }
-}
-
-/// The attribution of `config`'s binary in the run folder.
-fn attributed(run: &Run, run_dir: &Path, config: &ConfigResult) -> Result<Attribution> {
-    let path = rundir::binary_of(run, run_dir, config)?;
-    attribute(&path).with_context(|| format!("cannot attribute the bytes of {}", path.display()))
 }

@@ -61,6 +61,35 @@ pub fn attribute(path: &Path) -> Result<Attribution> {
     attribute_bytes(&data).with_context(|| format!("cannot attribute the bytes of {}", path.display()))
 }
 
+/// The attributions of a saved run's binaries, each binary read once (configs that share a
+/// build share it): the size split, `explain`, `size` and `compare` ask for them.
+pub struct RunBinaries<'r> {
+    run: &'r crate::results::Run,
+    run_dir: &'r Path,
+    by_build: HashMap<String, Attribution>,
+}
+
+impl<'r> RunBinaries<'r> {
+    /// The binaries of `run`, saved in `run_dir`.
+    pub fn new(run: &'r crate::results::Run, run_dir: &'r Path) -> RunBinaries<'r> {
+        RunBinaries { run, run_dir, by_build: HashMap::new() }
+    }
+
+    /// The run whose binaries these are.
+    pub fn run(&self) -> &'r crate::results::Run {
+        self.run
+    }
+
+    /// The attribution of `config`'s binary; an error when it is missing or not a Go binary.
+    pub fn of(&mut self, config: &crate::results::ConfigResult) -> Result<&Attribution> {
+        if !self.by_build.contains_key(&config.build_id) {
+            let a = attribute(&crate::rundir::binary_of(self.run, self.run_dir, config)?)?;
+            self.by_build.insert(config.build_id.clone(), a);
+        }
+        self.by_build.get(&config.build_id).context("the attribution just made")
+    }
+}
+
 /// Who a symbol's bytes belong to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Owner<'a> {

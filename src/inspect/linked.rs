@@ -1,29 +1,25 @@
 //! Gathers what "why is it linked in?" needs for one config of a saved run — its import graph
 //! (`go list -deps` with its flags), its binary's attribution, its init profile — and explains it.
 
-use std::path::Path;
-
 use anyhow::{Context, Result, bail};
 
-use super::attribution::attribute;
+use super::attribution::RunBinaries;
 use super::explain::{Explanation, explain};
 use super::imports::Graph;
 use crate::go::Go;
 use crate::results::{ConfigResult, Run};
 
-/// The explanation of `config`'s binary in `run` (saved in `run_dir`); go runs where `go` acts,
-/// which must be in the run's module (the target's import path resolves there).
+/// The explanation of `config`'s binary among `binaries`; go runs where `go` acts, which must
+/// be in the run's module (the target's import path resolves there).
 pub fn explain_config(
     go: &Go,
-    run: &Run,
-    run_dir: &Path,
+    binaries: &mut RunBinaries<'_>,
     config: &ConfigResult,
     top: usize,
     only: Option<&dyn Fn(&str) -> bool>,
 ) -> Result<Explanation> {
-    let binary = crate::rundir::binary_of(run, run_dir, config)?;
-    let attribution =
-        attribute(&binary).with_context(|| format!("cannot attribute the bytes of {}", binary.display()))?;
+    let run: &Run = binaries.run();
+    let attribution = binaries.of(config)?;
     // `command-line-arguments` (a list of .go files) names nothing go list can find again.
     let package = match run.target.import_path.as_str() {
         "" | "command-line-arguments" => run.target.package.as_str(),
@@ -40,5 +36,5 @@ pub fn explain_config(
         _ => bail!("`go list -deps {package}` named {} packages, not the one main package", asked.len()),
     };
     let graph = Graph::new(&deps, &main)?;
-    Ok(explain(&config.name, &graph, &attribution, config.init.as_ref(), top, only))
+    Ok(explain(&config.name, &graph, attribution, config.init.as_ref(), top, only))
 }

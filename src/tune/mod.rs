@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
 use crate::go::{BuildOutcome, BuildStatus, Go};
+use crate::inspect::attribution::RunBinaries;
 use crate::inspect::escapes::collect;
 use crate::matrix::{ConfigSpec, Expanded};
 use crate::measure::{self, Outcome, Progress, Start, Startup, Stopped, Subject};
@@ -356,13 +357,12 @@ fn stop_interrupted(p: &Prepared, run_dir: &Path, run: &mut Run) -> Result<anyho
 /// said on stderr, with the command that shows the error again.
 fn explain_recommended(
     p: &Prepared,
-    run: &Run,
-    run_dir: &Path,
+    binaries: &mut RunBinaries<'_>,
     reporter: &dyn Reporter,
 ) -> Option<crate::inspect::explain::Explanation> {
-    let name = run.verdict.recommended.as_deref().unwrap_or(&run.baseline);
-    let config = run.configs.iter().find(|c| c.name == name)?;
-    match crate::inspect::linked::explain_config(&p.go, run, run_dir, config, 3, None) {
+    let run = binaries.run();
+    let config = run.config(run.verdict.recommended.as_deref().unwrap_or(&run.baseline))?;
+    match crate::inspect::linked::explain_config(&p.go, binaries, config, 3, None) {
         Ok(e) => Some(e),
         Err(e) => {
             let error = crate::printable::printable(&format!("{e:#}")).into_owned();
@@ -493,12 +493,15 @@ fn measure_and_rank(
     };
     run.recompute();
     if stage.last && stop.is_none() {
-        // Once per run, for the verdict it ends with; a run cut short gets it from `report`.
-        run.size_split = size_split::split(&run, run_dir).unwrap_or_else(|e| {
+        // Once per run, for the verdict it ends with, each binary read once; a run cut short
+        // gets the split from `report`.
+        let mut binaries = RunBinaries::new(&run, run_dir);
+        let split = size_split::split(&mut binaries).unwrap_or_else(|e| {
             reporter.event(&Event::SizeSplitFailed { error: format!("{e:#}") });
             None
         });
-        run.explain = explain_recommended(p, &run, save_dir, reporter);
+        let explain = explain_recommended(p, &mut binaries, reporter);
+        (run.size_split, run.explain) = (split, explain);
     }
     for c in run.configs.iter().filter(|c| c.build.ok) {
         reporter.event(&Event::ConfigMeasured {

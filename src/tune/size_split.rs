@@ -1,49 +1,42 @@
 //! The recommended config's file size against the baseline's, by package and section (issue
 //! 14): both binaries attributed once, when a run ends, for results.json and the reports.
 
-use std::path::Path;
-
 use anyhow::{Context, Result};
 
-use crate::inspect::attribution::attribute;
+use crate::inspect::attribution::RunBinaries;
 use crate::inspect::size_diff::{SizeDiff, diff};
-use crate::results::Run;
-use crate::rundir;
 
-/// The split of `run`'s recommendation against its baseline, from the binaries in its folder
-/// `run_dir`; `None` without a recommendation or when the baseline is recommended, an error
-/// when a binary is missing or cannot be attributed.
-pub fn split(run: &Run, run_dir: &Path) -> Result<Option<SizeDiff>> {
+/// The split of `binaries`' run's recommendation against its baseline; `None` without a
+/// recommendation or when the baseline is recommended, an error when a binary is missing or
+/// cannot be attributed.
+pub fn split(binaries: &mut RunBinaries<'_>) -> Result<Option<SizeDiff>> {
+    let run = binaries.run();
     let Some(recommended) = run.verdict.recommended.as_deref() else { return Ok(None) };
     if recommended == run.baseline {
         return Ok(None);
     }
-    let by_name = |name: &str| {
-        run.configs
-            .iter()
-            .find(|c| c.name == name)
-            .with_context(|| format!("run {} has no configuration `{name}`", run.run_id))
-    };
+    let by_name =
+        |name: &str| run.config(name).with_context(|| format!("run {} has no configuration `{name}`", run.run_id));
     let (base, config) = (by_name(&run.baseline)?, by_name(recommended)?);
-    let attributed = |c| -> Result<_> { attribute(&rundir::binary_of(run, run_dir, c)?) };
-    let base_bytes = attributed(base)?;
-    // Configs that differ only in their run environment share one binary: nothing changes.
-    let config_bytes = if config.build_id == base.build_id { base_bytes.clone() } else { attributed(config)? };
-    Ok(Some(diff(&base.name, &base_bytes, &config.name, &config_bytes)))
+    // Configs that differ only in their run environment share one binary, read once.
+    let base_bytes = binaries.of(base)?.clone();
+    Ok(Some(diff(&base.name, &base_bytes, &config.name, binaries.of(config)?)))
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
 
+    use std::path::Path;
+
     use super::*;
-    use crate::results::Binary;
+    use crate::results::{Binary, Run};
 
     /// Builds the hello fixture with `extra` flags into `<dir>/<build_id>/hello`, recorded in
     /// `run` (tests may run `go`; product code runs it only through `go::Go`).
     #[allow(clippy::disallowed_methods)]
     fn build(run: &mut Run, dir: &Path, name: &str, extra: &[&str]) {
-        let build_id = run.configs.iter().find(|c| c.name == name).unwrap().build_id.clone();
+        let build_id = run.config(name).unwrap().build_id.clone();
         let path = format!("{build_id}/hello");
         let out = dir.join(&path);
         let mut args = vec!["build", "-o", out.to_str().unwrap()];
@@ -62,7 +55,7 @@ mod tests {
         build(&mut run, dir.path(), "default", &[]);
         build(&mut run, dir.path(), "buildmode=pie", &["-buildmode=pie"]);
         run.verdict.recommended = Some("buildmode=pie".into());
-        let d = split(&run, dir.path()).unwrap().unwrap();
+        let d = split(&mut RunBinaries::new(&run, dir.path())).unwrap().unwrap();
         assert_eq!((d.base.as_str(), d.config.as_str()), ("default", "buildmode=pie"));
         // The dynamic relocations PIE needs: only the PIE binary has them, and they are large.
         let rela: Vec<_> = d.other.iter().filter(|p| p.part.starts_with(".rela")).collect();
@@ -85,9 +78,9 @@ mod tests {
     fn nothing_to_split_without_a_recommendation_or_when_it_is_the_baseline() {
         let mut run = crate::export::fixture::run();
         run.verdict.recommended = None;
-        assert!(split(&run, Path::new("/nonexistent")).unwrap().is_none());
+        assert!(split(&mut RunBinaries::new(&run, Path::new("/nonexistent"))).unwrap().is_none());
         run.verdict.recommended = Some(run.baseline.clone());
-        assert!(split(&run, Path::new("/nonexistent")).unwrap().is_none());
+        assert!(split(&mut RunBinaries::new(&run, Path::new("/nonexistent"))).unwrap().is_none());
     }
 
     #[test]
@@ -96,7 +89,7 @@ mod tests {
         let mut run = crate::export::fixture::run();
         build(&mut run, dir.path(), "default", &[]);
         run.binaries.insert("3b209a57".into(), Binary { path: "3b209a57/hello".into(), sha256: String::new() });
-        let e = format!("{:#}", split(&run, dir.path()).unwrap_err());
+        let e = format!("{:#}", split(&mut RunBinaries::new(&run, dir.path())).unwrap_err());
         assert!(e.contains("the binary of configuration `ldflags=-s -w` is missing"), "{e}");
     }
 }
