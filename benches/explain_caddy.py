@@ -110,7 +110,12 @@ def main():
         drop = e["narrow_drop"] or e["drop"]
         if not drop:
             sys.exit("explain names no import to drop")
-        print(f"  drop `{drop['import']}` (imported by {drop['imported_by']}, {drop['importers']} importer(s))")
+        for kind in ("drop", "narrow_drop"):
+            d = e[kind]
+            if d:
+                print(f"  {kind}: `{d['import']}` (imported by {d['imported_by']}, {d['importers']} importer(s)) saves "
+                      f"{d['saves']['packages']} package(s), {d['saves']['init_ns'] / 1e6:.2f} ms, {mib(d['saves']['bytes'])}")
+        print(f"  the benchmark drops `{drop['import']}`")
         for keep_formatter, what in ((True, "that import only (the HTML formatter it was given still made)"),
                                      (False, "the feature: that import and the HTML formatter it alone used")):
             copy = without_import(project, drop["import"], keep_formatter)

@@ -332,7 +332,7 @@ fn attribute_text<'a>(
         .collect();
     dotted.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     dotted.dedup();
-    let owner = |name: &'a str| match owner(name) {
+    let function_owner = |name: &'a str| match owner(name) {
         Owner::Package(p) => Owner::Package(
             dotted
                 .iter()
@@ -342,15 +342,16 @@ fn attribute_text<'a>(
         other => other,
     };
     for f in crate::inspect::pclntab::functions(table).context("cannot read its .gopclntab section")? {
-        if let Owner::Package(p) = owner(f.name) {
-            totals.functions.push((text.address().saturating_add(f.entry), p));
+        let who = function_owner(f.name);
+        if let Owner::Package(p) = &who {
+            totals.functions.push((text.address().saturating_add(f.entry), p.clone()));
         }
         let end = f.end.min(size);
         let bytes = end.saturating_sub(f.entry);
         let fill = code.get(to_usize(f.entry)..to_usize(end)).map_or(0, trailing_fill);
-        totals.add(owner(f.name), index, false, bytes - fill);
+        totals.add(who.clone(), index, false, bytes - fill);
         totals.add(Owner::Other(Cow::Borrowed("alignment in .text")), index, false, fill);
-        totals.add(owner(f.name), pclntab.index().0, false, f.table_bytes);
+        totals.add(who, pclntab.index().0, false, f.table_bytes);
     }
     Ok(())
 }
