@@ -243,11 +243,34 @@ fn cost(run: &Run, record: &Record) -> Option<String> {
 /// `20 runs each`, or for a run whose configs ran different numbers of rounds (a race's drops),
 /// `10 to 53 runs each`. A run saved without its schedule shows the most, as it always did.
 pub fn runs_each(run: &Run) -> String {
+    if !run.merged.is_empty() {
+        return merged_runs_each(run);
+    }
     let runs = || run.configs.iter().filter_map(|c| c.startup.as_ref()).map(|s| s.runs);
     let most = runs().max().unwrap_or(0);
     match runs().min() {
         Some(least) if least < most && run.schedule.is_some() => format!("{least} to {most} runs each"),
         _ => format!("{most} runs each"),
+    }
+}
+
+/// A merged run's baseline ran in every shard's rounds, the other configs in their one shard's:
+/// their runs and the baseline's are said apart, or the head line would claim the baseline's
+/// count for all.
+fn merged_runs_each(run: &Run) -> String {
+    let runs = |baseline: bool| {
+        let runs = run.configs.iter().filter(|c| (c.name == run.baseline) == baseline);
+        runs.filter_map(|c| c.startup.as_ref()).map(|s| s.runs).collect::<Vec<_>>()
+    };
+    let (others, base) = (runs(false), runs(true));
+    let span = match (others.iter().min(), others.iter().max()) {
+        (Some(least), Some(most)) if least < most => format!("{least} to {most} runs each"),
+        (Some(most), _) => format!("{most} runs each"),
+        _ => "no other config measured".to_owned(),
+    };
+    match base.first() {
+        Some(b) => format!("{span}, the baseline {b} (in every shard)"),
+        None => span,
     }
 }
 

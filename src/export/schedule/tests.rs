@@ -54,6 +54,27 @@ fn a_run_saved_without_a_schedule_says_nothing_of_it() {
 }
 
 #[test]
+fn a_merged_run_says_the_baseline_ran_in_every_shard() {
+    let mut run = fixture::run();
+    let shard = |index| crate::results::MergedShard {
+        shard: crate::shard::Shard { index, count: 2 },
+        run_id: format!("run{index}"),
+        machine: None,
+        configs: Vec::new(),
+        first_round: 0,
+        rounds: 20,
+        baseline_median_ns: 1_000_000,
+        scale: 1.0,
+    };
+    run.merged = vec![shard(1), shard(2)];
+    let baseline = run.baseline.clone();
+    for c in run.configs.iter_mut().filter(|c| c.name == baseline) {
+        c.startup.as_mut().unwrap().runs = 40;
+    }
+    assert_eq!(runs_each(&run), "20 runs each, the baseline 40 (in every shard)");
+}
+
+#[test]
 fn each_end_of_a_race() {
     let run = with_end(ScheduleKind::Race, Some(End::Separated { leader: "3b209a57".into() }));
     assert_eq!(
