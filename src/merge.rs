@@ -77,6 +77,8 @@ pub fn join(mut inputs: Vec<Input>, force: bool) -> Result<Run> {
             overridable.push(format!("{} is a {why}", i.path.display()));
         }
     }
+    let measure = |r: &Run| serde_json::to_string(&r.measure).unwrap_or_default();
+    let mut notes = Vec::new();
     for i in &inputs[1..] {
         let (a, b) = (&first.run, &i.run);
         let differ = |what: &str, x: String, y: String| {
@@ -98,6 +100,21 @@ pub fn join(mut inputs: Vec<Input>, force: bool) -> Result<Run> {
         if rank(a) != rank(b) {
             overridable.push(differ("ranking settings ([rank])", rank(a), rank(b)));
         }
+        if a.measure.cold != b.measure.cold {
+            // A ratio of cold starts (page cache evicted) is another quantity than a warm one.
+            let cold = |r: &Run| if r.measure.cold { "cold starts" } else { "warm starts" }.to_owned();
+            overridable.push(differ("start-up conditions ([measure] cold)", cold(a), cold(b)));
+        }
+        if a.measure.cold == b.measure.cold && measure(a) != measure(b) {
+            // Only how long each shard measured differs: its ratios stay its own, as precise as
+            // its rounds made them.
+            notes.push(format!(
+                "note: [measure] settings differ between {} and {} (rounds, schedule, seed or timeouts); the \
+                 merged run records the first shard's, and each config keeps the precision its shard measured",
+                first.path.display(),
+                i.path.display()
+            ));
+        }
         if a.baseline != b.baseline {
             bail!(
                 "{}: the baseline of one ratio cannot be another's",
@@ -110,6 +127,9 @@ pub fn join(mut inputs: Vec<Input>, force: bool) -> Result<Run> {
     }
     for why in &overridable {
         eprintln!("warning: merged with --force: {why}");
+    }
+    for note in &notes {
+        eprintln!("{note}");
     }
     agree(&inputs)?;
     Ok(build(&inputs))

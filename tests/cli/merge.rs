@@ -87,6 +87,8 @@ fn two_shards_one_under_load_merge_into_the_ratios_and_verdict_of_an_unsharded_r
     assert!(report.contains("relative to the pooled baseline"), "{report}");
     let table = p.run(&["report", "last"]).success().stdout_text();
     assert!(table.contains("shard 1/2: ") && table.contains("shard 2/2: "), "{table}");
+    // The baseline ran in both shards' rounds, every other config in one shard's.
+    assert!(table.contains(" · 10 runs each, the baseline 20 (in every shard) · "), "{table}");
 
     // In the same test, not beside it: a test running in parallel would load this one's runs.
     refusals(&p, &one);
@@ -111,6 +113,15 @@ fn refusals(p: &Project, one: &std::path::Path) {
     let err = p.run(&["merge", arg(one), arg(&two)]).code(1).stderr_text();
     assert!(err.contains("matrices (their axes) differ") && err.contains("--force"), "{err}");
     p.run(&["merge", arg(one), arg(&two), "--force"]).success();
+
+    // Shards that measured fewer rounds merge, with a note; cold starts against warm ones do
+    // not, unless --force: their ratios are other quantities.
+    let (short, _) = tune(p, "3", &["--shard", "2/2"], None);
+    let err = p.run(&["merge", arg(one), arg(&short)]).success().stderr_text();
+    assert!(err.contains("note: [measure] settings differ"), "{err}");
+    let (cold, _) = tune(p, "3", &["--shard", "2/2", "--cold"], None);
+    let err = p.run(&["merge", arg(one), arg(&cold)]).code(1).stderr_text();
+    assert!(err.contains("start-up conditions ([measure] cold) differ"), "{err}");
 
     // The same matrix, but the source changed between the shards: the baseline binary differs,
     // and no --force merges that.
