@@ -51,7 +51,18 @@ pub struct Finished {
 /// Runs `expr` (one `go` command) to its end, its deadline (`limit`), Ctrl-C, or more than
 /// `bound` bytes on a stream, whichever is first. `Err` only when it cannot be started.
 pub fn run(expr: duct::Expression, limit: Option<Duration>, bound: usize) -> io::Result<Finished> {
-    if crate::interrupt::requested() {
+    run_watching(expr, limit, bound, true)
+}
+
+/// `run`, but Ctrl-C does not stop it: for the cleanup that must still happen after Ctrl-C
+/// (removing a git work tree). Only its deadline and its bound stop it.
+pub fn run_to_end(expr: duct::Expression, limit: Option<Duration>, bound: usize) -> io::Result<Finished> {
+    run_watching(expr, limit, bound, false)
+}
+
+fn run_watching(expr: duct::Expression, limit: Option<Duration>, bound: usize, ctrl_c: bool) -> io::Result<Finished> {
+    let interrupted = || ctrl_c && crate::interrupt::requested();
+    if interrupted() {
         let none = Captured::default;
         return Ok(Finished { ended: Ended::Interrupted, stdout: none(), stderr: none(), wall: Duration::ZERO });
     }
@@ -76,7 +87,7 @@ pub fn run(expr: duct::Expression, limit: Option<Duration>, bound: usize) -> io:
     let _watched: Vec<_> = handle.pids().into_iter().map(|pid| crate::interrupt::watch_group(pid as i32)).collect();
     let deadline = limit.map(|l| start + l);
     let ended = loop {
-        if crate::interrupt::requested() {
+        if interrupted() {
             kill_group(&handle);
             break Ended::Interrupted;
         }

@@ -4,7 +4,8 @@
 
 mod build;
 pub mod buildinfo;
-mod child;
+// Also runs `git` for `gostart check`'s git driver, with the same deadline and Ctrl-C handling.
+pub(crate) mod child;
 pub(crate) mod list;
 mod operand;
 mod outcome;

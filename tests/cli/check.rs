@@ -144,3 +144,30 @@ fn against_a_saved_run_compares_the_exact_figures_without_building_the_base() {
     assert_eq!(doc["rows"][0]["verdict"], "exceeded", "{doc}");
     assert!(!p.path(".gostart/check").exists() || p.path(".gostart/check").read_dir().unwrap().next().is_none());
 }
+
+#[test]
+fn ctrl_c_while_building_stops_check_and_still_removes_the_worktree() {
+    use std::io::{BufRead, BufReader};
+    let p = repo();
+    let mut cmd = p.std_cmd();
+    cmd.args(["check", "--base", "HEAD", "--max-runs", "100000"]).stdout(std::process::Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines().map_while(Result::ok);
+    let mut seen: Vec<String> = Vec::new();
+    for line in lines.by_ref() {
+        seen.push(line);
+        if seen.last().is_some_and(|l| l.contains("checked out in")) {
+            break;
+        }
+    }
+    assert!(seen.last().is_some_and(|l| l.contains("checked out in")), "check never checked the base out:\n{seen:#?}");
+    assert!(p.path(".gostart/check").read_dir().unwrap().next().is_some(), "no work tree under .gostart/check");
+    // The base is being built now: SIGINT stops the build, and the work tree must still go.
+    let status = std::process::Command::new("kill").arg("-INT").arg(child.id().to_string()).status();
+    assert!(status.unwrap().success());
+    let rest: Vec<String> = lines.collect();
+    let code = child.wait().unwrap().code();
+    assert_eq!(code, Some(130), "{rest:#?}");
+    assert!(rest.iter().any(|l| l.contains("interrupted")), "{rest:#?}");
+    assert_worktree_gone(&p);
+}

@@ -6,10 +6,23 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use crate::go::child;
+
+/// Longest one `git` call may take: checking a large repository's revision out is seconds; far
+/// past that, git is hung (a stale lock, a dead network file system) and gostart says so.
+const GIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// `git`, acting in one directory of a repository.
 #[derive(Debug, Clone)]
 pub struct Git {
     dir: PathBuf,
+}
+
+/// What ends a `git` call early besides its deadline.
+#[derive(Debug, Clone, Copy)]
+enum Stop {
+    OnCtrlC,
+    AtDeadline,
 }
 
 /// What a finished `git` call printed.
@@ -24,29 +37,50 @@ impl Git {
         Git { dir: dir.to_owned() }
     }
 
-    #[allow(clippy::disallowed_methods)] // The one place that runs `git`.
+    /// Runs `git ARGS`; Ctrl-C stops it.
     fn run(&self, args: &[&str]) -> Result<Output> {
-        let out = duct::cmd("git", args)
+        self.call(args, Stop::OnCtrlC)
+    }
+
+    /// Runs `git ARGS` even after Ctrl-C: cleanup that must happen on the way out.
+    fn run_cleanup(&self, args: &[&str]) -> Result<Output> {
+        self.call(args, Stop::AtDeadline)
+    }
+
+    #[allow(clippy::disallowed_methods)] // The one place that runs `git`.
+    fn call(&self, args: &[&str], stop: Stop) -> Result<Output> {
+        let expr = duct::cmd("git", args)
             .dir(&self.dir)
             // No pager, no prompt for credentials: gostart reads git's answers itself.
             .env("GIT_TERMINAL_PROMPT", "0")
-            .env("GIT_PAGER", "cat")
-            .stdin_null()
-            .stdout_capture()
-            .stderr_capture()
-            .unchecked()
-            .run()
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => {
-                    anyhow::anyhow!("cannot run `git`: not found; gostart check needs git on PATH")
-                }
-                _ => anyhow::Error::new(e).context("cannot run `git`"),
-            })?;
-        Ok(Output {
-            ok: out.status.success(),
-            stdout: String::from_utf8_lossy(&out.stdout).trim().to_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
-        })
+            .env("GIT_PAGER", "cat");
+        // In its own process group, stopped at the deadline or on Ctrl-C like every `go` call.
+        let done = match stop {
+            Stop::OnCtrlC => child::run(expr, Some(GIT_TIMEOUT), child::QUERY_OUTPUT),
+            Stop::AtDeadline => child::run_to_end(expr, Some(GIT_TIMEOUT), child::QUERY_OUTPUT),
+        };
+        let done = done.map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                anyhow::anyhow!("cannot run `git`: not found; gostart check needs git on PATH")
+            }
+            _ => anyhow::Error::new(e).context("cannot run `git`"),
+        })?;
+        let ok = match done.ended {
+            child::Ended::Exited(status) => status.success(),
+            child::Ended::Interrupted => return Err(crate::interrupt::Interrupted::default().into()),
+            child::Ended::TimedOut(_) => bail!(
+                "`git {}` in {} did not finish within {} and was stopped; is the repository on a slow or \
+                 hung file system?",
+                args.join(" "),
+                self.dir.display(),
+                humantime::format_duration(GIT_TIMEOUT)
+            ),
+            child::Ended::Flooded => {
+                bail!("`git {}` printed more than any git command gostart runs should, and was stopped", args.join(" "))
+            }
+        };
+        let text = |c: &child::Captured| String::from_utf8_lossy(&c.bytes).trim().to_owned();
+        Ok(Output { ok, stdout: text(&done.stdout), stderr: text(&done.stderr) })
     }
 
     /// The top directory of the work tree `dir` is in; an error saying so when it is in none.
@@ -92,11 +126,11 @@ impl Git {
     /// Removes the work tree at `path`, and git's record of it.
     pub fn worktree_remove(&self, path: &Path) -> Result<()> {
         let path_text = path.to_str().with_context(|| format!("{} is not UTF-8", path.display()))?;
-        let out = self.run(&["worktree", "remove", "--force", "--", path_text])?;
+        let out = self.run_cleanup(&["worktree", "remove", "--force", "--", path_text])?;
         if !out.ok {
             // Already gone (removed by hand, say): forget it, and the folder if anything is left.
             let _ = std::fs::remove_dir_all(path);
-            let pruned = self.run(&["worktree", "prune"])?;
+            let pruned = self.run_cleanup(&["worktree", "prune"])?;
             if !pruned.ok {
                 bail!("cannot remove the work tree {}: git said: {}", path.display(), one_line(&out.stderr));
             }
