@@ -224,6 +224,21 @@ fn in_runs(target: &Dir, id: &str) -> Result<Option<PathBuf>> {
     }
 }
 
+/// The run folder of the run saved at `results`: the folder its binaries and escape reports are
+/// recorded relative to. That is the folder of results.json, but for a screened run's design
+/// stage, saved in `design/` of the run folder beside the binaries both stages share.
+pub fn folder_of(results: &Path, run: &Run) -> PathBuf {
+    let folder = results.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let screened = run.search.as_ref().is_some_and(|s| s.strategy == crate::search::Strategy::Screen);
+    match folder.parent() {
+        Some(run_folder) if screened && folder.file_name() == Some(DESIGN_STAGE.as_ref()) => run_folder.to_owned(),
+        _ => folder.to_owned(),
+    }
+}
+
+/// The subfolder of a screened run's folder that holds its design stage's results.json.
+pub const DESIGN_STAGE: &str = "design";
+
 /// The binary `config` was measured with, in the folder of `run` (`run_dir`), or an error that
 /// says why there is none.
 pub fn binary_of(run: &Run, run_dir: &Path, config: &ConfigResult) -> Result<PathBuf> {

@@ -236,8 +236,8 @@ pub fn report(base: &Overrides, a: ReportArgs) -> Result<i32> {
     // A run saved without the split of its (current) recommendation gets it from the binaries
     // in its folder when they are there; a merged run has none (they stayed with the shards).
     if run.merged.is_empty() && export::size_split::recorded(&run).is_none() {
-        let run_dir = path.parent().unwrap_or(std::path::Path::new("."));
-        let split = pipeline::size_split::split(&mut RunBinaries::new(&run, run_dir)).ok().flatten();
+        let run_dir = rundir::folder_of(&path, &run);
+        let split = pipeline::size_split::split(&mut RunBinaries::new(&run, &run_dir)).ok().flatten();
         run.size_split = split;
     }
     let style = export::Style::detect(a.output.is_none());

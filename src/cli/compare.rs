@@ -212,7 +212,7 @@ fn explain(
 ) -> SizeExplanation {
     let (go_a, go_b) = (go_of(a, ca).to_owned(), go_of(b, cb).to_owned());
     let attributed = |run: &Run, path: &Path, c: &ConfigResult| -> Result<Attribution> {
-        RunBinaries::new(run, path.parent().unwrap_or(Path::new("."))).of(c).cloned()
+        RunBinaries::new(run, &crate::rundir::folder_of(path, run)).of(c).cloned()
     };
     let label = |side: &str, c: &ConfigResult, go: &str| format!("{} ({side}, {go})", c.name);
     match (attributed(a, path_a, ca).context("A"), attributed(b, path_b, cb).context("B")) {

@@ -88,7 +88,7 @@ type Reports = (Vec<(String, String, Report)>, Option<String>, String);
 /// baseline; `None` when the run has none.
 fn from_saved_run(results: &Path) -> Result<Option<Reports>> {
     let run = rundir::load(results)?;
-    let run_dir = results.parent().unwrap_or(Path::new("."));
+    let run_dir = rundir::folder_of(results, &run);
     let mut cache: BTreeMap<String, Report> = BTreeMap::new();
     let mut out = Vec::new();
     for c in &run.configs {

@@ -22,7 +22,7 @@ pub fn open(base: &Overrides, target_dir: Option<&Path>, which: &str) -> Result<
     let target_dir = module_root::runs_dir(base, target_dir)?;
     let results = rundir::locate(&target_dir, which)?;
     let run = rundir::load(&results)?;
-    let run_dir = results.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let run_dir = rundir::folder_of(&results, &run);
     Ok((run, run_dir))
 }
 

@@ -237,7 +237,7 @@ fn begin(
 fn continue_run(config: &Config, p: &Prepared, which: &str, reporter: &dyn Reporter) -> Result<(Run, PathBuf)> {
     let results = rundir::locate(&p.target_dir, which)?;
     let mut run = rundir::load(&results)?;
-    let run_dir = results.parent().map(Path::to_owned).unwrap_or_default();
+    let run_dir = rundir::folder_of(&results, &run);
     crate::resume::check(&run, config, p).with_context(|| format!("cannot resume run {}", run.run_id))?;
     let stale = crate::resume::stale_binaries(&run, &run_dir, &p.workspace.bin_name);
     reporter.event(&Event::RunResumed {

@@ -25,8 +25,18 @@ NOOP_D = ["", "1"]
 const QUICK: &[&str] = &["--no-escapes", "--no-inittrace", "--schedule", "fixed", "--runs", "10"];
 
 fn tune(p: &Project, extra: &[&str]) -> Value {
+    tune_with(p, QUICK, extra)
+}
+
+/// `tune`, collecting escape reports.
+fn tune_with_escapes(p: &Project, extra: &[&str]) -> Value {
+    let quick: Vec<&str> = QUICK.iter().copied().filter(|a| *a != "--no-escapes").collect();
+    tune_with(p, &quick, extra)
+}
+
+fn tune_with(p: &Project, quick: &[&str], extra: &[&str]) -> Value {
     let mut args = vec!["tune", "--format", "json", "-o", "r.json"];
-    args.extend_from_slice(QUICK);
+    args.extend_from_slice(quick);
     args.extend_from_slice(extra);
     p.run(&args).success();
     read_json(&p.path("r.json"))
@@ -128,7 +138,7 @@ fn excluded_design_runs_are_replaced_by_their_nearest_allowed_combination() {
          [[matrix.include]]\nrunenv = {{ NOOP_C = \"7\" }}\n"
     );
     let p = Project::from_fixture("effects").file("gostart.toml", &toml);
-    let run = tune(&p, &["--strategy", "screen", "--max-builds", "16"]);
+    let run = tune_with_escapes(&p, &["--strategy", "screen", "--max-builds", "16"]);
     let runs = run["search"]["design_runs"].as_array().unwrap();
     assert!(runs.iter().any(|r| r["substituted"] == true), "{}", run["search"]);
     for r in runs {
@@ -142,6 +152,12 @@ fn excluded_design_runs_are_replaced_by_their_nearest_allowed_combination() {
     let results = p.path(".gostart/runs").read_dir().unwrap().next().unwrap().unwrap().path();
     let design = p.run(&["report", arg(&results.join("design")), "--format", "json"]).success().stdout_json();
     assert_eq!(configs(&design).len(), runs.len(), "the design's runs, the baseline among them");
+    // Its binaries and escape reports are the run folder's, which both stages share.
+    let design_dir = results.join("design");
+    let size = p.run(&["size", arg(&design_dir), "--format", "json"]).success().stdout_json();
+    assert!(size["file_bytes"].as_u64() > Some(0), "{size}");
+    let escapes = p.run(&["escape", arg(&design_dir), "--format", "json"]).success().stdout_text();
+    assert!(escapes.contains("compile_id"), "{escapes}");
 }
 
 #[test]
