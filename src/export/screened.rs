@@ -139,7 +139,7 @@ pub fn screened() -> Run {
             factor("E", 4, 0),
             factor("F", 4, 1),
         ],
-        coding: vec!["env.GOAMD64: 3 values as 2 factors E, F: v1 = (−,−), v2 = (+,−), v3 = (−,+) and (+,+)".into()],
+        coding: vec![crate::search::coding::Coding::new(4, 3, 0, &["E".into(), "F".into()])],
         generators: vec!["E = ABC".into(), "F = BCD".into()],
         aliases: [
             "AB = CE", "AC = BE", "AD = EF", "AE = BC", "AF = DE", "BD = CF", "BF = CD", "CE = AB", "DF = BC",

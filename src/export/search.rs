@@ -5,9 +5,10 @@
 
 use crate::rank::Figure;
 use crate::results::Run;
+use crate::search::coding::Coding;
 use crate::search::design::{Design, Kind};
 use crate::search::predict::Predicted;
-use crate::search::{Search, Strategy, roman};
+use crate::search::{AxisInfo, Search, Strategy, roman};
 
 use super::rows::{figure_header, ratio_interval};
 
@@ -93,7 +94,7 @@ fn design_lines(search: &Search, design: &Design) -> Vec<String> {
     if !design.generators.is_empty() {
         out.push(format!("generators: {}", design.generators.join(", ")));
     }
-    out.extend(design.coding.iter().map(|c| format!("coding: {c}")));
+    out.extend(design.coding.iter().map(|c| format!("coding: {}", coding_words(c, &search.axes))));
     if !design.aliases.is_empty() {
         let shown: Vec<&str> = design.aliases.iter().take(ALIASES).map(String::as_str).collect();
         let more = design.aliases.len().saturating_sub(ALIASES);
@@ -102,6 +103,38 @@ fn design_lines(search: &Search, design: &Design) -> Vec<String> {
         out.push(format!("aliases: {}{more}", shown.join(", ")));
     }
     out
+}
+
+/// How a multi-level axis is coded, in its own name and values: `env.GOAMD64, 3 values, coded
+/// by E, F: all low = v1 (the reference), E high = v2, F high = v3, E+F high = v2 again`.
+fn coding_words(c: &Coding, axes: &[AxisInfo]) -> String {
+    let axis = axes.get(c.axis);
+    let name = axis.map_or_else(|| format!("axes[{}]", c.axis), |a| a.key.clone());
+    let value = |v: u32| match axis.and_then(|a| a.values.get(v as usize)) {
+        Some(text) if text.is_empty() => "\"\"".to_owned(),
+        Some(text) => text.clone(),
+        None => format!("value {v}"),
+    };
+    if c.factors.is_empty() {
+        return format!("{name}, {} values: each value in every combination (full factorial)", c.values);
+    }
+    let mut parts = Vec::new();
+    for (code, &v) in c.codes.iter().enumerate() {
+        if code == 0 {
+            parts.push(format!("all low = {} (the reference)", value(v)));
+            continue;
+        }
+        let high: Vec<&str> =
+            c.factors.iter().enumerate().filter(|(b, _)| code >> b & 1 == 1).map(|(_, f)| f.as_str()).collect();
+        let again = if code >= c.values { " again" } else { "" };
+        parts.push(format!("{} high = {}{again}", high.join("+"), value(v)));
+    }
+    let fold = if c.codes.len() > c.values {
+        "; codes past the last value fold onto the values that are not the reference, in order"
+    } else {
+        ""
+    };
+    format!("{name}, {} values, coded by {}: {}{fold}", c.values, c.factors.join(", "), parts.join(", "))
 }
 
 /// The design runs substituted for excluded combinations and those that failed, named.
@@ -221,7 +254,11 @@ mod tests {
              F = env.GOAMD64 bit 1"
         );
         assert_eq!(d[2], "generators: E = ABC, F = BCD");
-        assert!(d[3].starts_with("coding: env.GOAMD64: 3 values as 2 factors"), "{}", d[3]);
+        assert_eq!(
+            d[3],
+            "coding: env.GOAMD64, 3 values, coded by E, F: all low = v1 (the reference), E high = v2, F high = v3, \
+             E+F high = v2 again; codes past the last value fold onto the values that are not the reference, in order"
+        );
         assert_eq!(
             d[4],
             "aliases: AB = CE, AC = BE, AD = EF, AE = BC, AF = DE, BD = CF and 4 more (results.json \
@@ -261,5 +298,27 @@ mod tests {
         assert!(s.details[0].contains(" and 12 more stand in for excluded runs of the design"), "{}", s.details[0]);
         assert!(s.details.contains(&"and 12 more runs of the design have no figures".into()), "{:?}", s.details);
         assert!(s.details.iter().any(|l| l.starts_with("no prediction: ")), "{:?}", s.details);
+    }
+
+    #[test]
+    fn coding_words_name_the_axis_its_values_and_the_fold() {
+        use crate::search::coding::Coding;
+        let axes = vec![
+            AxisInfo { key: "ldflags".into(), values: vec!["".into(), "-s -w".into(), "-w".into()], reference: 1 },
+            AxisInfo { key: "env.GOAMD64".into(), values: ["v1", "v2", "v3", "v4"].map(String::from).to_vec(), reference: 0 },
+        ];
+        assert_eq!(
+            coding_words(&Coding::new(0, 3, 1, &["C".into(), "D".into()]), &axes),
+            "ldflags, 3 values, coded by C, D: all low = -s -w (the reference), C high = \"\", D high = -w, \
+             C+D high = \"\" again; codes past the last value fold onto the values that are not the reference, in order"
+        );
+        let four = coding_words(&Coding::new(1, 4, 0, &["A".into(), "B".into()]), &axes);
+        assert!(four.ends_with("A+B high = v4") && !four.contains("fold"), "{four}");
+        assert_eq!(
+            coding_words(&Coding::new(1, 4, 0, &[]), &axes),
+            "env.GOAMD64, 4 values: each value in every combination (full factorial)"
+        );
+        // An axis the run does not list is named by its index, its values by number.
+        assert!(coding_words(&Coding::new(7, 3, 0, &["E".into(), "F".into()]), &axes).starts_with("axes[7], 3 values"));
     }
 }

@@ -9,6 +9,8 @@
 //! two of them. A two-valued axis is one factor (low = the reference); a one-valued axis is
 //! constant and has none.
 
+use serde::{Deserialize, Serialize};
+
 /// How many two-level factors code an axis of `m` values: 0 for a constant axis, 1 for two
 /// values, ⌈log₂ m⌉ above.
 pub fn pseudo_factors(m: usize) -> u32 {
@@ -36,22 +38,40 @@ pub fn code(value: u32, reference: u32) -> u32 {
     }
 }
 
-/// One line saying how axis `axis` (`m` values, reference `reference`) is coded by the factors
-/// `labels` (bit 0 first): which combination of high factors builds which value.
-pub fn describe(axis: usize, m: usize, reference: u32, labels: &[String]) -> String {
-    let codes = 1u32 << labels.len();
-    let mut parts = vec![format!("all low = value {reference} (the reference)")];
-    for c in 1..codes {
-        let high: Vec<&str> = (0..labels.len()).filter(|b| c >> b & 1 == 1).map(|b| labels[b].as_str()).collect();
-        let again = if c as usize >= m { " again" } else { "" };
-        parts.push(format!("{} high = value {}{again}", high.join("+"), value(c, m, reference)));
+/// How one axis of more than two values is coded by two-level factors (results.json
+/// `search.design.coding[]`); the exporters put it in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coding {
+    /// Index of the axis in `search.axes`.
+    pub axis: usize,
+    /// How many values the axis has.
+    pub values: usize,
+    /// The factors that code it, bit 0 first; none in a full factorial, which runs each value
+    /// in every combination of the others.
+    pub factors: Vec<String>,
+    /// The value index each code builds: code `c` sets factor `b` high when bit `b` of `c` is
+    /// 1. Code 0 is the reference; codes from `values` on fold onto values already built.
+    pub codes: Vec<u32>,
+}
+
+impl Coding {
+    /// Axis `axis` (`m` values, reference `reference`) coded by the factors `labels`, bit 0 first.
+    pub fn new(axis: usize, m: usize, reference: u32, labels: &[String]) -> Coding {
+        let codes = if labels.is_empty() { 0 } else { 1u32 << labels.len() };
+        Coding {
+            axis,
+            values: m,
+            factors: labels.to_vec(),
+            codes: (0..codes).map(|c| value(c, m, reference)).collect(),
+        }
     }
-    let fold = if codes as usize > m {
-        "; codes past the last value fold onto the values that are not the reference, in order"
-    } else {
-        ""
-    };
-    format!("axes[{axis}], {m} values, coded by {}: {}{fold}", labels.join(", "), parts.join(", "))
+}
+
+/// `search.design.coding` as saved: the typed records; a run saved when they were lines of
+/// text keeps none (its design's factors still say which axis each codes).
+pub fn typed_only<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Coding>, D::Error> {
+    let saved: Vec<serde_json::Value> = Deserialize::deserialize(d)?;
+    Ok(saved.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect())
 }
 
 #[cfg(test)]
@@ -97,15 +117,24 @@ mod tests {
     }
 
     #[test]
-    fn describe_names_each_code_and_the_fold() {
-        let line = describe(2, 3, 1, &["C".into(), "D".into()]);
-        assert_eq!(
-            line,
-            "axes[2], 3 values, coded by C, D: all low = value 1 (the reference), C high = value 0, \
-             D high = value 2, C+D high = value 0 again; codes past the last value fold onto the values \
-             that are not the reference, in order"
-        );
-        let line = describe(0, 4, 0, &["A".into(), "B".into()]);
-        assert!(!line.contains("again") && !line.contains("fold"), "{line}");
+    fn a_coding_records_the_value_each_code_builds() {
+        let c = Coding::new(2, 3, 1, &["C".into(), "D".into()]);
+        assert_eq!((c.axis, c.values, c.factors.as_slice()), (2, 3, ["C".to_owned(), "D".to_owned()].as_slice()));
+        assert_eq!(c.codes, [1, 0, 2, 0], "code 3 folds onto the first value that is not the reference");
+        // A full factorial codes nothing: each value is run in every combination.
+        assert!(Coding::new(0, 3, 0, &[]).codes.is_empty());
+    }
+
+    #[test]
+    fn runs_saved_with_coding_lines_read_without_them() {
+        #[derive(Deserialize)]
+        struct Saved {
+            #[serde(deserialize_with = "typed_only")]
+            coding: Vec<Coding>,
+        }
+        let typed = serde_json::to_value(Coding::new(1, 3, 0, &["B".into(), "C".into()])).unwrap();
+        let saved = serde_json::json!({"coding": ["axes[1], 3 values, coded by B, C: ...", typed]});
+        let read: Saved = serde_json::from_value(saved).unwrap();
+        assert_eq!(read.coding, [Coding::new(1, 3, 0, &["B".into(), "C".into()])]);
     }
 }

@@ -74,9 +74,9 @@ pub struct Design {
     /// The two-level factors, in axis order (an axis's bits together, bit 0 first); none for a
     /// one-valued axis.
     pub factors: Vec<Factor>,
-    /// How each multi-level axis is coded into two-level factors, one line an axis, naming it
-    /// `axes[i]` (its index in `search.axes`).
-    pub coding: Vec<String>,
+    /// How each multi-level axis is coded into two-level factors.
+    #[serde(deserialize_with = "coding::typed_only")]
+    pub coding: Vec<coding::Coding>,
     /// The generated factors, `E = ABC`, in terms of the basic factors (the first independent
     /// ones).
     pub generators: Vec<String>,
@@ -195,13 +195,13 @@ impl Plan<'_> {
     }
 
     /// How each multi-level axis is coded.
-    fn coding(&self, factors: &[Factor]) -> Vec<String> {
+    fn coding(&self, factors: &[Factor]) -> Vec<coding::Coding> {
         self.active
             .iter()
             .filter(|&&a| self.q[a] > 1)
             .map(|&a| {
                 let labels: Vec<String> = factors.iter().filter(|f| f.axis == a).map(|f| f.label.clone()).collect();
-                coding::describe(a, self.levels[a], self.reference[a], &labels)
+                coding::Coding::new(a, self.levels[a], self.reference[a], &labels)
             })
             .collect()
     }
@@ -272,7 +272,7 @@ impl Plan<'_> {
             .active
             .iter()
             .filter(|&&a| self.q[a] > 1)
-            .map(|&a| format!("axes[{a}], {} values: each value in every combination (full factorial)", self.levels[a]))
+            .map(|&a| coding::Coding::new(a, self.levels[a], self.reference[a], &[]))
             .collect();
         Design {
             kind: Kind::Full,

@@ -182,38 +182,6 @@ pub fn roman(n: u32) -> String {
     out
 }
 
-/// A design's coding line (`axes[5], 3 values, coded by F, G: all low = value 0 ...`, as
-/// [`design::choose`] writes it, knowing axes by index only) in the axes' own names and values.
-pub fn name_coding(line: &str, axes: &[AxisInfo]) -> String {
-    let Some((axis, rest)) = line
-        .strip_prefix("axes[")
-        .and_then(|r| r.split_once(']'))
-        .and_then(|(i, rest)| Some((axes.get(i.parse::<usize>().ok()?)?, rest)))
-    else {
-        return line.to_owned();
-    };
-    let shown = |v: &str| if v.is_empty() { "\"\"".to_owned() } else { v.to_owned() };
-    let mut out = axis.key.clone();
-    let mut rest = rest;
-    while let Some(at) = rest.find("value ") {
-        let digits = rest[at + 6..].bytes().take_while(u8::is_ascii_digit).count();
-        let index = rest[at + 6..at + 6 + digits].parse::<usize>().ok();
-        match index.and_then(|i| axis.values.get(i)) {
-            Some(v) => {
-                out.push_str(&rest[..at]);
-                out.push_str(&shown(v));
-                rest = &rest[at + 6 + digits..];
-            }
-            None => {
-                out.push_str(&rest[..at + 6]);
-                rest = &rest[at + 6..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The text of an axis value as the matrix writes it (`""` for the empty value).
 pub fn value_text(v: &Setting) -> String {
     match v {
@@ -261,29 +229,5 @@ pub fn choose(settings: &Settings, expanded: &Expanded) -> (Strategy, String) {
                 settings.max_builds
             ),
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn coding_lines_name_the_axis_and_its_values() {
-        let axes = vec![
-            AxisInfo { key: "ldflags".into(), values: vec!["".into(), "-s -w".into()], reference: 0 },
-            AxisInfo { key: "env.GOAMD64".into(), values: vec!["v1".into(), "v2".into(), "v3".into()], reference: 0 },
-        ];
-        let line = "axes[1], 3 values, coded by B, C: all low = value 0 (the reference), B high = value 1, \
-                    C high = value 2, B+C high = value 1 again";
-        assert_eq!(
-            name_coding(line, &axes),
-            "env.GOAMD64, 3 values, coded by B, C: all low = v1 (the reference), B high = v2, C high = v3, \
-             B+C high = v2 again"
-        );
-        assert_eq!(name_coding("axes[0], value 0", &axes), "ldflags, \"\"");
-        // What it cannot place is left as written.
-        assert_eq!(name_coding("axes[7], 3 values", &axes), "axes[7], 3 values");
-        assert_eq!(name_coding("axes[1], value 9", &axes), "env.GOAMD64, value 9");
     }
 }

@@ -34,9 +34,8 @@ pub(super) struct DesignStage {
 pub(super) fn design_stage(config: &Config, p: &Prepared, record: &Search) -> Result<DesignStage> {
     let levels: Vec<usize> = record.axes.iter().map(|a| a.values.len()).collect();
     let reference: Vec<u32> = record.axes.iter().map(|a| a.reference).collect();
-    let mut design = design::choose(&levels, &reference, config.search.max_builds)
+    let design = design::choose(&levels, &reference, config.search.max_builds)
         .map_err(|e| anyhow!("cannot screen the matrix in {}: {e}", config.matrix.source))?;
-    design.coding = design.coding.iter().map(|line| crate::search::name_coding(line, &record.axes)).collect();
     let allowed: Vec<Vec<u32>> = p.expanded.configs.iter().flat_map(|c| c.levels.iter().cloned()).collect();
     let placed = design::place(&design.points, &allowed);
     let mut specs: Vec<ConfigSpec> = Vec::new();
@@ -78,7 +77,7 @@ pub(super) fn run(
     record.design = Some(stage.design.clone());
 
     let (run_id, run_dir) = rundir::create(&p.target_dir, SystemTime::now())?;
-    let design_dir = run_dir.join("design");
+    let design_dir = run_dir.join(crate::rundir::DESIGN_STAGE);
     std::fs::create_dir(&design_dir).with_context(|| format!("cannot create {}", design_dir.display()))?;
     let first_stage = Stage { run_dir: &run_dir, save_dir: &design_dir, first: true, last: false };
     let search = Search { builds: builds(&stage.specs, &[]), ..record.clone() };
