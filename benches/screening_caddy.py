@@ -17,16 +17,25 @@ Prints, as the run goes, each build as it ends; then the wall time, the builds u
 search ran (strategy, design), the race's end, the verdict and the effects table.
 
 Usage: benches/screening_caddy.py [--strategy auto|screen|full] [--keep] [--prewarm]
+                                  [--cache user|empty|inherit]
        (needs go, cargo and the module proxy; about 15 min screened on an idle 2-core VM, most
-       of it `go build`. --prewarm first warms go's build cache for every build (about as long
-       as the full product's compiles: an hour or more); without it the run starts cold, as a
-       user's first one does)
+       of it `go build`. go's build cache decides most of the time, so it is chosen:
+         user     (default) a new GOCACHE holding caddy's plain `go build` only, made first and
+                  not timed: a developer's machine, where the program was built before, and
+                  gostart's first tune of it; every other variant compiles from nothing
+         empty    a new, empty GOCACHE: a CI runner without a cache (std and every dependency
+                  compiled again, in every variant)
+         inherit  whatever the environment's GOCACHE holds (a repeat run is mostly cached)
+       --prewarm then warms it for every build (about as long as the full product's compiles:
+       an hour or more))
 Prints a report to stdout; nothing here is a pass/fail test (machines are shared and noisy).
 """
 
 import argparse
+import os
 import shutil
 import tempfile
+import time
 
 from _gostart import fetch_module, machine, prepare, sh
 from _screening import (build_phases, builds_of, dry_run_builds, fmt_secs, has_strategy, prewarm, search_line,
@@ -96,11 +105,26 @@ def main():
                     help="passed to tune (default auto: screen, since the matrix has 64 builds)")
     ap.add_argument("--prewarm", action="store_true", help="warm go's build cache for every build first")
     ap.add_argument("--keep", action="store_true", help="keep caddy's copy and the run (their path is printed)")
+    ap.add_argument("--cache", default="user", choices=["user", "empty", "inherit"],
+                    help="go's build cache at the start (default user: caddy's plain build only)")
     args = ap.parse_args()
     prepare()
     print(machine())
     print(f"fetching {CADDY} …", flush=True)
     project = fetch_caddy()
+    gocache = None
+    if args.cache != "inherit":
+        gocache = tempfile.mkdtemp(prefix="gostart-gocache-")
+        os.environ["GOCACHE"] = gocache  # gostart, and the go it runs, inherit it
+    if args.cache == "user":
+        start = time.perf_counter()
+        sh(["go", "build", "-o", os.devnull, "./cmd/caddy"], cwd=project)
+        print(f"go's build cache: new, holding caddy's plain build (made first in {fmt_secs(time.perf_counter() - start)}, "
+              "not timed)", flush=True)
+    elif args.cache == "empty":
+        print("go's build cache: new and empty", flush=True)
+    else:
+        print("go's build cache: the environment's, as it is", flush=True)
     target = tempfile.mkdtemp(prefix="gostart-caddy-runs-")
     extra = ["--strategy", args.strategy] if has_strategy() else []
     if not extra:
@@ -123,6 +147,8 @@ def main():
         else:
             shutil.rmtree(project, ignore_errors=True)
             shutil.rmtree(target, ignore_errors=True)
+        if gocache:
+            shutil.rmtree(gocache, ignore_errors=True)
 
 
 def report(r):
