@@ -121,6 +121,11 @@ mod tests {
     /// A 2×2×2 matrix: `ldflags` (-s -w shrinks size to 0.66), `gcflags` (-l, forbidden by
     /// default, makes startup 0.8), `runenv.SLOW` (1 doubles startup).
     fn candidates() -> Vec<ConfigSpec> {
+        candidates_with(|flags| flags.gcflags = "-l".into())
+    }
+
+    /// `candidates`, with `middle` setting the second axis's other value.
+    fn candidates_with(middle: impl Fn(&mut Flags)) -> Vec<ConfigSpec> {
         let mut out = Vec::new();
         for l in 0..2u32 {
             for g in 0..2u32 {
@@ -130,7 +135,7 @@ mod tests {
                         flags.ldflags = "-s -w".into();
                     }
                     if g == 1 {
-                        flags.gcflags = "-l".into();
+                        middle(&mut flags);
                     }
                     if s == 1 {
                         flags.runenv.insert("SLOW".into(), "1".into());
@@ -180,6 +185,22 @@ mod tests {
         let p =
             predict(&candidates(), &effects_of_the_fixture(), &Weights::default(), &allowed, &BTreeSet::new()).unwrap();
         assert_eq!((p.best.name.as_str(), p.guarded), ("ldflags=\"-s -w\",gcflags=-l", 0));
+    }
+
+    #[test]
+    fn goamd64_above_what_rank_allows_is_passed_over_until_allowed() {
+        // The second axis is GOAMD64=v3 (startup 0.8): the default [rank] goamd64 (v1) keeps
+        // it out of a recommendation, as it keeps it out of a full run's verdict.
+        let v3 = candidates_with(|flags| {
+            flags.env.insert("GOAMD64".into(), "v3".into());
+        });
+        let rank = Rank { forbid: Vec::new(), ..Rank::default() };
+        let p = predict(&v3, &effects_of_the_fixture(), &Weights::default(), &rank, &BTreeSet::new()).unwrap();
+        assert_eq!((p.best.name.as_str(), p.guarded), ("ldflags=\"-s -w\"", 4));
+        assert!(p.alternatives.iter().all(|a| !a.name.contains("GOAMD64")), "{:?}", p.alternatives);
+        let allowed = Rank { goamd64: "v3".into(), ..rank };
+        let p = predict(&v3, &effects_of_the_fixture(), &Weights::default(), &allowed, &BTreeSet::new()).unwrap();
+        assert_eq!((p.best.name.as_str(), p.guarded), ("ldflags=\"-s -w\",GOAMD64=v3", 0));
     }
 
     #[test]
