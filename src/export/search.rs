@@ -305,7 +305,11 @@ mod tests {
         use crate::search::coding::Coding;
         let axes = vec![
             AxisInfo { key: "ldflags".into(), values: vec!["".into(), "-s -w".into(), "-w".into()], reference: 1 },
-            AxisInfo { key: "env.GOAMD64".into(), values: ["v1", "v2", "v3", "v4"].map(String::from).to_vec(), reference: 0 },
+            AxisInfo {
+                key: "env.GOAMD64".into(),
+                values: ["v1", "v2", "v3", "v4"].map(String::from).to_vec(),
+                reference: 0,
+            },
         ];
         assert_eq!(
             coding_words(&Coding::new(0, 3, 1, &["C".into(), "D".into()]), &axes),
