@@ -250,6 +250,14 @@ pub fn binary_of(run: &Run, run_dir: &Path, config: &ConfigResult) -> Result<Pat
         format!("run {} records no binary for configuration `{name}` (build {})", run.run_id, config.build_id)
     })?;
     let path = run_dir.join(&binary.path);
+    if !path.is_file() && !run.merged.is_empty() {
+        bail!(
+            "run {} was merged from shards, and the binaries stay in the shards' run folders: give the run of \
+             the shard that measured `{name}` instead ({})",
+            run.run_id,
+            shards_of(run, &config.name)
+        );
+    }
     if !path.is_file() {
         bail!(
             "the binary of configuration `{name}` is missing: {} does not exist (deleted?); `gostart tune --resume` \
@@ -258,6 +266,14 @@ pub fn binary_of(run: &Run, run_dir: &Path, config: &ConfigResult) -> Result<Pat
         );
     }
     Ok(path)
+}
+
+/// The shards of a merged run that measured `config` (every shard measured the baseline), as
+/// `shard K/N: run ID`.
+pub fn shards_of(run: &Run, config: &str) -> String {
+    let which = run.merged.iter().filter(|m| config == run.baseline || m.configs.iter().any(|c| c == config));
+    let listed: Vec<String> = which.map(|m| format!("shard {}: run {}", m.shard, m.run_id)).collect();
+    if listed.is_empty() { "no shard names it".to_owned() } else { listed.join(", ") }
 }
 
 /// Reads a saved run — complete or cut short — with its figures computed from its samples

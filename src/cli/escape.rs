@@ -88,6 +88,15 @@ type Reports = (Vec<(String, String, Report)>, Option<String>, String);
 /// baseline; `None` when the run has none.
 fn from_saved_run(results: &Path) -> Result<Option<Reports>> {
     let run = rundir::load(results)?;
+    if !run.merged.is_empty() {
+        let shards: Vec<String> = run.merged.iter().map(|m| format!("shard {}: run {}", m.shard, m.run_id)).collect();
+        bail!(
+            "run {} was merged from shards, and the escape reports stay in the shards' run folders: give a \
+             shard's run instead ({})",
+            run.run_id,
+            shards.join(", ")
+        );
+    }
     let run_dir = rundir::folder_of(results, &run);
     let mut cache: BTreeMap<String, Report> = BTreeMap::new();
     let mut out = Vec::new();

@@ -90,6 +90,14 @@ fn two_shards_one_under_load_merge_into_the_ratios_and_verdict_of_an_unsharded_r
     // The baseline ran in both shards' rounds, every other config in one shard's.
     assert!(table.contains(" · 10 runs each, the baseline 20 (in every shard) · "), "{table}");
 
+    // The binaries and escape reports stay with the shards: size and escape say which to ask.
+    let err = p.run(&["size", "last"]).code(1).stderr_text();
+    assert!(err.contains("was merged from shards") && err.contains("shard 1/2: run "), "{err}");
+    let err = p.run(&["explain", "last"]).code(1).stderr_text();
+    assert!(err.contains("was merged from shards"), "{err}");
+    let err = p.run(&["escape", "last"]).code(1).stderr_text();
+    assert!(err.contains("was merged from shards") && err.contains("shard 2/2: run "), "{err}");
+
     // In the same test, not beside it: a test running in parallel would load this one's runs.
     refusals(&p, &one);
 }
