@@ -89,12 +89,12 @@ type Reports = (Vec<(String, String, Report)>, Option<String>, String);
 fn from_saved_run(results: &Path) -> Result<Option<Reports>> {
     let run = rundir::load(results)?;
     if !run.merged.is_empty() {
-        let shards: Vec<String> = run.merged.iter().map(|m| format!("shard {}: run {}", m.shard, m.run_id)).collect();
         bail!(
             "run {} was merged from shards, and the escape reports stay in the shards' run folders: give a \
              shard's run instead ({})",
             run.run_id,
-            shards.join(", ")
+            // Every shard measured the baseline: this lists them all.
+            rundir::shards_of(&run, &run.baseline)
         );
     }
     let run_dir = rundir::folder_of(results, &run);

@@ -1,7 +1,7 @@
-//! One `go` process, from start to reap: in its own process group with stdin closed, its output
-//! captured up to a bound, waited for with a deadline while watching for Ctrl-C. At the deadline,
-//! on Ctrl-C, or when it prints more than the bound, the whole group — go and the compilers and
-//! linkers it started — is killed.
+//! One `go` process (or, for `gostart check`, one `git`), from start to reap: in its own
+//! process group with stdin closed, its output captured up to a bound, waited for with a
+//! deadline while watching for Ctrl-C. At the deadline, on Ctrl-C, or when it prints more than
+//! the bound, the whole group — go and the compilers and linkers it started — is killed.
 
 use std::io::{self, Read};
 use std::os::unix::process::CommandExt;
