@@ -196,6 +196,32 @@ fn fewer_than_ten_rounds_are_noise_whatever_the_interval() {
 }
 
 #[test]
+fn a_startup_interval_on_too_few_rounds_is_said_to_be_unclaimed_not_unchanged() {
+    // 20% faster by an interval that excludes 1.0, but on 9 rounds: not claimed, and the
+    // verdict says why instead of calling it noise.
+    let mut configs = vec![config("default", 10.0, 1000), config("quick", 8.0, 900)];
+    for c in &mut configs {
+        c.samples.truncate(9);
+        c.startup = Startup::from_samples(&c.samples);
+    }
+    let v = rank(&mut configs, "default", &Rank::default(), ".");
+    let quick = configs[1].ratios.clone().unwrap();
+    assert!(quick.startup_noise && quick.startup_ci95[1] < 1.0, "{quick:?}");
+    assert_eq!(v.recommended.as_deref(), Some("quick"));
+    assert!(
+        v.reason.contains("; startup not claimed: 9 rounds, fewer than the 10 a claim rests on (0."),
+        "{}",
+        v.reason
+    );
+    assert!(!v.reason.contains("startup unchanged within noise"), "{}", v.reason);
+    assert!(
+        v.reason.contains("the startup difference rests on fewer than the 10 rounds a claim needs"),
+        "{}",
+        v.reason
+    );
+}
+
+#[test]
 fn cpu_counted_in_whole_ticks_is_no_figure() {
     let tick = |mut c: ConfigResult| {
         for s in &mut c.samples {

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use super::figure::MIN_ROUNDS_FOR_A_CLAIM;
 use super::{Figure, Kind, Ratio, rounds};
 use crate::config::Weights;
 use crate::export::format_bytes;
@@ -183,7 +184,18 @@ fn gains_and_costs(
         let Some(ratio) = r.get(f) else { continue };
         if ratio.noise {
             let ci = ratio.ci95.map_or(String::new(), |[lo, hi]| format!(", 95% CI {lo:.3}–{hi:.3}"));
-            noise.push(format!("{} unchanged within noise ({:.3}×{ci})", f.label(), ratio.value));
+            let excludes_one = ratio.ci95.is_some_and(|[lo, hi]| lo > 1.0 || hi < 1.0);
+            noise.push(if excludes_one {
+                // Noise by the rule, not by the interval: too few rounds to claim anything.
+                format!(
+                    "{} not claimed: {} rounds, fewer than the {MIN_ROUNDS_FOR_A_CLAIM} a claim rests on ({:.3}×{ci})",
+                    f.label(),
+                    shared_rounds(c, base),
+                    ratio.value
+                )
+            } else {
+                format!("{} unchanged within noise ({:.3}×{ci})", f.label(), ratio.value)
+            });
         } else if f.kind() == Kind::Paired || (ratio.value - 1.0).abs() > 1e-9 {
             let text = describe(f, ratio, c, base);
             if ratio.value < 1.0 { gains.push(text) } else { costs.push(text) }
@@ -199,6 +211,11 @@ fn gains_and_costs(
         text.push_str(&format!("; {n}"));
     }
     text
+}
+
+/// The rounds in which both `c` and `base` ran: what a paired figure rests on.
+fn shared_rounds(c: &ConfigResult, base: &ConfigResult) -> usize {
+    c.samples.iter().filter(|s| base.samples.iter().any(|b| b.round == s.round)).count()
 }
 
 /// A figure that differs from the baseline's, with what makes it trustworthy.
@@ -239,7 +256,14 @@ fn how_sure(r: &Ratios, w: &Weights, suspended: &BTreeSet<Figure>) -> String {
         }
         basis.extend(counted(Kind::Paired).iter().map(|f| format!("the {f} (its 95% interval excludes 1.0)")));
         basis.extend(counted(Kind::Single).iter().map(|f| format!("the {f} only as far as one measurement goes")));
-        let startup = if startup_out { "the startup figure is not scored" } else { "the startup difference is noise" };
+        let [lo, hi] = r.startup_ci95;
+        let startup = if startup_out {
+            "the startup figure is not scored".to_owned()
+        } else if lo > 1.0 || hi < 1.0 {
+            format!("the startup difference rests on fewer than the {MIN_ROUNDS_FOR_A_CLAIM} rounds a claim needs")
+        } else {
+            "the startup difference is noise".to_owned()
+        };
         if basis.is_empty() {
             format!("Sure of nothing beyond noise; {startup}")
         } else {
