@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::go::version;
-use crate::results::Run;
+use crate::results::{ConfigResult, Run};
 
 /// What the module's build selects, recorded when the run was made (results.json `toolchain`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,53 +83,34 @@ pub struct Mismatch {
     pub pinned_by: Option<String>,
 }
 
+/// The Go that built `c` (`go1.26.8`): its recorded version, else the one its flags asked for
+/// (`GOTOOLCHAIN`), else the run's; empty for a config that did not build and recorded none.
+pub fn built_by<'a>(run: &'a Run, c: &'a ConfigResult) -> &'a str {
+    match &c.go_version {
+        Some(v) => v,
+        None if c.build.ok => version::effective(&c.flags, &run.go_version),
+        None => "",
+    }
+}
+
 /// The mismatch between the recommended configuration's Go and what the module's build
 /// selects; `None` when they agree, nothing is recommended, or the run did not record what
 /// the module selects.
 pub fn mismatch(run: &Run) -> Option<Mismatch> {
     let selection = run.toolchain.as_ref()?;
-    let name = run.verdict.recommended.as_deref()?;
-    let c = run.config(name)?;
-    let recommends = c.go_version.clone().unwrap_or_else(|| version::effective(&c.flags, &run.go_version).to_owned());
+    let recommends = built_by(run, run.config(run.verdict.recommended.as_deref()?)?);
     // `go1.27.3+auto` in GOTOOLCHAIN is go1.27.3's; a `devel` build compares as text.
-    let same = match (version::parse(&recommends), version::parse(&selection.selects)) {
+    let (parsed, selected) = (version::parse(recommends), version::parse(&selection.selects));
+    let same = match (parsed, selected) {
         (Some(a), Some(b)) => a == b,
         _ => recommends == selection.selects,
     };
     if same || recommends.is_empty() {
         return None;
     }
-    let newer = matches!(
-        (version::parse(&recommends), version::parse(&selection.selects)),
-        (Some(a), Some(b)) if a > b
-    );
+    let newer = matches!((parsed, selected), (Some(a), Some(b)) if a > b);
     let pinned_by = (!selection.go_mod_chooses()).then(|| selection.gotoolchain.clone());
-    Some(Mismatch { recommends, selects: selection.selects.clone(), newer, pinned_by })
-}
-
-/// The warning in words, as every report prints it.
-pub fn words(m: &Mismatch) -> String {
-    let Mismatch { recommends: r, selects: s, .. } = m;
-    let who = match &m.pinned_by {
-        Some(g) => format!("`go build` here selects {s} (GOTOOLCHAIN={g})"),
-        None => format!("go.mod selects {s}"),
-    };
-    let fix = if m.pinned_by.is_some() {
-        // GOTOOLCHAIN set to a version or `local` overrides go.mod's lines.
-        format!("set GOTOOLCHAIN={r} where you build to ship it")
-    } else if m.newer {
-        format!("add `toolchain {r}` to go.mod (or set GOTOOLCHAIN={r} where you build) to ship it")
-    } else {
-        format!(
-            "set GOTOOLCHAIN={r} where you build to ship it (go.mod's `toolchain` line cannot select a Go older than the installed one)"
-        )
-    };
-    format!("recommends {r}, but {who}: {fix}")
-}
-
-/// `go1.26.8` → `1.26.8`, for a narrow column.
-pub fn short(version: &str) -> &str {
-    version.strip_prefix("go").unwrap_or(version)
+    Some(Mismatch { recommends: recommends.to_owned(), selects: selection.selects.clone(), newer, pinned_by })
 }
 
 #[cfg(test)]
@@ -165,18 +146,18 @@ mod tests {
         run.configs.iter_mut().find(|c| c.name == winner).unwrap().go_version = Some("go1.27.3".into());
         let m = mismatch(&run).unwrap();
         assert_eq!(
-            words(&m),
+            crate::export::toolchain::words(&m),
             "recommends go1.27.3, but go.mod selects go1.26.8: add `toolchain go1.27.3` to go.mod (or set \
              GOTOOLCHAIN=go1.27.3 where you build) to ship it"
         );
         selecting(&mut run, "go1.26.8", "local");
         assert_eq!(
-            words(&mismatch(&run).unwrap()),
+            crate::export::toolchain::words(&mismatch(&run).unwrap()),
             "recommends go1.27.3, but `go build` here selects go1.26.8 (GOTOOLCHAIN=local): set GOTOOLCHAIN=go1.27.3 \
              where you build to ship it"
         );
         selecting(&mut run, "go1.28.0", "auto");
-        let older = words(&mismatch(&run).unwrap());
+        let older = crate::export::toolchain::words(&mismatch(&run).unwrap());
         assert!(older.contains("set GOTOOLCHAIN=go1.27.3 where you build to ship it"), "{older}");
         assert!(!older.contains("add `toolchain"), "{older}");
     }

@@ -19,6 +19,7 @@ use crate::inspect::attribution::{Attribution, RunBinaries};
 use crate::inspect::size_diff::{self, SizeDiff};
 use crate::measure::stats;
 use crate::results::{ConfigResult, Run};
+use crate::toolchain::built_by;
 use crate::{module_root, rundir};
 
 /// Bootstrap resamples of the startup ratio (as `tune` uses for its paired ratios).
@@ -171,7 +172,7 @@ pub fn comparison(a: &Run, path_a: &Path, b: &Run, path_b: &Path) -> Comparison 
 pub fn of_configs(run: &Run, path: &Path, a: &ConfigResult, b: &ConfigResult) -> Comparison {
     let mut c = comparison(run, path, run, path);
     let info = |side: &RunInfo, config: &ConfigResult| RunInfo {
-        go_version: go_of(run, config).to_owned(),
+        go_version: built_by(run, config).to_owned(),
         config: Some(config.name.clone()),
         ..side.clone()
     };
@@ -179,11 +180,6 @@ pub fn of_configs(run: &Run, path: &Path, a: &ConfigResult, b: &ConfigResult) ->
     c.b = info(&c.b, b);
     c.configs = vec![row(&format!("{} → {}", a.name, b.name), Some(a), Some(b))];
     c
-}
-
-/// The Go that built `c` (its recorded version, else its run's).
-fn go_of<'a>(run: &'a Run, c: &'a ConfigResult) -> &'a str {
-    crate::export::toolchain::go_of(run, c)
 }
 
 /// The size explanation of each configuration both runs have and built with different Go
@@ -198,7 +194,7 @@ fn explanations(
         .iter()
         .filter(|r| r.in_runs == "both")
         .filter_map(|r| Some((a.config(&r.name)?, b.config(&r.name)?)))
-        .filter(|(ca, cb)| every || go_of(a, ca) != go_of(b, cb))
+        .filter(|(ca, cb)| every || built_by(a, ca) != built_by(b, cb))
         .map(|(ca, cb)| explain(&ca.name, (a, path_a, ca), (b, path_b, cb)))
         .collect()
 }
@@ -210,7 +206,7 @@ fn explain(
     (a, path_a, ca): (&Run, &Path, &ConfigResult),
     (b, path_b, cb): (&Run, &Path, &ConfigResult),
 ) -> SizeExplanation {
-    let (go_a, go_b) = (go_of(a, ca).to_owned(), go_of(b, cb).to_owned());
+    let (go_a, go_b) = (built_by(a, ca).to_owned(), built_by(b, cb).to_owned());
     let attributed = |run: &Run, path: &Path, c: &ConfigResult| -> Result<Attribution> {
         RunBinaries::new(run, &crate::rundir::folder_of(path, run)).of(c).cloned()
     };

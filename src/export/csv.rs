@@ -71,7 +71,7 @@ pub fn serialize(run: &Run) -> Result<Vec<u8>> {
             super::schedule::ran(c).to_string(),
             opt(c.dropped.as_ref().map(|d| d.round.to_string())),
             opt(c.dropped.as_ref().map(|d| super::schedule::reason_kind(&d.reason).to_owned())),
-            super::toolchain::go_of(run, c).to_owned(),
+            crate::toolchain::built_by(run, c).to_owned(),
         ])?;
     }
     w.into_inner().context("cannot finish the CSV output")

@@ -1,18 +1,8 @@
 //! The Go of each configuration in the reports (a `go` column when several built the run) and
 //! the verdict's warning when the recommendation's Go is not the one the module's build selects.
 
-use crate::go::version;
 use crate::results::{ConfigResult, Run};
-
-/// The Go that built `c` (`go1.26.8`): its recorded version, else the one its flags asked for
-/// (`GOTOOLCHAIN`), else the run's; empty for a config that did not build and recorded none.
-pub fn go_of<'a>(run: &'a Run, c: &'a ConfigResult) -> &'a str {
-    match &c.go_version {
-        Some(v) => v,
-        None if c.build.ok => version::effective(&c.flags, &run.go_version),
-        None => "",
-    }
-}
+use crate::toolchain::{Mismatch, built_by as go_of};
 
 /// Whether the run's configs were built by more than one Go: then the tables get a `go` column.
 pub fn several(run: &Run) -> bool {
@@ -25,13 +15,33 @@ pub fn several(run: &Run) -> bool {
 pub fn cell(run: &Run, c: &ConfigResult) -> String {
     match go_of(run, c) {
         "" => "-".to_owned(),
-        v => crate::toolchain::short(v).to_owned(),
+        v => v.strip_prefix("go").unwrap_or(v).to_owned(),
     }
 }
 
 /// The verdict's toolchain warning in words, if it has one.
 pub fn warning(run: &Run) -> Option<String> {
-    run.verdict.toolchain.as_ref().map(crate::toolchain::words)
+    run.verdict.toolchain.as_ref().map(words)
+}
+
+/// The warning in words, as every report prints it.
+pub fn words(m: &Mismatch) -> String {
+    let Mismatch { recommends: r, selects: s, .. } = m;
+    let who = match &m.pinned_by {
+        Some(g) => format!("`go build` here selects {s} (GOTOOLCHAIN={g})"),
+        None => format!("go.mod selects {s}"),
+    };
+    let fix = if m.pinned_by.is_some() {
+        // GOTOOLCHAIN set to a version or `local` overrides go.mod's lines.
+        format!("set GOTOOLCHAIN={r} where you build to ship it")
+    } else if m.newer {
+        format!("add `toolchain {r}` to go.mod (or set GOTOOLCHAIN={r} where you build) to ship it")
+    } else {
+        format!(
+            "set GOTOOLCHAIN={r} where you build to ship it (go.mod's `toolchain` line cannot select a Go older than the installed one)"
+        )
+    };
+    format!("recommends {r}, but {who}: {fix}")
 }
 
 #[cfg(test)]
