@@ -145,14 +145,8 @@ impl Fit {
     /// fit of many effects finds some beyond a 95% interval by chance, and the prediction must
     /// not add a setting for one of them.
     fn resolved(&self, e: &Estimate) -> bool {
-        let terms = self.model.terms.len().saturating_sub(1).max(1);
-        let p = 1.0 - 0.025 / terms as f64;
-        let q = match self.model.t_df {
-            Some(df) => StudentsT::new(0.0, 1.0, df as f64).map_or(Z95, |t| t.inverse_cdf(p)),
-            None => statrs::distribution::Normal::new(0.0, 1.0).map_or(Z95, |n| n.inverse_cdf(p)),
-        };
         let se = (e.hi - e.lo) / (2.0 * self.model.quantile);
-        e.log.abs() > q * se
+        e.log.abs() > self.model.resolving_quantile * se
     }
 }
 
@@ -192,10 +186,12 @@ struct Model {
     rowspace: DMatrix<f64>,
     /// vᵢ + s² per observation.
     weights: DVector<f64>,
-    /// The interval's quantile.
+    /// The 95% intervals' quantile: Student t on the residual df when there is lack of fit,
+    /// else the normal's (the variances are known).
     quantile: f64,
-    /// The degrees of freedom of a Student t quantile; `None` when it is the normal's.
-    t_df: Option<usize>,
+    /// The same distribution's quantile at 95% spread over the terms (Bonferroni), which a
+    /// term must pass to count in a prediction; computed once, as predictions are many.
+    resolving_quantile: f64,
 }
 
 impl Model {
@@ -366,7 +362,7 @@ pub fn fit_terms(levels: &[usize], reference: &[u32], obs: &[Observation], terms
         0.0
     };
     let t_df = (lack_of_fit > 0.0).then_some(df);
-    let quantile = if t_df.is_some() { t975(df) } else { Z95 };
+    let tests = terms.len().saturating_sub(1).max(1);
     let model = Model {
         levels: levels.to_vec(),
         terms: terms.clone(),
@@ -376,8 +372,8 @@ pub fn fit_terms(levels: &[usize], reference: &[u32], obs: &[Observation], terms
         r,
         rowspace,
         weights: v.map(|v| v + lack_of_fit),
-        quantile,
-        t_df,
+        quantile: quantile(t_df, 0.975),
+        resolving_quantile: quantile(t_df, 1.0 - 0.025 / tests as f64),
     };
 
     let mut main: Vec<Vec<Option<Estimate>>> = levels.iter().map(|&n| vec![None; n]).collect();
@@ -393,10 +389,14 @@ pub fn fit_terms(levels: &[usize], reference: &[u32], obs: &[Observation], terms
     Some(Fit { main, interactions, pairs: fitted_pairs, df, lack_of_fit, model })
 }
 
-/// The 97.5% quantile of Student's t with `df` ≥ 1 degrees of freedom.
-fn t975(df: usize) -> f64 {
+/// The `p` quantile of Student's t with `df` ≥ 1 degrees of freedom, or of the standard normal
+/// for `None`.
+fn quantile(df: Option<usize>, p: f64) -> f64 {
     // df ≥ 1 is a valid distribution; the normal is the limit should statrs refuse it.
-    StudentsT::new(0.0, 1.0, df as f64).map_or(Z95, |t| t.inverse_cdf(0.975))
+    match df {
+        Some(df) => StudentsT::new(0.0, 1.0, df as f64).map_or(Z95, |t| t.inverse_cdf(p)),
+        None => statrs::distribution::Normal::new(0.0, 1.0).map_or(Z95, |n| n.inverse_cdf(p)),
+    }
 }
 
 #[cfg(test)]
@@ -769,7 +769,9 @@ mod tests {
         for (df, q) in
             [(1, 12.706_204_736), (2, 4.302_652_730), (5, 2.570_581_836), (8, 2.306_004_135), (30, 2.042_272_456)]
         {
-            assert!((t975(df) - q).abs() < 1e-6 * q, "df {df}: {} vs {q}", t975(df));
+            let t975 = quantile(Some(df), 0.975);
+            assert!((t975 - q).abs() < 1e-6 * q, "df {df}: {t975} vs {q}");
         }
+        assert!((quantile(None, 0.975) - Z95).abs() < 1e-9);
     }
 }
