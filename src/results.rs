@@ -295,6 +295,19 @@ pub struct TargetInfo {
     pub expect_exit: i32,
 }
 
+impl TargetInfo {
+    /// The target as gostart resolved it (`ws`) and as the config starts it.
+    pub fn new(config: &crate::config::Config, ws: &crate::target::Workspace) -> TargetInfo {
+        TargetInfo {
+            package: ws.package.clone(),
+            import_path: ws.import_path.clone(),
+            args: config.target.args.clone(),
+            env: config.target.env.clone(),
+            expect_exit: config.target.expect_exit,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConfigResult {
     pub name: String,

@@ -242,7 +242,7 @@ pub const DESIGN_STAGE: &str = "design";
 /// The binary `config` was measured with, in the folder of `run` (`run_dir`), or an error that
 /// says why there is none.
 pub fn binary_of(run: &Run, run_dir: &Path, config: &ConfigResult) -> Result<PathBuf> {
-    let name = crate::export::printable(&config.name).into_owned();
+    let name = crate::printable::printable(&config.name).into_owned();
     if !config.build.ok {
         bail!("configuration `{name}` did not build in run {}, so it has no binary", run.run_id);
     }

@@ -339,12 +339,5 @@ fn measure_both(
 
 /// A run of two configs, `base` (the baseline) and `head`, before anything is built.
 fn new_run(config: &Config, ws: &Workspace, run_id: &str, go_version: &str) -> Run {
-    let target = TargetInfo {
-        package: ws.package.clone(),
-        import_path: ws.import_path.clone(),
-        args: config.target.args.clone(),
-        env: config.target.env.clone(),
-        expect_exit: config.target.expect_exit,
-    };
-    Run::new(run_id, go_version, target, config, BASE)
+    Run::new(run_id, go_version, TargetInfo::new(config, ws), config, BASE)
 }

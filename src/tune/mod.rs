@@ -199,7 +199,7 @@ fn begin(
     });
 
     let go_version = p.go_env.get("GOVERSION").cloned().unwrap_or_default();
-    let mut run = Run::new(run_id, &go_version, target_info(config, p), config, &p.expanded.baseline);
+    let mut run = Run::new(run_id, &go_version, TargetInfo::new(config, &p.workspace), config, &p.expanded.baseline);
     run.search = Some(search);
     run.shard = config.shard;
     run.toolchain = crate::toolchain::Selection::from_env(&p.go_env);
@@ -369,17 +369,6 @@ fn explain_recommended(
             reporter.event(&Event::ExplainFailed { error });
             None
         }
-    }
-}
-
-/// What the run's target is: the resolved package and how it is started.
-fn target_info(config: &Config, p: &Prepared) -> TargetInfo {
-    TargetInfo {
-        package: p.workspace.package.clone(),
-        import_path: p.workspace.import_path.clone(),
-        args: config.target.args.clone(),
-        env: config.target.env.clone(),
-        expect_exit: config.target.expect_exit,
     }
 }
 
