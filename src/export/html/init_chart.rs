@@ -128,7 +128,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::super::serialize;
-    use super::super::testing::{hex, svgs, top};
+    use super::super::testing::{bars, svgs};
     use super::*;
     use crate::export::fixture;
 
@@ -137,15 +137,7 @@ mod tests {
         let run = fixture::run();
         let html = serialize(&run).unwrap();
         let doc = roxmltree::Document::parse(svgs(&html)[1]).unwrap();
-        let bars = |c: RGBColor| {
-            doc.descendants()
-                .filter(|n| {
-                    n.has_tag_name("rect")
-                        && n.attribute("fill") == Some(hex(c).as_str())
-                        && top(n) > f64::from(LEGEND_HEIGHT)
-                })
-                .count()
-        };
+        let bars = |c: RGBColor| bars(&doc, c);
         // The fixture's recommended config and baseline both have the same top 8 packages.
         assert_eq!(bars(RECOMMENDED), INIT_TOP);
         assert_eq!(bars(BASELINE), INIT_TOP);

@@ -138,7 +138,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::super::serialize;
-    use super::super::testing::{hex, svgs, top};
+    use super::super::testing::{bars, svgs};
     use super::*;
 
     #[test]
@@ -148,15 +148,7 @@ mod tests {
         let (_, section) = html.split_once(&format!("<h2>{TITLE}</h2>")).expect("the section");
         let svg = svgs(section)[0];
         let doc = roxmltree::Document::parse(svg).unwrap();
-        let bars = |c: RGBColor| {
-            doc.descendants()
-                .filter(|n| {
-                    n.has_tag_name("rect")
-                        && n.attribute("fill") == Some(hex(c).as_str())
-                        && top(n) > f64::from(LEGEND_HEIGHT)
-                })
-                .count()
-        };
+        let bars = |c: RGBColor| bars(&doc, c);
         // Every change of the fixture's split is a loss of bytes: all green.
         let split = crate::export::size_split::section(&run).unwrap();
         assert_eq!(bars(RECOMMENDED), split.items.len());

@@ -34,3 +34,14 @@ pub(super) fn top(n: &roxmltree::Node) -> f64 {
         None => y.min(n.attribute("y2").map_or(f64::MAX, |y2| y2.parse().unwrap())),
     }
 }
+
+/// The bars of `color` in a row chart, below its legend strip (whose swatches share the colour).
+pub(super) fn bars(doc: &roxmltree::Document, color: RGBColor) -> usize {
+    doc.descendants()
+        .filter(|n| {
+            n.has_tag_name("rect")
+                && n.attribute("fill") == Some(hex(color).as_str())
+                && top(n) > f64::from(super::chart::LEGEND_HEIGHT)
+        })
+        .count()
+}
