@@ -30,9 +30,9 @@ pub fn functions(data: &[u8]) -> Result<Vec<Func<'_>>> {
     let Some(magic) = data.get(..4) else {
         bail!("the pclntab is {} bytes long, shorter than its header", data.len());
     };
-    let little = match (u32::from_le_bytes(magic.try_into()?), u32::from_be_bytes(magic.try_into()?)) {
-        (GO120_MAGIC | GO118_MAGIC, _) => true,
-        (_, GO120_MAGIC | GO118_MAGIC) => false,
+    let (little, magic) = match (u32::from_le_bytes(magic.try_into()?), u32::from_be_bytes(magic.try_into()?)) {
+        (m @ (GO120_MAGIC | GO118_MAGIC), _) => (true, m),
+        (_, m @ (GO120_MAGIC | GO118_MAGIC)) => (false, m),
         (le, _) => bail!("the pclntab's magic number is {le:#x}, not one of Go 1.18 or later (0xfffffff0/0xfffffff1)"),
     };
     let reader = Reader { data, little };
@@ -54,7 +54,7 @@ pub fn functions(data: &[u8]) -> Result<Vec<Func<'_>>> {
     // `_func`: 9 u32 fields (entryOff, nameOff, args, deferreturn, pcsp, pcfile, pcln, npcdata,
     // cuOffset), Go 1.20's startLine, then funcID, flag, a pad byte and nfuncdata; then npcdata
     // u32 pcdata offsets and nfuncdata u32 funcdata offsets.
-    let header = if little_magic(data) == Some(GO118_MAGIC) { 40 } else { 44 };
+    let header = if magic == GO118_MAGIC { 40 } else { 44 };
     let mut shared = std::collections::HashSet::new();
     let pcln = Reader { data: reader.slice_from(pcln_offset)?, little };
     // The function table: nfunc pairs (entry offset, _func offset), then the end offset.
@@ -172,10 +172,6 @@ fn unit_tables(cutab: &Reader, filetab: &[u8], cus: &mut [(usize, usize)]) -> Ve
     charged
 }
 
-fn little_magic(data: &[u8]) -> Option<u32> {
-    Some(u32::from_le_bytes(data.get(..4)?.try_into().ok()?))
-}
-
 /// The length of the pc-value table at `offset`: (value delta, pc delta) varint pairs ended by a
 /// zero value delta that is not the first (runtime.step). A table cut short ends at the data's end.
 fn pc_value_table_len(pctab: &[u8], offset: usize) -> usize {
@@ -250,11 +246,20 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    /// A little-endian 64-bit table with two functions, laid out as the Go linker does: header,
-    /// name table, pc-value tables, then the function table and the `_func` records.
+    /// A little-endian 64-bit Go 1.20 table with two functions, laid out as the Go linker does:
+    /// header, name table, pc-value tables, then the function table and the `_func` records.
     fn table() -> Vec<u8> {
+        table_of(GO120_MAGIC, false)
+    }
+
+    /// `table`, with another magic (Go 1.18's `_func` has no startLine: 40 bytes, not 44) and
+    /// byte order.
+    fn table_of(magic: u32, big: bool) -> Vec<u8> {
+        let u32b = |v: u32| if big { v.to_be_bytes() } else { v.to_le_bytes() };
+        let u64b = |v: u64| if big { v.to_be_bytes() } else { v.to_le_bytes() };
+        let func_size = if magic == GO118_MAGIC { 40 } else { 44 };
         let mut t = vec![0u8; 8 + 8 * 8];
-        t[..4].copy_from_slice(&GO120_MAGIC.to_le_bytes());
+        t[..4].copy_from_slice(&u32b(magic));
         t[6] = 1;
         t[7] = 8;
         let names = t.len();
@@ -263,25 +268,37 @@ mod tests {
         let pctab = t.len();
         t.extend_from_slice(&[0xff, 0x02, 0x10, 0x04, 0x08, 0x00]);
         let pcln = t.len();
-        let set =
-            |t: &mut Vec<u8>, i: usize, v: usize| t[8 + i * 8..16 + i * 8].copy_from_slice(&(v as u64).to_le_bytes());
+        let set = |t: &mut Vec<u8>, i: usize, v: usize| t[8 + i * 8..16 + i * 8].copy_from_slice(&u64b(v as u64));
         set(&mut t, 0, 2);
         set(&mut t, 3, names);
         set(&mut t, 6, pctab);
         set(&mut t, 7, pcln);
-        // functab: (0, f0) (0x40, f1) end 0x100; then the two 44-byte _func records, both using
-        // the one stack table (pcsp), so only the first is charged for it.
-        for v in [0u32, 20, 0x40, 64, 0x100] {
-            t.extend_from_slice(&v.to_le_bytes());
+        // functab: (0, f0) (0x40, f1) end 0x100; then the two _func records, both using the
+        // one stack table (pcsp), so only the first is charged for it.
+        for v in [0u32, 20, 0x40, 20 + func_size, 0x100] {
+            t.extend_from_slice(&u32b(v));
         }
         for (entry, name) in [(0u32, 0u32), (0x40, 10)] {
-            let mut f = [0u8; 44];
-            f[..4].copy_from_slice(&entry.to_le_bytes());
-            f[4..8].copy_from_slice(&name.to_le_bytes());
-            f[16..20].copy_from_slice(&1u32.to_le_bytes());
+            let mut f = vec![0u8; func_size as usize];
+            f[..4].copy_from_slice(&u32b(entry));
+            f[4..8].copy_from_slice(&u32b(name));
+            f[16..20].copy_from_slice(&u32b(1));
             t.extend_from_slice(&f);
         }
         t
+    }
+
+    #[test]
+    fn a_big_endian_go_1_18_table_has_40_byte_records() {
+        let t = table_of(GO118_MAGIC, true);
+        let funcs = functions(&t).unwrap();
+        assert_eq!(
+            funcs,
+            vec![
+                Func { entry: 0, end: 0x40, name: "main.main", table_bytes: 8 + 10 + 40 + 5 },
+                Func { entry: 0x40, end: 0x100, name: "runtime.(*m).x", table_bytes: 8 + 15 + 40 }
+            ]
+        );
     }
 
     #[test]
