@@ -319,29 +319,16 @@ fn attribute_text<'a>(
         object::elf::EM_X86_64 => text.data().unwrap_or(&[]),
         _ => &[],
     };
-    // The pclntab writes a path's dots as they are (`semconv/v1.37.0.F`), so Go's rule cuts
-    // such a path short; the symbol table escapes them (`v1%2e37%2e0`): its dotted packages,
-    // the longest first, say where the path really ends.
-    let mut dotted: Vec<String> = file
-        .symbols()
-        .filter_map(|s| s.name().ok().filter(|n| n.contains("%2e")))
-        .filter_map(|n| match owner(n) {
-            Owner::Package(p) => Some(p.into_owned()),
-            Owner::Other(_) => None,
-        })
-        .collect();
-    dotted.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    dotted.dedup();
-    let function_owner = |name: &'a str| match owner(name) {
-        Owner::Package(p) => Owner::Package(
-            dotted
-                .iter()
-                .find(|k| k.len() > p.len() && name.strip_prefix(k.as_str()).is_some_and(|rest| rest.starts_with('.')))
-                .map_or(p, |k| Cow::Owned(k.clone())),
-        ),
-        other => other,
-    };
-    for f in crate::inspect::pclntab::functions(table).context("cannot read its .gopclntab section")? {
+    // Some of the pclntab's names write a path's dots as they are (`semconv/v1.37.0.F`), so Go's
+    // rule cuts such a path short; most names of the same package escape them (`v1%2e37%2e0.G`),
+    // and so does the symbol table. The packages of escaped names, the longest first, say where
+    // a path really ends. The pclntab's own names come first: they survive `-s -w`, so a
+    // stripped build and a full one split alike.
+    let functions = crate::inspect::pclntab::functions(table).context("cannot read its .gopclntab section")?;
+    let symbols = file.symbols().filter_map(|s| s.name().ok());
+    let dotted = dotted_packages(functions.iter().map(|f| f.name).chain(symbols));
+    let function_owner = |name: &'a str| in_dotted(owner(name), name, &dotted);
+    for f in functions {
         let who = function_owner(f.name);
         if let Owner::Package(p) = &who {
             totals.functions.push((text.address().saturating_add(f.entry), p.clone()));
@@ -354,6 +341,35 @@ fn attribute_text<'a>(
         totals.add(who, pclntab.index().0, false, f.table_bytes);
     }
     Ok(())
+}
+
+/// The packages of the escaped names among `names` (`semconv/v1%2e37%2e0.G`): the paths with a
+/// dotted last element, the longest first.
+fn dotted_packages<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut dotted: Vec<String> = names
+        .filter(|n| n.contains("%2e"))
+        .filter_map(|n| match owner(n) {
+            Owner::Package(p) => Some(p.into_owned()),
+            Owner::Other(_) => None,
+        })
+        .collect();
+    dotted.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    dotted.dedup();
+    dotted
+}
+
+/// `who`, the owner Go's name rule gives `name`, made the longer `dotted` package that `name`
+/// really belongs to when it writes that package's dots as they are (`semconv/v1.37.0.F`).
+fn in_dotted<'a>(who: Owner<'a>, name: &str, dotted: &[String]) -> Owner<'a> {
+    match who {
+        Owner::Package(p) => Owner::Package(
+            dotted
+                .iter()
+                .find(|k| k.len() > p.len() && name.strip_prefix(k.as_str()).is_some_and(|rest| rest.starts_with('.')))
+                .map_or(p, |k| Cow::Owned(k.clone())),
+        ),
+        other => other,
+    }
 }
 
 fn to_usize(v: u64) -> usize {
@@ -806,6 +822,58 @@ mod tests {
         check_sums(&p, "pie");
         check_code(&p, &nm_text(&pie), "pie");
         assert!(p.other.keys().any(|k| k.starts_with(".rela")), "{:?}", p.other);
+    }
+
+    #[test]
+    fn a_module_whose_path_ends_in_a_dotted_element_is_one_package_with_or_without_symbols() {
+        // `example.com/lib.v2` (as gopkg.in/yaml.v3): its names escape the dot
+        // (`example.com/lib%2ev2.Sum`) in the pclntab and the symbol table alike; read
+        // unescaped, Go's name rule would cut them at `example.com/lib`.
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "go.mod",
+            "module example.com/app\n\ngo 1.22\n\nrequire example.com/lib.v2 v0.0.0\n\nreplace example.com/lib.v2 => ./lib\n",
+        );
+        write("main.go", "package main\n\nimport lib \"example.com/lib.v2\"\n\nfunc main() { println(lib.Sum(40)) }\n");
+        write("lib/go.mod", "module example.com/lib.v2\n\ngo 1.22\n");
+        write(
+            "lib/lib.go",
+            "package lib\n\n//go:noinline\nfunc Sum(n int) int {\n\ts := 0\n\tfor i := 0; i < n; i++ {\n\t\ts += i * i % 7\n\t}\n\treturn s\n}\n",
+        );
+        let bin = |name: &str, extra: &[&str]| {
+            let out = dir.path().join(name);
+            let mut args = vec!["build", "-o", out.to_str().unwrap()];
+            args.extend_from_slice(extra);
+            args.push(".");
+            go(dir.path(), &args);
+            attribute(&out).unwrap()
+        };
+        for (what, a) in [("unstripped", bin("full", &[])), ("-s -w", bin("stripped", &["-ldflags=-s -w"]))] {
+            let names: Vec<&str> = a.packages.iter().map(|p| p.package.as_str()).collect();
+            assert!(names.contains(&"example.com/lib.v2"), "{what}: {names:?}");
+            assert!(!names.contains(&"example.com/lib"), "{what}: {names:?}");
+        }
+    }
+
+    #[test]
+    fn a_dotted_path_written_as_it_is_goes_to_the_package_its_escaped_names_give() {
+        // The pclntab alone (what `-s -w` leaves): one name escaped, one not.
+        let names = ["x.io/otel/semconv/v1%2e37%2e0.G", "x.io/otel/semconv/v1.37.0.F", "runtime.main"];
+        let dotted = dotted_packages(names.into_iter());
+        assert_eq!(dotted, ["x.io/otel/semconv/v1.37.0"]);
+        let who = |name: &str| match in_dotted(owner(name), name, &dotted) {
+            Owner::Package(p) => p.into_owned(),
+            Owner::Other(o) => format!("other: {o}"),
+        };
+        assert_eq!(who(names[1]), "x.io/otel/semconv/v1.37.0");
+        assert_eq!(who(names[0]), "x.io/otel/semconv/v1.37.0");
+        assert_eq!(who("x.io/otel/semconv/v1.F"), "x.io/otel/semconv/v1", "a shorter path is its own");
+        assert_eq!(who(names[2]), "runtime");
     }
 
     /// A gzipped file kept under tests/fixtures/binaries (the outputs of a Go tests cannot fetch).
