@@ -638,9 +638,10 @@ fn owner(name: &str) -> Owner<'_> {
 
 /// A part gcc splits off a C function (`f.cold`, `f.part.0`, `f.isra.0`, `f.constprop.0`).
 fn is_c_part(name: &str) -> bool {
-    let Some((function, rest)) = name.split_once('.') else { return false };
+    let Some(dot) = name.find('.') else { return false };
+    let (function, rest) = name.split_at(dot);
     !function.contains('/')
-        && [".cold", ".part.", ".isra.", ".constprop.", ".lto_priv."].iter().any(|s| format!(".{rest}").starts_with(s))
+        && [".cold", ".part.", ".isra.", ".constprop.", ".lto_priv."].iter().any(|s| rest.starts_with(s))
 }
 
 /// `Sym.PackageName`, for names that are not compiler-generated; `None` when the part found is
@@ -680,7 +681,7 @@ fn package_name(name: &str) -> Option<Cow<'_, str>> {
 }
 
 /// Undoes the linker's `%xx` escapes (`gopkg.in/yaml%2ev3` → `gopkg.in/yaml.v3`).
-pub(crate) fn unescape(s: &str) -> String {
+fn unescape(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -858,6 +859,18 @@ mod tests {
             assert!(names.contains(&"example.com/lib.v2"), "{what}: {names:?}");
             assert!(!names.contains(&"example.com/lib"), "{what}: {names:?}");
         }
+    }
+
+    #[test]
+    fn the_linker_s_escapes_are_undone() {
+        assert_eq!(unescape("gopkg.in/yaml%2ev3"), "gopkg.in/yaml.v3");
+        assert_eq!(
+            unescape("go.opentelemetry.io/otel/semconv/v1%2e17%2e0"),
+            "go.opentelemetry.io/otel/semconv/v1.17.0"
+        );
+        assert_eq!(unescape("a/100%25"), "a/100%");
+        assert_eq!(unescape("odd%zz%2"), "odd%zz%2");
+        assert_eq!(unescape("runtime"), "runtime");
     }
 
     #[test]

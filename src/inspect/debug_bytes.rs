@@ -67,6 +67,11 @@ fn dwarf(
     function_at: &dyn Fn(u64) -> Option<String>,
     out: &mut HashMap<String, u64>,
 ) -> Option<()> {
+    // Read little-endian below (gimli and `.debug_frame`'s lengths): a big-endian binary's DWARF
+    // is left to the whole-section part rather than shared by misread lengths.
+    if !file.is_little_endian() {
+        return None;
+    }
     let info = section(file, ".debug_info")?;
     let abbrev = section(file, ".debug_abbrev")?;
     let line = section(file, ".debug_line");

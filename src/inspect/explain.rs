@@ -82,14 +82,13 @@ pub struct Explanation {
 }
 
 /// The graph node a package name from the binary or the init trace stands for: `main` is the
-/// main package; a vendored package may be named without its `vendor/` prefix.
-pub fn node_of(graph: &Graph, name: &str) -> Option<usize> {
+/// main package; a vendored package may be named without its `vendor/` prefix. Names come
+/// unescaped (the attribution undoes the linker's `%2e`; the init trace prints import paths).
+fn node_of(graph: &Graph, name: &str) -> Option<usize> {
     if name == "main" {
         return Some(graph.root());
     }
-    // The linker writes a `.` or `%` of a path's last element as `%2e`, `%25` (`gopkg.in/yaml%2ev3`).
-    let name = crate::inspect::attribution::unescape(name);
-    graph.node(&name).or_else(|| graph.node(&format!("vendor/{name}")))
+    graph.node(name).or_else(|| graph.node(&format!("vendor/{name}")))
 }
 
 /// Costs per graph node, and the names that map to none.
@@ -203,7 +202,6 @@ pub fn explain(
 
 #[cfg(test)]
 mod tests {
-    use crate::inspect::attribution::unescape;
     use std::collections::BTreeMap;
 
     use super::*;
@@ -223,18 +221,6 @@ mod tests {
 
     fn init(package: &str, clock_ns: u64) -> PackageCost {
         PackageCost { package: package.into(), clock_ns, bytes: 0, allocs: 0 }
-    }
-
-    #[test]
-    fn the_linker_s_escapes_are_undone() {
-        assert_eq!(unescape("gopkg.in/yaml%2ev3"), "gopkg.in/yaml.v3");
-        assert_eq!(
-            unescape("go.opentelemetry.io/otel/semconv/v1%2e17%2e0"),
-            "go.opentelemetry.io/otel/semconv/v1.17.0"
-        );
-        assert_eq!(unescape("a/100%25"), "a/100%");
-        assert_eq!(unescape("odd%zz%2"), "odd%zz%2");
-        assert_eq!(unescape("runtime"), "runtime");
     }
 
     #[test]
