@@ -113,11 +113,15 @@ pub fn compare(base: &Overrides, a: CompareArgs) -> Result<i32> {
         Ok((path, run))
     };
     let (path_a, run_a) = load(&a.run_a).context("run A")?;
+    let folder_a = rundir::folder_of(&path_a, &run_a);
     let comparison = match (&a.run_b, a.configs.as_slice()) {
         (None, [ca, cb]) => {
             let (ca, cb) = (pick(&run_a, ca)?, pick(&run_a, cb)?);
             let mut c = of_configs(&run_a, &path_a, ca, cb);
-            c.sizes = vec![explain(&c.configs[0].name, (&run_a, &path_a, ca), (&run_a, &path_a, cb))];
+            let mut binaries = RunBinaries::new(&run_a, &folder_a);
+            let x = binaries.of(ca).cloned();
+            let y = binaries.of(cb).cloned();
+            c.sizes = vec![explain(&c.configs[0].name, (&run_a, ca, x), (&run_a, cb, y))];
             c
         }
         (None, _) => bail!(
@@ -126,16 +130,19 @@ pub fn compare(base: &Overrides, a: CompareArgs) -> Result<i32> {
         ),
         (Some(b), configs) => {
             let (path_b, run_b) = load(b).context("run B")?;
-            let mut c = comparison(&run_a, &path_a, &run_b, &path_b);
-            match configs {
-                [] => {}
+            let only = match configs {
+                [] => None,
                 [one] => {
                     let (ca, cb) = (pick(&run_a, one).context("run A")?, pick(&run_b, one).context("run B")?);
-                    c.configs.retain(|r| r.name == ca.name || r.name == cb.name);
+                    Some([ca.name.as_str(), cb.name.as_str()])
                 }
                 _ => bail!("with two runs, --config names the one configuration to compare; give it once"),
-            }
-            c.sizes = explanations(&c, (&run_a, &path_a), (&run_b, &path_b), !configs.is_empty());
+            };
+            let mut c =
+                comparison_where(&run_a, &path_a, &run_b, &path_b, |name| only.is_none_or(|o| o.contains(&name)));
+            let folder_b = rundir::folder_of(&path_b, &run_b);
+            let mut binaries = (RunBinaries::new(&run_a, &folder_a), RunBinaries::new(&run_b, &folder_b));
+            c.sizes = explanations(&c, (&run_a, &run_b), &mut binaries, only.is_some());
             c
         }
     };
@@ -154,7 +161,34 @@ pub fn compare(base: &Overrides, a: CompareArgs) -> Result<i32> {
 
 /// Every configuration name of A (in A's order), then those only in B.
 pub fn comparison(a: &Run, path_a: &Path, b: &Run, path_b: &Path) -> Comparison {
-    let info = |run: &Run, path: &Path| RunInfo {
+    comparison_where(a, path_a, b, path_b, |_| true)
+}
+
+/// `comparison` of the configurations `wanted` keeps; rows are computed for those only (each
+/// one resamples).
+fn comparison_where(a: &Run, path_a: &Path, b: &Run, path_b: &Path, wanted: impl Fn(&str) -> bool) -> Comparison {
+    let mut configs: Vec<Row> = (a.configs.iter().filter(|ca| wanted(&ca.name)))
+        .map(|ca| row(&ca.name, Some(ca), b.config(&ca.name)))
+        .collect();
+    let only_b = b.configs.iter().filter(|cb| a.config(&cb.name).is_none() && wanted(&cb.name));
+    configs.extend(only_b.map(|cb| row(&cb.name, None, Some(cb))));
+    Comparison { a: run_info(a, path_a), b: run_info(b, path_b), configs, sizes: Vec::new() }
+}
+
+/// Two configurations of one run, as one row `A → B`, each side's Go its own.
+pub fn of_configs(run: &Run, path: &Path, a: &ConfigResult, b: &ConfigResult) -> Comparison {
+    let info = |config: &ConfigResult| RunInfo {
+        go_version: built_by(run, config).to_owned(),
+        config: Some(config.name.clone()),
+        ..run_info(run, path)
+    };
+    let configs = vec![row(&format!("{} → {}", a.name, b.name), Some(a), Some(b))];
+    Comparison { a: info(a), b: info(b), configs, sizes: Vec::new() }
+}
+
+/// What the comparison says of a run.
+fn run_info(run: &Run, path: &Path) -> RunInfo {
+    RunInfo {
         run_id: run.run_id.clone(),
         path: path.to_owned(),
         started: run.started.clone(),
@@ -162,32 +196,15 @@ pub fn comparison(a: &Run, path_a: &Path, b: &Run, path_b: &Path) -> Comparison 
         import_path: run.target.import_path.clone(),
         incomplete: run.incomplete(),
         config: None,
-    };
-    let mut configs: Vec<Row> = a.configs.iter().map(|ca| row(&ca.name, Some(ca), b.config(&ca.name))).collect();
-    configs.extend(b.configs.iter().filter(|cb| a.config(&cb.name).is_none()).map(|cb| row(&cb.name, None, Some(cb))));
-    Comparison { a: info(a, path_a), b: info(b, path_b), configs, sizes: Vec::new() }
-}
-
-/// Two configurations of one run, as one row `A → B`, each side's Go its own.
-pub fn of_configs(run: &Run, path: &Path, a: &ConfigResult, b: &ConfigResult) -> Comparison {
-    let mut c = comparison(run, path, run, path);
-    let info = |side: &RunInfo, config: &ConfigResult| RunInfo {
-        go_version: built_by(run, config).to_owned(),
-        config: Some(config.name.clone()),
-        ..side.clone()
-    };
-    c.a = info(&c.a, a);
-    c.b = info(&c.b, b);
-    c.configs = vec![row(&format!("{} → {}", a.name, b.name), Some(a), Some(b))];
-    c
+    }
 }
 
 /// The size explanation of each configuration both runs have and built with different Go
 /// versions (each one when `every`).
 fn explanations(
     c: &Comparison,
-    (a, path_a): (&Run, &Path),
-    (b, path_b): (&Run, &Path),
+    (a, b): (&Run, &Run),
+    (binaries_a, binaries_b): &mut (RunBinaries<'_>, RunBinaries<'_>),
     every: bool,
 ) -> Vec<SizeExplanation> {
     c.configs
@@ -195,23 +212,24 @@ fn explanations(
         .filter(|r| r.in_runs == "both")
         .filter_map(|r| Some((a.config(&r.name)?, b.config(&r.name)?)))
         .filter(|(ca, cb)| every || built_by(a, ca) != built_by(b, cb))
-        .map(|(ca, cb)| explain(&ca.name, (a, path_a, ca), (b, path_b, cb)))
+        .map(|(ca, cb)| {
+            // Each binary read once across the configs (a shared build is attributed once).
+            let (x, y) = (binaries_a.of(ca).cloned(), binaries_b.of(cb).cloned());
+            explain(&ca.name, (a, ca, x), (b, cb, y))
+        })
         .collect()
 }
 
-/// Attributes both binaries and diffs them (A the base); a missing or unreadable binary is
-/// said, not an error, so the rest of the comparison still prints.
+/// Diffs both binaries' attributions (A the base); a missing or unreadable binary is said, not
+/// an error, so the rest of the comparison still prints.
 fn explain(
     name: &str,
-    (a, path_a, ca): (&Run, &Path, &ConfigResult),
-    (b, path_b, cb): (&Run, &Path, &ConfigResult),
+    (a, ca, x): (&Run, &ConfigResult, Result<Attribution>),
+    (b, cb, y): (&Run, &ConfigResult, Result<Attribution>),
 ) -> SizeExplanation {
     let (go_a, go_b) = (built_by(a, ca).to_owned(), built_by(b, cb).to_owned());
-    let attributed = |run: &Run, path: &Path, c: &ConfigResult| -> Result<Attribution> {
-        RunBinaries::new(run, &crate::rundir::folder_of(path, run)).of(c).cloned()
-    };
     let label = |side: &str, c: &ConfigResult, go: &str| format!("{} ({side}, {go})", c.name);
-    match (attributed(a, path_a, ca).context("A"), attributed(b, path_b, cb).context("B")) {
+    match (x.context("A"), y.context("B")) {
         (Ok(x), Ok(y)) => SizeExplanation {
             name: name.to_owned(),
             diff: Some(size_diff::diff(&label("A", ca, &go_a), &x, &label("B", cb, &go_b), &y)),
@@ -386,10 +404,14 @@ mod tests {
         let mut b = fixture::run();
         let path = Path::new("/nonexistent/results.json");
         let c = comparison(&a, path, &b, path);
-        assert!(explanations(&c, (&a, path), (&b, path), false).is_empty());
+        fn binaries<'r>(a: &'r Run, b: &'r Run) -> (RunBinaries<'r>, RunBinaries<'r>) {
+            let dir = Path::new("/nonexistent");
+            (RunBinaries::new(a, dir), RunBinaries::new(b, dir))
+        }
+        assert!(explanations(&c, (&a, &b), &mut binaries(&a, &b), false).is_empty());
         b.configs[1].go_version = Some("go1.27.3".into());
         let c = comparison(&a, path, &b, path);
-        let sizes = explanations(&c, (&a, path), (&b, path), false);
+        let sizes = explanations(&c, (&a, &b), &mut binaries(&a, &b), false);
         assert_eq!(sizes.len(), 1);
         let s = &sizes[0];
         assert_eq!(
@@ -401,6 +423,6 @@ mod tests {
         assert!(text.contains(&format!("size by package, `{}` (go1.26.8 → go1.27.3):", s.name)), "{text}");
         assert!(text.contains("cannot explain it: A: "), "{text}");
         // `--config` with two runs: every pair, the same Go or not.
-        assert_eq!(explanations(&c, (&a, path), (&b, path), true).len(), a.configs.len());
+        assert_eq!(explanations(&c, (&a, &b), &mut binaries(&a, &b), true).len(), a.configs.len());
     }
 }
