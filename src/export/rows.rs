@@ -51,10 +51,12 @@ pub fn ranked(run: &Run) -> Vec<&ConfigResult> {
 }
 
 pub fn rows(run: &Run) -> Vec<Row<'_>> {
-    ranked(run).into_iter().map(|c| row(run, c)).collect()
+    // With several Gos, the `go` column says which built each row, not its note.
+    let several = super::toolchain::several(run);
+    ranked(run).into_iter().map(|c| row(run, c, several)).collect()
 }
 
-fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
+fn row<'a>(run: &Run, c: &'a ConfigResult, several: bool) -> Row<'a> {
     let dash = || "-".to_owned();
     let size = c.size.as_ref().map_or_else(dash, |s| format_bytes(s.bytes));
     let startup = c.startup.as_ref().map_or_else(dash, |s| {
@@ -76,8 +78,6 @@ fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
     if c.pareto {
         notes.push("pareto".to_owned());
     }
-    // With several Gos, the `go` column says it.
-    let several = super::toolchain::several(run);
     if let Some(v) = c.go_version.as_deref().filter(|v| *v != run.go_version && !several) {
         notes.push(format!("built by {v}"));
     }
@@ -113,8 +113,8 @@ fn row<'a>(run: &Run, c: &'a ConfigResult) -> Row<'a> {
 /// how many configurations it built: `go1.26.8 (3 configs), go1.27.3 (1 config)`.
 pub fn go_versions(run: &Run) -> String {
     let mut counts: Vec<(&str, usize)> = Vec::new();
-    // A binary without a recorded version (results.json written before it was) was built by the run's.
-    let built_by = run.configs.iter().filter_map(|c| c.go_version.as_deref().or(c.build.ok.then_some(&run.go_version)));
+    // The same rule as the `go` column's: a config's recorded Go, else the one its flags ask for.
+    let built_by = run.configs.iter().map(|c| crate::toolchain::built_by(run, c)).filter(|v| !v.is_empty());
     for v in built_by {
         match counts.iter_mut().find(|(seen, _)| *seen == v) {
             Some((_, n)) => *n += 1,
@@ -274,6 +274,12 @@ mod tests {
         }
         assert_eq!(go_versions(&run), "go1.27.3");
         assert!(rows(&run).iter().all(|r| r.note.contains("built by go1.27.3")));
+        // A config recorded without its Go but asking for one (GOTOOLCHAIN): the header counts
+        // it as the `go` column shows it.
+        let mut run = fixture::run();
+        run.configs[1].flags.env.insert("GOTOOLCHAIN".into(), "go1.27.3".into());
+        assert_eq!(go_versions(&run), format!("go1.26.8 ({} configs), go1.27.3 (1 config)", n - 1));
+        assert_eq!(rows(&run).iter().find(|r| r.config.name == other).unwrap().go, "1.27.3");
     }
 
     #[test]
