@@ -259,11 +259,12 @@ impl Reporter for Bars {
                 self.say(&format!("warning: cannot save the results so far ({error}); measuring goes on"))
             }
             Event::SizeSplitFailed { error } => self.say(&format!(
-                "warning: the reports leave out the size of the recommendation against the baseline by package: {error}"
+                "warning: the reports leave out the size of the recommendation against the baseline by package \
+                 (`gostart size --diff` shows why again): {error}"
             )),
-            Event::ExplainFailed { error } => {
-                self.say(&format!("warning: the reports leave out \"why is it linked in?\": {error}"))
-            }
+            Event::ExplainFailed { error } => self.say(&format!(
+                "warning: the reports leave out \"why is it linked in?\" (`gostart explain` shows why again): {error}"
+            )),
             // The error that ends the run says it.
             Event::RunInterrupted { .. } => self.with_bar(|b| b.finish_and_clear()),
         }

@@ -486,7 +486,8 @@ fn measure_and_rank(
         // gets the split from `report`.
         let mut binaries = RunBinaries::new(&run, run_dir);
         let split = size_split::split(&mut binaries).unwrap_or_else(|e| {
-            reporter.event(&Event::SizeSplitFailed { error: format!("{e:#}") });
+            let error = crate::printable::printable(&format!("{e:#}")).into_owned();
+            reporter.event(&Event::SizeSplitFailed { error });
             None
         });
         let explain = explain_recommended(p, &mut binaries, reporter);
