@@ -149,6 +149,14 @@ fn against_a_saved_run_compares_the_exact_figures_without_building_the_base() {
 fn ctrl_c_while_building_stops_check_and_still_removes_the_worktree() {
     use std::io::{BufRead, BufReader};
     let p = repo();
+    // 20,000 functions take go seconds to compile (a cache never holds them: the constant is
+    // this test's own), so the signal sent right after the checkout lands in the base's build.
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let mut big = format!("package main\n\nconst bigStamp = {stamp}\n\n");
+    for i in 0..20_000 {
+        big.push_str(&format!("func bigFn{i}(x int) int {{ if x > {i} {{ return x * bigStamp }}; return x + {i} }}\n"));
+    }
+    commit(&p, "big.go", &big);
     let mut cmd = p.std_cmd();
     cmd.args(["check", "--base", "HEAD", "--max-runs", "100000"]).stdout(std::process::Stdio::null());
     let mut child = cmd.spawn().unwrap();
