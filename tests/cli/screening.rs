@@ -93,15 +93,23 @@ fn screening_builds_a_design_fits_predicts_and_confirms_head_to_head_with_the_ba
     let recommended = run["verdict"]["recommended"].as_str().unwrap();
     assert!(config(&run, recommended)["startup"].is_object(), "{recommended}");
     assert!(search["builds"].as_u64().unwrap() <= 4, "{search}");
-    // Binaries the design stage built and hashed are recorded for the confirmation stage as they were.
+    // Binaries the design stage built are not built again: the confirmation stage records them
+    // as the design stage hashed them, and their files are older than the design stage's end.
+    let design_saved = std::fs::metadata(results.join("design/results.json")).unwrap().modified().unwrap();
+    let mut shared = 0;
     for c in configs(&run) {
         let build_id = c["build_id"].as_str().unwrap();
         let sha = &run["binaries"][build_id]["sha256"];
         assert!(sha.is_string(), "no binary recorded for {}", c["name"]);
-        if let Some(d) = configs(&first).iter().find(|d| d["build_id"] == build_id) {
-            assert_eq!(sha, &first["binaries"][d["build_id"].as_str().unwrap()]["sha256"]);
+        if configs(&first).iter().any(|d| d["build_id"] == build_id) {
+            shared += 1;
+            assert_eq!(sha, &first["binaries"][build_id]["sha256"], "{}", c["name"]);
+            let binary = results.join(run["binaries"][build_id]["path"].as_str().unwrap());
+            let built = std::fs::metadata(&binary).unwrap().modified().unwrap();
+            assert!(built <= design_saved, "{} was built again in the confirmation stage", c["name"]);
         }
     }
+    assert!(shared > 0, "the baseline at least is a run of the design");
 }
 
 #[test]
