@@ -75,16 +75,17 @@ fn cached_toolchain(installed: &str) -> Option<String> {
     })
 }
 
+/// Needs a second Go in the module cache, which tests do not download: run it with one cached,
+/// e.g. `GOMODCACHE=/tmp/tc GOTOOLCHAIN=go1.27.3 go version` then
+/// `GOMODCACHE=/tmp/tc cargo test --test cli -- --ignored gotoolchain_axis`. Ignored, not
+/// skipped in silence, so that a run without one does not count it as passed.
 #[test]
+#[ignore = "needs a Go toolchain other than the installed one in the module cache"]
 fn a_gotoolchain_axis_records_the_other_go_when_one_is_cached() {
     let installed = go_env("GOVERSION");
-    let Some(other) = cached_toolchain(&installed) else {
-        eprintln!(
-            "note: skipped: no Go toolchain other than {installed} in the module cache (golang.org/toolchain@...), \
-             and tests do not download one"
-        );
-        return;
-    };
+    let other = cached_toolchain(&installed).unwrap_or_else(|| {
+        panic!("no Go toolchain other than {installed} in the module cache (golang.org/toolchain@...)")
+    });
     let toml = format!(
         "[measure]\nruns = 3\nwarmup = 0\ninittrace = false\n[matrix.env]\nGOTOOLCHAIN = [\"\", \"{other}\"]\n"
     );
