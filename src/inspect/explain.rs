@@ -127,14 +127,13 @@ impl Costs {
     }
 }
 
-/// Explains one package (a graph node).
-fn explain_node(graph: &Graph, costs: &Costs, node: usize) -> Explained {
+/// Explains one package (a graph node); `runtime` is the graph's runtime closure.
+fn explain_node(graph: &Graph, costs: &Costs, runtime: &[bool], node: usize) -> Explained {
     let chain = graph.chain(node).unwrap_or_default();
     let exclusive = graph.exclusive(node);
     // The import to name: the first package on the chain after main that dominates the package
     // and that the main module imports (the user can only edit their own module's imports);
     // the narrow one, the last. The runtime and its imports are in every program: none.
-    let runtime = graph.runtime_closure();
     let drops: Vec<Drop> = if runtime[node] {
         Vec::new()
     } else {
@@ -188,12 +187,22 @@ pub fn explain(
     }
     large.sort_by(|a, b| b.1.cmp(&a.1).then(graph.name(a.0).cmp(graph.name(b.0))));
     let limit = if only.is_some() { usize::MAX } else { top };
+    // Walked once for every package explained; a package in both lists is explained once.
+    let runtime = graph.runtime_closure();
+    let mut explained: HashMap<usize, Explained> = HashMap::new();
+    let mut explain = |nodes: &[(usize, u64)]| -> Vec<Explained> {
+        let chosen = nodes.iter().take(limit);
+        chosen
+            .map(|&(n, _)| explained.entry(n).or_insert_with(|| explain_node(graph, &costs, &runtime, n)).clone())
+            .collect()
+    };
+    let (slowest_init, largest) = (explain(&slow), explain(&large));
     Explanation {
         config: config.to_owned(),
         main: graph.name(graph.root()).to_owned(),
         init_runs: init.map_or(0, |i| i.runs),
-        slowest_init: slow.iter().take(limit).map(|&(n, _)| explain_node(graph, &costs, n)).collect(),
-        largest: large.iter().take(limit).map(|&(n, _)| explain_node(graph, &costs, n)).collect(),
+        slowest_init,
+        largest,
         not_in_graph: costs.missing.into_iter().collect(),
         // Without symbols the data sections are counted whole, by name, outside packages.
         data_unsplit: [".rodata", ".data", ".noptrdata"].iter().any(|s| attribution.other.contains_key(*s)),
