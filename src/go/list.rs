@@ -1,9 +1,10 @@
 //! Parsing `go list -json` output: a stream of JSON objects, one per package.
 
 use anyhow::{Context, Result};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Module {
     pub path: String,
@@ -44,10 +45,15 @@ impl Package {
 }
 
 pub fn parse(text: &str) -> Result<Vec<Package>> {
+    stream(text, "`go list -json`")
+}
+
+/// The stream of JSON objects `go list -json` prints, each a `T`.
+fn stream<T: DeserializeOwned>(text: &str, what: &str) -> Result<Vec<T>> {
     serde_json::Deserializer::from_str(text)
-        .into_iter::<Package>()
+        .into_iter::<T>()
         .collect::<Result<_, _>>()
-        .context("cannot parse the output of `go list -json`")
+        .with_context(|| format!("cannot parse the output of {what}"))
 }
 
 #[cfg(test)]
@@ -91,25 +97,21 @@ pub struct DepPackage {
     /// What it imports, as resolved import paths (vendored ones with their `vendor/` prefix).
     #[serde(default)]
     pub imports: Vec<String>,
-    #[serde(default)]
-    pub standard: bool,
     /// Listed only as a dependency of the packages asked for.
     #[serde(default)]
     pub dep_only: bool,
     #[serde(default)]
-    pub module: Option<DepModule>,
-}
-
-/// The module of a [`DepPackage`]: only its path is kept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DepModule {
-    pub path: String,
+    pub module: Option<Module>,
 }
 
 pub fn parse_deps(text: &str) -> Result<Vec<DepPackage>> {
-    serde_json::Deserializer::from_str(text)
-        .into_iter::<DepPackage>()
-        .collect::<Result<_, _>>()
-        .context("cannot parse the output of `go list -deps -json`")
+    stream(text, "`go list -deps -json`")
+}
+
+#[cfg(test)]
+impl Module {
+    /// A module known by its path alone, as `go list -deps -json=...,Module` gives it.
+    pub fn at(path: &str) -> Module {
+        Module { path: path.to_owned(), version: None, dir: None, go_version: None }
+    }
 }

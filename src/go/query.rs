@@ -139,7 +139,7 @@ impl Go {
     /// The argv (after `go`) of `deps`: only the flags that change which files, and so which
     /// imports, go picks (`-tags`, `-buildmode`); every value inside its flag's word.
     fn deps_argv(flags: &Flags, package: &str) -> Vec<String> {
-        let mut argv = words(&["list", "-deps", "-json=ImportPath,Imports,Standard,DepOnly,Module"]);
+        let mut argv = words(&["list", "-deps", "-json=ImportPath,Imports,DepOnly,Module"]);
         if !flags.tags.is_empty() {
             argv.push(format!("-tags={}", flags.tags.join(",")));
         }
@@ -183,7 +183,7 @@ mod tests {
             [
                 "list",
                 "-deps",
-                "-json=ImportPath,Imports,Standard,DepOnly,Module",
+                "-json=ImportPath,Imports,DepOnly,Module",
                 "-tags=netgo,osusergo",
                 "-buildmode=pie",
                 "./cmd/app"

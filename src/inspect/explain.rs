@@ -301,13 +301,12 @@ mod tests {
     #[test]
     fn a_package_of_another_module_reached_by_two_of_ours_has_no_single_import_to_drop() {
         use crate::go::DepPackage;
-        use crate::go::list::DepModule;
+        use crate::go::list::Module;
         let pkg = |path: &str, module: &str, imports: &[&str]| DepPackage {
             import_path: path.into(),
             imports: imports.iter().map(|s| s.to_string()).collect(),
-            standard: false,
             dep_only: false,
-            module: Some(DepModule { path: module.into() }),
+            module: Some(Module::at(module)),
         };
         // main → d/a → d/c → d/x and main → d/b → d/c: c dominates x, but d/a and d/b import
         // c, and neither is the main module's.

@@ -159,15 +159,14 @@ impl Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::go::list::{DepModule, parse_deps};
+    use crate::go::list::{Module, parse_deps};
 
     fn pkg(path: &str, imports: &[&str]) -> DepPackage {
         DepPackage {
             import_path: path.into(),
             imports: imports.iter().map(|s| s.to_string()).collect(),
-            standard: false,
             dep_only: true,
-            module: Some(DepModule { path: path.split('/').next().unwrap_or("").into() }),
+            module: Some(Module::at(path.split('/').next().unwrap_or(""))),
         }
     }
 
@@ -229,7 +228,6 @@ mod tests {
         let pkgs = parse_deps(include_str!("testdata/explain-deps.json")).unwrap();
         let main = "fixture.test/explain";
         assert_eq!(pkgs.last().map(|p| p.import_path.as_str()), Some(main));
-        assert!(pkgs.iter().find(|p| p.import_path == "fmt").unwrap().standard);
         let g = Graph::new(&pkgs, main).unwrap();
         let n = |p: &str| g.node(p).unwrap();
         let chain = names(&g, &g.chain(n("fixture.test/explain/internal/lexers")).unwrap());
