@@ -105,7 +105,8 @@ pub fn section(run: &Run, width: u16) -> Option<String> {
 }
 
 /// The Markdown section; `esc` escapes a cell's text.
-pub fn markdown(run: &Run, esc: &dyn Fn(&str) -> String) -> Option<String> {
+pub fn markdown(run: &Run) -> Option<String> {
+    let esc = super::markdown::esc;
     let x = run.explain.as_ref()?;
     let mut out = format!("\n### Why is it linked in?\n\nIn `{}`", esc(&x.config));
     if timed(x) {
@@ -133,7 +134,8 @@ pub fn markdown(run: &Run, esc: &dyn Fn(&str) -> String) -> Option<String> {
 }
 
 /// The HTML section; `esc` escapes text for HTML.
-pub fn html(run: &Run, esc: &dyn Fn(&str) -> String) -> Option<String> {
+pub fn html(run: &Run) -> Option<String> {
+    let esc = super::html::esc;
     let x = run.explain.as_ref()?;
     let mut out = format!("<h2>Why is it linked in?</h2>\n<p>In <code>{}</code>", esc(&x.config));
     if timed(x) {
@@ -248,7 +250,7 @@ mod tests {
         assert!(text.contains("note: this binary has no symbol table (`-s`)"), "{text}");
         assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
         let run = Run { explain: Some(x), ..crate::export::fixture::run() };
-        assert!(markdown(&run, &|t| t.to_owned()).unwrap().contains("Note: this binary has no symbol table"));
-        assert!(html(&run, &|t| t.to_owned()).unwrap().contains("<p>Note: this binary has no symbol table"));
+        assert!(markdown(&run).unwrap().contains("Note: this binary has no symbol table"));
+        assert!(html(&run).unwrap().contains("<p>Note: this binary has no symbol table"));
     }
 }

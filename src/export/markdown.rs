@@ -5,8 +5,12 @@ use super::rows::rows;
 use crate::rank::Figure;
 use crate::results::Run;
 
+/// A table cell's text, its `|` escaped.
+pub(super) fn esc(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
 pub fn serialize(run: &Run) -> String {
-    let esc = |s: &str| s.replace('|', "\\|");
     let mut out = format!("### gostart: `{}` on {}\n\n", run.target.import_path, super::rows::go_versions(run));
     if let Some(note) = run.incomplete() {
         // Above the table, where a reader of a pull-request comment sees it first.
@@ -69,7 +73,7 @@ pub fn serialize(run: &Run) -> String {
     if let Some(split) = super::size_split::markdown(run) {
         out.push_str(&split);
     }
-    if let Some(explain) = super::explain::markdown(run, &|t| esc(t)) {
+    if let Some(explain) = super::explain::markdown(run) {
         out.push_str(&explain);
     }
     let verdict = run.verdict.recommended.as_deref().unwrap_or("none");
@@ -100,7 +104,6 @@ pub fn serialize(run: &Run) -> String {
 /// The effects: the head line, a table (an axis and its reference value once, on its first
 /// row), and how to read a cell.
 fn effects_table(effects: &super::effects::Table<'_>) -> String {
-    let esc = |s: &str| s.replace('|', "\\|");
     let code = |s: &str| if s.is_empty() { String::new() } else { format!("`{}`", esc(s)) };
     let (kind, rest) = effects.head.split_once(": ").unwrap_or(("", &effects.head));
     let mut out = format!("\n**{}:** {}\n\n| axis | value | against |", capitalized(kind), esc(rest));

@@ -268,7 +268,7 @@ pub fn text(run: &Run, width: u16) -> Option<String> {
 /// The section in Markdown: the file change, each section's, a table of the largest changes.
 pub fn markdown(run: &Run) -> Option<String> {
     let s = section(run)?;
-    let esc = |s: &str| s.replace('|', "\\|");
+    let esc = super::markdown::esc;
     let mut out = format!("\n**{TITLE}:** {}.\n", esc(&s.summary()));
     let mut sections: String = s
         .by_section

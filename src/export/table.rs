@@ -123,7 +123,8 @@ pub fn serialize(run: &Run, style: Style) -> String {
         rest.push_str(&split);
     }
     if let Some(explain) = super::explain::section(run, style.width) {
-        rest.push_str(&printable(&explain));
+        // `rest` is escaped whole below.
+        rest.push_str(&explain);
     }
     let guarded = super::rows::guarded(run);
     if !guarded.is_empty() {

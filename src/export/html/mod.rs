@@ -143,7 +143,7 @@ pub fn serialize(run: &Run) -> Result<String> {
         }
         w.push_str(".</figcaption>\n</figure>\n");
     }
-    if let Some(explain) = super::explain::html(run, &|t| esc(t)) {
+    if let Some(explain) = super::explain::html(run) {
         w.push_str(&explain);
     }
 
