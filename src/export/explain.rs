@@ -225,12 +225,17 @@ mod tests {
             main: "m".into(),
             init_runs: 0,
             slowest_init: Vec::new(),
-            largest: vec![explained(None, None)],
+            // As a run without init traces records it: no init time anywhere.
+            largest: vec![Explained {
+                init_ns: None,
+                exclusive: Cost { packages: 1, init_ns: 0, bytes: 10 },
+                ..explained(None, None)
+            }],
             not_in_graph: vec!["go".into()],
             data_unsplit: false,
         };
         let text = text(&x, 120);
-        assert!(text.starts_with("why is it linked in? (default)\nlargest:\n  d/x  init 2.00 ms, 10 B\n"), "{text}");
+        assert!(text.starts_with("why is it linked in? (default)\nlargest:\n  d/x  init -, 10 B\n"), "{text}");
         assert!(text.contains("    with what only it brings in: 1 package, 10 B\n"), "{text}");
         assert!(text.ends_with("in the binary but not in the import graph: go\n"), "{text}");
     }
