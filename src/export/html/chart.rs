@@ -184,8 +184,28 @@ pub(super) type RowsChart<'a, 'b> = ChartContext<
 >;
 
 /// The y range of `n` rows: each row one unit tall.
-pub(super) fn rows_y_range(n: usize) -> std::ops::Range<f64> {
+fn rows_y_range(n: usize) -> std::ops::Range<f64> {
     -0.5..(n as f64 - 0.5)
+}
+
+/// The vertical line at `x` across a row chart of `n` rows: no change, which its bars grow from
+/// or its intervals are read against.
+pub(super) fn no_change_line(chart: &mut RowsChart<'_, '_>, n: usize, x: f64, width: u32) -> Result<()> {
+    let y = rows_y_range(n);
+    chart
+        .draw_series(std::iter::once(PathElement::new(vec![(x, y.start), (x, y.end)], BASELINE.stroke_width(width))))
+        .map_err(draw_err)?;
+    Ok(())
+}
+
+/// A row label cut to `max` characters, the last one `…` (the table under a chart has it whole).
+pub(super) fn cut_label(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut cut: String = text.chars().take(max - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// The y of row `k` of `n` (0 on top).

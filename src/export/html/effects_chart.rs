@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use super::chart::{
-    BASELINE, INTERVAL, LEGEND_HEIGHT, LOSS, Marker, RECOMMENDED, WIDTH, draw_err, label_style, legend_strip, row_y,
-    rows_chart, rows_y_range, tick_label,
+    BASELINE, INTERVAL, LEGEND_HEIGHT, LOSS, Marker, RECOMMENDED, WIDTH, cut_label, draw_err, label_style,
+    legend_strip, no_change_line, row_y, rows_chart, tick_label,
 };
 use crate::export::effects::Table;
 use crate::export::rows::Tone;
@@ -29,13 +29,7 @@ pub(super) fn tone_color(tone: Tone) -> RGBColor {
 
 /// `axis = value`, cut to [`LABEL_CHARS`].
 fn label(axis: &str, value: &str) -> String {
-    let text = format!("{axis} = {value}");
-    if text.chars().count() <= LABEL_CHARS {
-        return text;
-    }
-    let mut cut: String = text.chars().take(LABEL_CHARS - 1).collect();
-    cut.push('…');
-    cut
+    cut_label(format!("{axis} = {value}"), LABEL_CHARS)
 }
 
 /// The forest plot of figure column `i` of `effects`; `None` when no axis value has an effect
@@ -75,14 +69,8 @@ pub(super) fn effects_chart(effects: &Table<'_>, i: usize) -> Result<Option<Stri
         let figure = &effects.headers[i];
         let x_desc = format!("{figure}: ratio to the baseline's value of the axis");
         let mut chart = rows_chart(&plot, &labels, x_range, x_desc, 8, &x_fmt)?;
-        let y_range = rows_y_range(n);
         // No change: the line every interval is read against.
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(1.0, y_range.start), (1.0, y_range.end)],
-                BASELINE.stroke_width(2),
-            )))
-            .map_err(draw_err)?;
+        no_change_line(&mut chart, n, 1.0, 2)?;
         let at = |k: usize| row_y(n, k);
         chart
             .draw_series(rows.iter().enumerate().map(|(k, (_, c))| {

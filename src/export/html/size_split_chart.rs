@@ -9,8 +9,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use super::chart::{
-    BASELINE, LEGEND_HEIGHT, LOSS, Marker, RECOMMENDED, WIDTH, draw_err, label_style, legend_strip, row_y, rows_chart,
-    rows_y_range, size_unit, tick_label,
+    LEGEND_HEIGHT, LOSS, Marker, RECOMMENDED, WIDTH, cut_label, draw_err, label_style, legend_strip, no_change_line,
+    row_y, rows_chart, size_unit, tick_label,
 };
 use super::esc;
 use crate::export::rows::signed_bytes;
@@ -25,12 +25,7 @@ const LABEL_CHARS: usize = 40;
 /// A bar's label: a package's import path, or a part marked as belonging to no package.
 fn label(name: &str, package: bool) -> String {
     let text = if package || name == "no package" { name.to_owned() } else { format!("{name} (no package)") };
-    if text.chars().count() <= LABEL_CHARS {
-        return text;
-    }
-    let mut cut: String = text.chars().take(LABEL_CHARS - 1).collect();
-    cut.push('…');
-    cut
+    cut_label(text, LABEL_CHARS)
 }
 
 /// The sorted bars of `split`'s largest changes.
@@ -59,14 +54,8 @@ pub(super) fn size_split_chart(split: &Split<'_>) -> Result<String> {
         let x_fmt = move |v: &f64| tick_label(*v, &xr);
         let x_desc = format!("change against the baseline ({})", unit.name);
         let mut chart = rows_chart(&plot, &labels, x_range, x_desc, 8, &x_fmt)?;
-        let y_range = rows_y_range(n);
         // No change: the line the bars grow from.
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(0.0, y_range.start), (0.0, y_range.end)],
-                BASELINE.stroke_width(1),
-            )))
-            .map_err(draw_err)?;
+        no_change_line(&mut chart, n, 0.0, 1)?;
         let at = |k: usize| row_y(n, k);
         chart
             .draw_series(rows.iter().enumerate().map(|(k, (_, c))| {
