@@ -22,7 +22,7 @@ mod table;
 pub(crate) mod toolchain;
 
 pub(crate) use crate::printable::printable;
-pub(crate) use rows::{first_line, format_bytes, format_ns, signed_bytes, signed_percent, text_table};
+pub(crate) use rows::{align_right, first_line, format_bytes, format_ns, signed_bytes, signed_percent, text_table};
 
 use std::ffi::OsStr;
 use std::io::{IsTerminal, Write};

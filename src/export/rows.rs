@@ -199,6 +199,17 @@ pub fn text_table(width: u16) -> comfy_table::Table {
     t
 }
 
+/// Right-aligns the figure `columns` of a terminal table and keeps them at their content's
+/// width (only the text columns wrap).
+pub fn align_right(t: &mut comfy_table::Table, columns: std::ops::Range<usize>) {
+    for col in columns {
+        if let Some(c) = t.column_mut(col) {
+            c.set_cell_alignment(comfy_table::CellAlignment::Right);
+            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
+    }
+}
+
 pub fn format_bytes(b: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
     let mut v = b as f64;

@@ -5,8 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use comfy_table::{CellAlignment, ColumnConstraint};
-
 use super::rows::{format_bytes, signed_bytes, signed_percent};
 use crate::inspect::size_diff::SizeDiff;
 use crate::results::Run;
@@ -99,11 +97,7 @@ pub fn split(diff: &SizeDiff) -> Split<'_> {
         base: p.base,
         config: p.config,
         change: p.change,
-        sections: {
-            let mut s: Vec<(&str, i64)> = p.sections.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-            s.sort_by(|a, b| b.1.unsigned_abs().cmp(&a.1.unsigned_abs()).then_with(|| a.0.cmp(b.0)));
-            s
-        },
+        sections: p.sections_by_change(),
         status: p.status(),
     });
     let parts = diff.other.iter().map(|p| Item {
@@ -248,12 +242,7 @@ pub fn text(run: &Run, width: u16) -> Option<String> {
         // One section a line: a section's name and its change are never split.
         t.add_row([i.name.to_owned(), or_dash(i.base), or_dash(i.config), signed_bytes(i.change), i.breakdown("\n")]);
     }
-    for col in 1..4 {
-        if let Some(c) = t.column_mut(col) {
-            c.set_cell_alignment(CellAlignment::Right);
-            c.set_constraint(ColumnConstraint::ContentWidth);
-        }
-    }
+    super::align_right(&mut t, 1..4);
     out.push_str(&format!("{t}\n"));
     if let Some(rest) = s.rest() {
         out.push_str(&format!("  {rest}\n"));

@@ -59,6 +59,13 @@ impl PackageChange {
             _ => "",
         }
     }
+
+    /// Its sections' changes, the largest (either way) first, then by name.
+    pub fn sections_by_change(&self) -> Vec<(&str, i64)> {
+        let mut s: Vec<(&str, i64)> = self.sections.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        s.sort_by(|a, b| b.1.unsigned_abs().cmp(&a.1.unsigned_abs()).then_with(|| a.0.cmp(b.0)));
+        s
+    }
 }
 
 /// One part that belongs to no package, like a package's change.

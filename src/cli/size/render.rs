@@ -2,10 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use comfy_table::{CellAlignment, ColumnConstraint, Table};
 use serde::Serialize;
 
-use crate::export::{format_bytes, printable, signed_bytes, signed_percent};
+use crate::export::{align_right, format_bytes, printable, signed_bytes, signed_percent};
 use crate::inspect::attribution::PackageBytes;
 use crate::inspect::size_diff::SizeDiff;
 
@@ -31,15 +30,6 @@ pub struct SizeView<'a> {
 }
 
 /// Figures from column `from` on: right-aligned and never wrapped (names wrap instead).
-fn align_right(t: &mut Table, columns: std::ops::Range<usize>) {
-    for col in columns {
-        if let Some(c) = t.column_mut(col) {
-            c.set_cell_alignment(CellAlignment::Right);
-            c.set_constraint(ColumnConstraint::ContentWidth);
-        }
-    }
-}
-
 fn percent(part: u64, whole: u64) -> String {
     format!("{:.1}%", part as f64 * 100.0 / whole.max(1) as f64)
 }
@@ -118,18 +108,16 @@ pub fn view_table(v: &SizeView, all: usize, width: u16) -> String {
 /// What grew and shrank: packages (the largest changes; unchanged ones left out), then the
 /// parts outside packages and the totals.
 pub fn diff_table(d: &SizeDiff, width: u16) -> String {
-    let or_dash = |v: Option<u64>| v.map_or_else(|| "-".to_owned(), format_bytes);
+    let or_dash = crate::export::size_split::or_dash;
     let changed: Vec<_> = d.packages.iter().filter(|p| p.change != 0 || !p.sections.is_empty()).collect();
     let mut t = crate::export::text_table(width);
     t.set_header(["package", "base", "config", "change", "sections"]);
     for p in changed.iter().take(DIFF_ROWS) {
-        let mut sections: Vec<(&String, &i64)> = p.sections.iter().collect();
-        sections.sort_by(|a, b| b.1.unsigned_abs().cmp(&a.1.unsigned_abs()).then_with(|| a.0.cmp(b.0)));
         let mut text: Vec<String> = Vec::new();
         if !p.status().is_empty() {
             text.push(p.status().to_owned());
         }
-        text.extend(sections.iter().map(|(s, c)| format!("{s} {}", signed_bytes(**c))));
+        text.extend(p.sections_by_change().iter().map(|(s, c)| format!("{s} {}", signed_bytes(*c))));
         // One section a line: a section's name and its change are never split.
         t.add_row([p.package.clone(), or_dash(p.base), or_dash(p.config), signed_bytes(p.change), text.join("\n")]);
     }
