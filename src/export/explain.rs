@@ -9,13 +9,18 @@ use crate::inspect::explain::{Cost, Drop, Explained, Explanation};
 use crate::results::Run;
 
 /// `main → a → b`.
-pub fn chain(e: &Explained) -> String {
+fn chain(e: &Explained) -> String {
     e.chain.join(" → ")
+}
+
+/// `1 package`, `3 packages`.
+fn packages(n: usize) -> String {
+    if n == 1 { "1 package".to_owned() } else { format!("{n} packages") }
 }
 
 /// What a group costs, in words: `3 packages, 1.20 ms, 45.00 KiB` (no time without a profile).
 fn cost(c: &Cost, timed: bool) -> String {
-    let packages = if c.packages == 1 { "1 package".to_owned() } else { format!("{} packages", c.packages) };
+    let packages = packages(c.packages);
     if timed {
         format!("{packages}, {} init, {}", format_ns(c.init_ns as f64), format_bytes(c.bytes))
     } else {
@@ -30,7 +35,7 @@ fn drop_words(d: &Drop, timed: bool) -> String {
     } else {
         format_bytes(d.saves.bytes)
     };
-    let packages = if d.saves.packages == 1 { "1 package".into() } else { format!("{} packages", d.saves.packages) };
+    let packages = packages(d.saves.packages);
     let by = match d.importers {
         0 | 1 => format!("`{}`", d.imported_by),
         2 => format!("`{}` and 1 other package", d.imported_by),
@@ -40,7 +45,7 @@ fn drop_words(d: &Drop, timed: bool) -> String {
 }
 
 /// The advice: which import to drop and what it saves (and a narrower one), or why there is none.
-pub fn advice(e: &Explained, main: &str, timed: bool) -> String {
+fn advice(e: &Explained, main: &str, timed: bool) -> String {
     match (&e.drop, &e.narrow_drop) {
         (Some(d), Some(n)) => format!("{}; or, narrower, {}", drop_words(d, timed), drop_words(n, timed)),
         (Some(d), None) => drop_words(d, timed),
@@ -53,6 +58,34 @@ pub fn advice(e: &Explained, main: &str, timed: bool) -> String {
 
 fn timed(x: &Explanation) -> bool {
     x.init_runs > 0
+}
+
+/// An explained package as every format shows it, each cell in words.
+struct Cells {
+    package: String,
+    init: String,
+    bytes: String,
+    /// What it costs with the packages only it brings in.
+    alone: String,
+    chain: String,
+    advice: String,
+}
+
+fn cells(x: &Explanation, e: &Explained) -> Cells {
+    Cells {
+        package: e.package.clone(),
+        init: e.init_ns.map_or("-".to_owned(), |t| format_ns(t as f64)),
+        bytes: format_bytes(e.bytes),
+        alone: cost(&e.exclusive, timed(x)),
+        chain: chain(e),
+        advice: advice(e, &x.main, timed(x)),
+    }
+}
+
+/// The explained packages in the tables' order, with why each is listed.
+fn listed(x: &Explanation) -> impl Iterator<Item = (&'static str, Cells)> + '_ {
+    let lists = [("slow init", &x.slowest_init), ("large", &x.largest)];
+    lists.into_iter().flat_map(move |(why, list)| list.iter().map(move |e| (why, cells(x, e))))
 }
 
 /// `text` in lines of at most `width` columns, the first begun with `indent`, the others
@@ -75,13 +108,11 @@ pub fn text(x: &Explanation, width: u16) -> String {
             continue;
         }
         let _ = writeln!(out, "{title}:");
-        for e in list {
-            let init = e.init_ns.map_or("-".to_owned(), |t| format_ns(t as f64));
-            wrapped(&mut out, "  ", &format!("{}  init {init}, {}", e.package, format_bytes(e.bytes)), width);
-            let exclusive = format!("with what only it brings in: {}", cost(&e.exclusive, timed(x)));
-            wrapped(&mut out, "    ", &exclusive, width);
-            wrapped(&mut out, "    ", &format!("chain: {}", chain(e)), width);
-            wrapped(&mut out, "    ", &advice(e, &x.main, timed(x)), width);
+        for c in list.iter().map(|e| cells(x, e)) {
+            wrapped(&mut out, "  ", &format!("{}  init {}, {}", c.package, c.init, c.bytes), width);
+            wrapped(&mut out, "    ", &format!("with what only it brings in: {}", c.alone), width);
+            wrapped(&mut out, "    ", &format!("chain: {}", c.chain), width);
+            wrapped(&mut out, "    ", &c.advice, width);
         }
     }
     if !x.not_in_graph.is_empty() {
@@ -104,7 +135,7 @@ pub fn section(run: &Run, width: u16) -> Option<String> {
     run.explain.as_ref().map(|x| text(x, width))
 }
 
-/// The Markdown section; `esc` escapes a cell's text.
+/// The Markdown section.
 pub fn markdown(run: &Run) -> Option<String> {
     let esc = super::markdown::esc;
     let x = run.explain.as_ref()?;
@@ -113,19 +144,10 @@ pub fn markdown(run: &Run) -> Option<String> {
         let _ = write!(out, " (init times: medians of {} runs)", x.init_runs);
     }
     out.push_str(":\n\n| package | why | init | bytes | with what only it brings in | chain | advice |\n|---|---|--:|--:|---|---|---|\n");
-    for (why, list) in [("slow init", &x.slowest_init), ("large", &x.largest)] {
-        for e in list {
-            let _ = writeln!(
-                out,
-                "| `{}` | {why} | {} | {} | {} | {} | {} |",
-                esc(&e.package),
-                e.init_ns.map_or("-".to_owned(), |t| format_ns(t as f64)),
-                format_bytes(e.bytes),
-                esc(&cost(&e.exclusive, timed(x))),
-                esc(&chain(e)),
-                esc(&advice(e, &x.main, timed(x)))
-            );
-        }
+    for (why, c) in listed(x) {
+        let Cells { package, init, bytes, alone, chain, advice } = c;
+        let cells = [init, bytes, alone, chain, advice].map(|cell| esc(&cell)).join(" | ");
+        let _ = writeln!(out, "| `{}` | {why} | {cells} |", esc(&package));
     }
     if x.data_unsplit {
         let _ = writeln!(out, "\nNote: {}.", esc(UNSPLIT));
@@ -133,7 +155,7 @@ pub fn markdown(run: &Run) -> Option<String> {
     Some(out)
 }
 
-/// The HTML section; `esc` escapes text for HTML.
+/// The HTML section.
 pub fn html(run: &Run) -> Option<String> {
     let esc = super::html::esc;
     let x = run.explain.as_ref()?;
@@ -146,19 +168,10 @@ pub fn html(run: &Run) -> Option<String> {
          the packages only it brings in.</p>\n<table>\n<tr><th>package</th><th>why</th><th>init</th><th>bytes</th>\
          <th>with what only it brings in</th><th>chain</th><th>advice</th></tr>\n",
     );
-    for (why, list) in [("slow init", &x.slowest_init), ("large", &x.largest)] {
-        for e in list {
-            let _ = writeln!(
-                out,
-                "<tr><td><code>{}</code></td><td>{why}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&e.package),
-                esc(&e.init_ns.map_or("-".to_owned(), |t| format_ns(t as f64))),
-                esc(&format_bytes(e.bytes)),
-                esc(&cost(&e.exclusive, timed(x))),
-                esc(&chain(e)),
-                esc(&advice(e, &x.main, timed(x)))
-            );
-        }
+    for (why, c) in listed(x) {
+        let Cells { package, init, bytes, alone, chain, advice } = c;
+        let cells: String = [init, bytes, alone, chain, advice].map(|cell| format!("<td>{}</td>", esc(&cell))).concat();
+        let _ = writeln!(out, "<tr><td><code>{}</code></td><td>{why}</td>{cells}</tr>", esc(&package));
     }
     out.push_str("</table>\n");
     if x.data_unsplit {

@@ -12,11 +12,11 @@ use crate::results::Run;
 /// The section's title, in every format.
 pub const TITLE: &str = "Size of the recommendation against the baseline, by package and section";
 /// Changes listed; the rest are summed in one line (results.json has them all).
-pub const TOP: usize = 10;
+const TOP: usize = 10;
 /// Where a package's code is: shown in the by-section line even when unchanged.
 const CODE: &str = ".text";
 /// Sections in the by-section line (and `.text`).
-pub const SECTIONS: usize = 8;
+const SECTIONS: usize = 8;
 /// The data sections split by symbol; without a symbol table each is a part of its own.
 const DATA: &[&str] = &[".rodata", ".noptrdata", ".data", ".data.rel.ro", ".go.module"];
 /// What [`Split::unsplit`] means for a reader.
