@@ -289,30 +289,21 @@ mod tests {
     }
 
     #[test]
-    fn a_big_endian_go_1_18_table_has_40_byte_records() {
-        let t = table_of(GO118_MAGIC, true);
-        let funcs = functions(&t).unwrap();
-        assert_eq!(
-            funcs,
-            vec![
-                Func { entry: 0, end: 0x40, name: "main.main", table_bytes: 8 + 10 + 40 + 5 },
-                Func { entry: 0x40, end: 0x100, name: "runtime.(*m).x", table_bytes: 8 + 15 + 40 }
-            ]
-        );
-    }
-
-    #[test]
     fn reads_names_ranges_and_table_bytes() {
-        let t = table();
-        let funcs = functions(&t).unwrap();
-        // Entry 8 + name and NUL + _func 44, and the first one the 5-byte stack table.
-        assert_eq!(
-            funcs,
-            vec![
-                Func { entry: 0, end: 0x40, name: "main.main", table_bytes: 8 + 10 + 44 + 5 },
-                Func { entry: 0x40, end: 0x100, name: "runtime.(*m).x", table_bytes: 8 + 15 + 44 }
-            ]
-        );
+        // Go 1.20's little-endian table, and Go 1.18's big-endian one (s390x, ppc64), whose
+        // `_func` records are 40 bytes, not 44.
+        for (magic, big, func_size) in [(GO120_MAGIC, false, 44), (GO118_MAGIC, true, 40)] {
+            let t = table_of(magic, big);
+            // Entry 8 + name and NUL + the _func record, and the first one the 5-byte stack table.
+            assert_eq!(
+                functions(&t).unwrap(),
+                vec![
+                    Func { entry: 0, end: 0x40, name: "main.main", table_bytes: 8 + 10 + func_size + 5 },
+                    Func { entry: 0x40, end: 0x100, name: "runtime.(*m).x", table_bytes: 8 + 15 + func_size }
+                ],
+                "magic {magic:#x}, big-endian {big}"
+            );
+        }
     }
 
     #[test]
