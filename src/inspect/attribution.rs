@@ -372,6 +372,21 @@ fn in_dotted<'a>(who: Owner<'a>, name: &str, dotted: &[String]) -> Owner<'a> {
     }
 }
 
+/// A PIE's R_X86_64_RELATIVE relocations: the address each fills, and the address it fills it
+/// with (base + addend, the base 0 here as everywhere in the file).
+fn relative_pointers(file: &ElfFile64<'_, Endianness>) -> HashMap<u64, u64> {
+    if file.elf_header().e_machine(file.endian()) != object::elf::EM_X86_64 {
+        return HashMap::new();
+    }
+    let Some(relocations) = file.dynamic_relocations() else { return HashMap::new() };
+    relocations
+        .filter(|(_, r)| {
+            matches!(r.flags(), object::RelocationFlags::Elf { r_type } if r_type == object::elf::R_X86_64_RELATIVE)
+        })
+        .filter_map(|(at, r)| Some((at, u64::try_from(r.addend()).ok()?)))
+        .collect()
+}
+
 fn to_usize(v: u64) -> usize {
     usize::try_from(v).unwrap_or(usize::MAX)
 }
@@ -489,14 +504,16 @@ fn strings_of_packages<'a>(
     if regions.is_empty() || !file.is_little_endian() {
         return found;
     }
-    // A PIE's data holds no addresses until it is loaded (relocations fill them); its code's
-    // RIP-relative loads hold them as ever.
+    // A PIE's data holds no addresses until it is loaded: its R_X86_64_RELATIVE relocations
+    // say what each pointer will hold (their addends); its code's RIP-relative loads hold them
+    // as ever.
     let absolute = file.elf_header().e_type(file.endian()) == object::elf::ET_EXEC;
+    let relocated: HashMap<u64, u64> = if absolute { HashMap::new() } else { relative_pointers(file) };
     let region_of = |p: u64| regions.iter().find(|r| r.1 <= p && p < r.2);
     // (start, end, region, package) of every string a package's data points at.
     let mut claims: Vec<Claim<'_, 'a>> = Vec::new();
     let mut data_of: HashMap<usize, (u64, &[u8])> = HashMap::new();
-    for (section, start, end, package) in package_data.iter().filter(|_| absolute) {
+    for (section, start, end, package) in package_data.iter().filter(|_| absolute || !relocated.is_empty()) {
         let (base, bytes) = *data_of.entry(*section).or_insert_with(|| {
             file.section_by_index(object::SectionIndex(*section))
                 .ok()
@@ -507,9 +524,11 @@ fn strings_of_packages<'a>(
             let i = usize::try_from(at.checked_sub(base)?).ok()?;
             Some(u64::from_le_bytes(bytes.get(i..i.checked_add(8)?)?.try_into().ok()?))
         };
+        // A pointer: the word itself, or in a PIE what its relocation puts there.
+        let pointer = |at: u64| if absolute { word(at) } else { relocated.get(&at).copied() };
         let mut at = start.checked_next_multiple_of(8).unwrap_or(u64::MAX);
         while at.checked_add(16).is_some_and(|next| next <= *end) {
-            if let (Some(p), Some(n)) = (word(at), word(at + 8))
+            if let (Some(p), Some(n)) = (pointer(at), word(at + 8))
                 && let Some(r) = region_of(p)
                 && n > 0
                 && n <= r.2 - p
@@ -887,6 +906,30 @@ mod tests {
         assert_eq!(who(names[0]), "x.io/otel/semconv/v1.37.0");
         assert_eq!(who("x.io/otel/semconv/v1.F"), "x.io/otel/semconv/v1", "a shorter path is its own");
         assert_eq!(who(names[2]), "runtime");
+    }
+
+    #[test]
+    fn a_string_only_data_points_at_is_its_package_s_in_a_pie_too() {
+        // `Greeting`'s header is in main's data; its bytes are referred to by nothing else. In a
+        // PIE the header's pointer is a relocation's addend, not a word in the file.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("go.mod"), "module example.com/app\n\ngo 1.22\n").unwrap();
+        let text = "the only reference to these bytes is a string header in main's data, 0123456789";
+        let main = format!(
+            "package main\n\nimport \"os\"\n\nvar Greeting = \"{text}\"\n\nfunc main() {{ os.Stdout.WriteString(Greeting) }}\n"
+        );
+        std::fs::write(dir.path().join("main.go"), main).unwrap();
+        for (name, extra) in [("exe", &[][..]), ("pie", &["-buildmode=pie"][..])] {
+            let out = dir.path().join(name);
+            let mut args = vec!["build", "-o", out.to_str().unwrap()];
+            args.extend_from_slice(extra);
+            args.push(".");
+            go(dir.path(), &args);
+            let a = attribute(&out).unwrap();
+            let main = a.packages.iter().find(|p| p.package == "main").unwrap();
+            let rodata = main.sections.get(".rodata").copied().unwrap_or(0);
+            assert!(rodata >= text.len() as u64, "{name}: main's .rodata is {rodata} B: {main:?}");
+        }
     }
 
     /// A gzipped file kept under tests/fixtures/binaries (the outputs of a Go tests cannot fetch).
